@@ -1,0 +1,86 @@
+"""The one exception tree of ClusterBook.
+
+Every error ClusterBook raises on purpose derives from :class:`ClusterBookError`, so a caller
+(CLI, launcher, UDF) can catch one class and show its message. Errors about the user's data
+carry where the problem is, and their ``str()`` is a sentence an officer can act on::
+
+    Kandahar_C012.xlsx › Team › C7: contact '12ab' is not a phone number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+SEPARATOR = " › "
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value sits: file, sheet and cell, or for text files a row and column."""
+
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    row: int | None = None
+    column: str = ""
+
+    def __str__(self) -> str:
+        parts = [part for part in (self.file, self.sheet) if part]
+        if self.cell:
+            parts.append(self.cell)
+        elif self.row is not None and self.column:
+            parts.append(f"row {self.row}, column '{self.column}'")
+        elif self.row is not None:
+            parts.append(f"row {self.row}")
+        elif self.column:
+            parts.append(f"column '{self.column}'")
+        return SEPARATOR.join(parts)
+
+
+class ClusterBookError(Exception):
+    """Root of every error ClusterBook raises on purpose."""
+
+
+class InputError(ClusterBookError):
+    """The user's data cannot be used as it is; the message says where and why.
+
+    ``problems`` holds every problem found (not only the first), each with its location, so
+    that an officer can fix a file in one pass.
+    """
+
+    def __init__(self, problems: Sequence[tuple[Location, str]] | str, *, limit: int = 10):
+        if isinstance(problems, str):
+            problems = [(Location(), problems)]
+        self.problems: tuple[tuple[Location, str], ...] = tuple(problems)
+        self.limit = limit
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        lines = [_sentence(location, text) for location, text in self.problems[: self.limit]]
+        hidden = len(self.problems) - self.limit
+        if hidden > 0:
+            lines.append(f"... and {hidden} more problem{'s' if hidden != 1 else ''} like these.")
+        return "\n".join(lines)
+
+    @property
+    def location(self) -> Location:
+        """The location of the first problem."""
+        return self.problems[0][0] if self.problems else Location()
+
+
+class WorkbookError(ClusterBookError):
+    """A file cannot be read or written as a workbook (corrupt, locked, protected, not ours)."""
+
+    def __init__(self, file: str, reason: str):
+        self.file = file
+        self.reason = reason
+        super().__init__(_sentence(Location(file=file), reason))
+
+
+def _sentence(location: Location, text: str) -> str:
+    text = text.strip()
+    if text and text[-1] not in ".!?":
+        text += "."
+    where = str(location)
+    return f"{where}: {text}" if where else text[:1].upper() + text[1:]
