@@ -1,0 +1,150 @@
+"""Reading workbooks fast with python-calamine, and saying plainly why a file cannot be read.
+
+Every file problem becomes a :class:`WorkbookError` whose message names the file and the reason
+in words: a lock file, an empty or truncated file, a password, an XML bomb, not a workbook.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import python_calamine as calamine
+
+from clusterbook.domain.errors import WorkbookError
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+_OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+_ZIP_SIGNATURE = b"PK\x03\x04"
+#: Refuse packages that would inflate beyond this; a filled form is well under 5 MB unpacked.
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+MAX_RATIO = 200
+_DOCTYPE_PROBE = 4096
+
+
+@dataclass(frozen=True)
+class SheetData:
+    """The values of one sheet as calamine reads them, rows and columns 1-based in refs."""
+
+    name: str
+    rows: list[list[Any]]
+
+    def value(self, row: int, column: int) -> Any:
+        """The value at a 1-based row and column, '' when outside the used area."""
+        if 1 <= row <= len(self.rows):
+            cells = self.rows[row - 1]
+            if 1 <= column <= len(cells):
+                return cells[column - 1]
+        return ""
+
+
+def is_lock_file(path: Path) -> bool:
+    """Excel's '~$name.xlsx' and LibreOffice's '.~lock.name#' files mark a book that is open."""
+    return path.name.startswith("~$") or path.name.startswith(".~lock.")
+
+
+def check_package(path: Path) -> None:
+    """Refuse, quickly and with bounded memory, files that are not readable workbooks.
+
+    Checks the signature, the zip directory, the unpacked size and the compression ratio (zip
+    bombs), and that no XML part declares a DOCTYPE (entity expansion bombs): a real workbook
+    never has one.
+    """
+    name = path.name
+    if is_lock_file(path):
+        raise WorkbookError(name, "this is a lock file that Excel leaves while a book is open, "
+                                  "not a workbook")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError:
+        raise WorkbookError(name, "the file does not exist") from None
+    except IsADirectoryError:
+        raise WorkbookError(name, "this is a folder, not a workbook") from None
+    except PermissionError:
+        raise WorkbookError(name, "the file cannot be opened: permission denied") from None
+    if size == 0:
+        raise WorkbookError(name, "the file is empty (0 bytes)")
+    if head.startswith(_OLE_SIGNATURE):
+        if _is_encrypted_package(path):
+            raise WorkbookError(name, "the workbook is protected with a password; save a copy "
+                                      "without a password and send that")
+        raise WorkbookError(name, "this is an old .xls workbook; open it in Excel and save it "
+                                  "as .xlsx")
+    if not head.startswith(_ZIP_SIGNATURE):
+        raise WorkbookError(name, "this is not an Excel workbook (.xlsx)")
+    try:
+        with zipfile.ZipFile(path) as package:
+            infos = package.infolist()
+            unpacked = sum(info.file_size for info in infos)
+            packed = sum(info.compress_size for info in infos) or 1
+            if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
+                raise WorkbookError(name, "the workbook would unpack to an unreasonable size "
+                                          "(a zip bomb); it was not opened")
+            names = {info.filename for info in infos}
+            if "[Content_Types].xml" not in names or not any(
+                    n.startswith("xl/") for n in names):
+                raise WorkbookError(name, "this zip file is not an Excel workbook")
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels", ".vml")):
+                    with package.open(info) as part:
+                        if b"<!DOCTYPE" in part.read(_DOCTYPE_PROBE).upper().replace(
+                                b"<!doctype", b"<!DOCTYPE"):
+                            raise WorkbookError(name, "the workbook contains an XML document "
+                                                      "type declaration (a possible XML bomb); "
+                                                      "it was not opened")
+    except zipfile.BadZipFile:
+        raise WorkbookError(name, "the file is damaged or incomplete (perhaps cut off while "
+                                  "copying); send it again") from None
+    except (zipfile.LargeZipFile, EOFError, OSError) as error:
+        raise WorkbookError(name, f"the file is damaged and cannot be read ({error})") from None
+
+
+def _is_encrypted_package(path: Path) -> bool:
+    marker = "EncryptedPackage".encode("utf-16-le")
+    with path.open("rb") as handle:
+        return marker in handle.read(1 << 20)
+
+
+def open_workbook(path: Path | str) -> calamine.CalamineWorkbook:
+    """Open a workbook for reading after :func:`check_package`; errors become WorkbookError."""
+    path = Path(path)
+    check_package(path)
+    try:
+        return calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError:
+        raise WorkbookError(path.name, "the workbook is protected with a password") from None
+    except (calamine.ZipError, calamine.XmlError, calamine.CalamineError) as error:
+        raise WorkbookError(path.name, f"the workbook is damaged and cannot be read "
+                                       f"({_first_line(error)})") from None
+    except Exception as error:  # calamine raises plain errors for some broken parts
+        raise WorkbookError(path.name, f"the workbook cannot be read ({_first_line(error)})") \
+            from None
+
+
+def read_sheet(book: calamine.CalamineWorkbook, name: str, *, file: str = "") -> SheetData:
+    """Every value of a sheet from A1 (empty leading rows and columns kept, so refs hold)."""
+    try:
+        sheet = book.get_sheet_by_name(name)
+        rows = sheet.to_python(skip_empty_area=False)
+    except calamine.WorksheetNotFound:
+        raise WorkbookError(file, f"the workbook has no sheet named '{name}'") from None
+    except Exception as error:
+        raise WorkbookError(file, f"sheet '{name}' cannot be read ({_first_line(error)})") \
+            from None
+    return SheetData(name, rows)
+
+
+def iter_sheets(book: calamine.CalamineWorkbook, *, file: str = "") -> Iterator[SheetData]:
+    """Every worksheet of a book, in order."""
+    for name in book.sheet_names:
+        yield read_sheet(book, name, file=file)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
