@@ -1,0 +1,1 @@
+"""One module per `clusterbook` subcommand; each exposes ``add_parser(subparsers)``."""

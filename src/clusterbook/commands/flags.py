@@ -1,0 +1,32 @@
+"""`clusterbook flags`: which clusters are low performing, round by round."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from clusterbook.commands.options import add_rule_options, rule_options
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "flags", help="flag low-performing clusters from round data (CSV or XLSX)",
+        description="Read round data (one row per cluster per round, CSV or XLSX) and write "
+                    "every cluster's status in every round, with reasons, entry and exit "
+                    "rounds and priority, plus a summary per district.",
+        epilog="Example: clusterbook flags rounds.csv --out flags.xlsx --benchmark weighted")
+    parser.add_argument("input", type=Path, metavar="INPUT", help="round data, .csv or .xlsx")
+    parser.add_argument("--out", type=Path, metavar="OUT",
+                        help="where to write: .xlsx (a book with summary) or .csv "
+                             "(default: INPUT's name with '-flags.xlsx')")
+    add_rule_options(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from clusterbook.flags import run_flags
+
+    out = args.out or args.input.with_name(f"{args.input.stem}-flags.xlsx")
+    result = run_flags(args.input, out, **rule_options(args))
+    print(result.report())
+    return 0
