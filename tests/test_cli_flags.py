@@ -1,0 +1,115 @@
+"""`clusterbook flags` and `clusterbook demo` end to end: run, reopen what was written, check."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import clusterbook
+from clusterbook import classify_clusters
+from clusterbook.cli import main
+
+SRC = str(Path(clusterbook.__file__).parent.parent)
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": SRC}
+    return subprocess.run([sys.executable, "-m", "clusterbook", *args], capture_output=True,
+                          text=True, env=env, timeout=300)
+
+
+def test_flags_book_matches_the_engine(tmp_path, sample_round_csv, sample_region):
+    out = tmp_path / "flags.xlsx"
+    assert main(["flags", str(sample_round_csv), "--out", str(out)]) == 0
+    book = openpyxl.load_workbook(out, read_only=False)
+    assert book.sheetnames == ["Current", "Flags", "Summary", "About"]
+    flags_sheet = book["Flags"]
+    assert list(flags_sheet.tables) == ["Flags"]
+    assert flags_sheet.freeze_panes == "E4"
+    header = [cell.value for cell in flags_sheet[3]]
+    rows = list(flags_sheet.iter_rows(min_row=4, values_only=True))
+    written = pd.DataFrame(rows, columns=header)
+    expected = classify_clusters(sample_region.rounds)
+    assert len(written) == len(expected) == 928 * 12
+    assert written["Status"].tolist() == expected["status"].astype(str).tolist()
+    assert written["Cluster code"].tolist() == expected["cluster_code"].astype(str).tolist()
+    current = pd.DataFrame(list(book["Current"].iter_rows(min_row=4, values_only=True)),
+                           columns=[c.value for c in book["Current"][3]])
+    assert len(current) == 928 and set(current["Round"]) == {"R12"}
+    listed = current[current["Status"] == "Low performing"]
+    assert listed["Priority"].tolist() == list(range(1, len(listed) + 1))
+
+
+def test_flags_summary_sheet_totals(tmp_path, sample_round_csv):
+    out = tmp_path / "flags.xlsx"
+    main(["flags", str(sample_round_csv), "--out", str(out)])
+    sheet = openpyxl.load_workbook(out)["Summary"]
+    rows = list(sheet.iter_rows(min_row=5, values_only=True))
+    region = next(row for row in rows if row[0] == "Region")
+    districts = [row for row in rows if row[1] not in ("All districts", None)]
+    assert len(districts) == 24
+    assert region[2] == 928 == sum(row[2] for row in districts)
+    assert region[3] == sum(row[3] for row in districts)
+
+
+def test_flags_csv_output_and_weighted_benchmark(tmp_path, sample_round_csv):
+    out = tmp_path / "flags.csv"
+    assert main(["flags", str(sample_round_csv), "--out", str(out), "--benchmark", "weighted",
+                 "--rounds", "2"]) == 0
+    written = pd.read_csv(out, encoding="utf-8-sig")
+    assert len(written) == 928 * 12
+    region = pd.read_csv(sample_round_csv)
+    expected = classify_clusters(region, benchmark="weighted", rounds=2)
+    assert written["status"].tolist() == expected["status"].astype(str).tolist()
+
+
+def test_bad_input_is_one_clear_message_without_traceback(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Province,District,Cluster,Round,PCA,Refusal\nP,D,C1,R1,9O,1\n")
+    result = run_cli("flags", str(bad), "--out", str(tmp_path / "out.xlsx"))
+    assert result.returncode == 1
+    assert result.stderr == ("clusterbook: bad.csv › row 2, column 'PCA': PCA coverage '9O' is "
+                             "not a number.\n")
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+@pytest.mark.parametrize("args", [["flags", "x.csv", "--rounds", "0"],
+                                  ["flags", "x.csv", "--benchmark", "median"],
+                                  ["flags", "x.csv", "--refusal-threshold", "150"],
+                                  ["nonsense"]])
+def test_usage_errors_exit_2(args):
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_version_and_help():
+    assert run_cli("--version").stdout.strip() == f"clusterbook {clusterbook.__version__}"
+    help_text = run_cli("flags", "--help").stdout
+    assert "--benchmark NUMBER|mean|weighted" in help_text
+    assert "Example:" in help_text
+
+
+def test_a_book_open_in_excel_is_not_overwritten(tmp_path, sample_round_csv):
+    out = tmp_path / "flags.xlsx"
+    out.write_bytes(b"previous book")
+    (tmp_path / "~$flags.xlsx").write_bytes(b"lock")
+    result = run_cli("flags", str(sample_round_csv), "--out", str(out))
+    assert result.returncode == 1
+    assert "open in Excel" in result.stderr
+    assert out.read_bytes() == b"previous book"
+
+
+def test_demo_writes_what_it_says(tmp_path):
+    result = run_cli("demo", "--out", str(tmp_path / "demo"))
+    assert result.returncode == 0, result.stderr
+    for line in result.stdout.split("Wrote:")[1].strip().splitlines():
+        name = line.split()[0]
+        assert (tmp_path / "demo" / name).stat().st_size > 0, name
+    assert "Synthetic" in result.stdout

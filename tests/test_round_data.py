@@ -1,0 +1,146 @@
+"""Reading round data as people really send it, and saying exactly where it is wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from clusterbook.domain.errors import InputError, WorkbookError
+from clusterbook.domain.table import canonical_column
+from clusterbook.rounddata import load_round_table
+
+MESSY_HEADER = "Prov.,DISTRICT, Cluster Code ,Round,PCA %,Refusal rate (%),Missed children\n"
+
+
+def write_csv(tmp_path, text: str, name: str = "rounds.csv", encoding: str = "utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize(("header", "column"), [
+    ("Cluster Code", "cluster_code"), ("cluster_code", "cluster_code"), ("PCA %", "pca_coverage"),
+    ("PCA coverage (%)", "pca_coverage"), ("Refusal rate (%)", "refusal_rate"),
+    ("REFUSAL %", "refusal_rate"), ("Round", "round"), ("  round  ", "round"),
+    ("Refusals", "refusals"), ("Children surveyed", "children_surveyed"), ("Notes", None),
+])
+def test_headers_match_without_case_spaces_or_punctuation(header, column):
+    assert canonical_column(header) == column
+
+
+def test_messy_csv_reads(tmp_path):
+    path = write_csv(tmp_path, MESSY_HEADER
+                     + "North,Kotal, KTL-001 ,R1,\"93%\",\" 4 \",\"1,234\"\n"
+                     + "\n"
+                     + "North,Kotal,KTL-001,R2,95.5,12,17\n")
+    table = load_round_table(path)
+    assert table["cluster_code"].tolist() == ["KTL-001", "KTL-001"]
+    assert table["pca_coverage"].tolist() == [93.0, 95.5]
+    assert table["refusal_rate"].tolist() == [4.0, 12.0]
+    assert table["missed_children"].tolist() == [1234.0, 17.0]
+
+
+def test_semicolon_csv_from_a_european_excel(tmp_path):
+    path = write_csv(tmp_path, "Province;District;Cluster;Round;PCA;Refusal\n"
+                               "P;D;C1;R1;90;1\n", encoding="cp1252")
+    assert load_round_table(path)["pca_coverage"].tolist() == [90.0]
+
+
+def test_text_where_a_number_belongs_names_row_and_column(tmp_path):
+    path = write_csv(tmp_path, MESSY_HEADER + "N,K,C1,R1,93,4,1\nN,K,C1,R2,abc,4,1\n")
+    with pytest.raises(InputError) as caught:
+        load_round_table(path)
+    assert str(caught.value) == ("rounds.csv › row 3, column 'PCA %': PCA coverage 'abc' is "
+                                 "not a number.")
+
+
+def test_blank_lines_do_not_shift_row_numbers(tmp_path):
+    path = write_csv(tmp_path, MESSY_HEADER + "N,K,C1,R1,93,4,1\n\n\nN,K,C1,R2,93,140,1\n")
+    with pytest.raises(InputError, match=r"row 5, column 'Refusal rate \(%\)': Refusal rate 140 "
+                                         r"is outside 0 to 100"):
+        load_round_table(path)
+
+
+def test_missing_column_lists_what_was_found(tmp_path):
+    path = write_csv(tmp_path, "Province,District,Cluster,Round,Coverage\nP,D,C1,R1,90\n")
+    with pytest.raises(InputError) as caught:
+        load_round_table(path)
+    message = str(caught.value)
+    assert message.startswith("rounds.csv: the table has no 'Refusal rate' column")
+    assert "'Coverage'" in message
+
+
+def test_two_columns_for_one_meaning(tmp_path):
+    path = write_csv(tmp_path, "Province,District,Cluster,Round,PCA,Coverage,Refusal\n"
+                               "P,D,C1,R1,90,91,1\n")
+    with pytest.raises(InputError, match="columns 'PCA' and 'Coverage' both look like "
+                                         "PCA coverage"):
+        load_round_table(path)
+
+
+def test_duplicate_cluster_and_round(tmp_path):
+    path = write_csv(tmp_path, "Province,District,Cluster,Round,PCA,Refusal\n"
+                               "P,D,C1,R1,90,1\nP,D,C2,R1,90,1\nP,D,C1,R1,91,1\n")
+    with pytest.raises(InputError) as caught:
+        load_round_table(path)
+    assert str(caught.value) == ("rounds.csv › row 4, column 'Cluster': cluster C1 has a second "
+                                 "row for round R1 (the first is row 2); keep one.")
+
+
+def test_cluster_in_two_districts(tmp_path):
+    path = write_csv(tmp_path, "Province,District,Cluster,Round,PCA,Refusal\n"
+                               "P,D1,C1,R1,90,1\nP,D2,C1,R2,90,1\n")
+    with pytest.raises(InputError, match="cluster C1 is listed under district 'D2' here"):
+        load_round_table(path)
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    path = write_csv(tmp_path, "Province,District,Cluster,Round,PCA,Refusal\n"
+                               "P,D,,R1,90,1\nP,D,C2,R1,x,1\nP,D,C3,R1,90,-2\n")
+    with pytest.raises(InputError) as caught:
+        load_round_table(path)
+    assert len(caught.value.problems) == 3
+
+
+def test_xlsx_errors_name_the_cell(tmp_path):
+    path = tmp_path / "Rounds.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "PCA data"
+    sheet["A1"] = "Campaign results (title row above the table)"
+    sheet.append([])
+    sheet.append(["Province", "District", "Cluster code", "Round", "PCA %", "Refusal %"])
+    sheet.append(["P", "D", "C1", "R1", 0.93, 0.02])
+    sheet.append(["P", "D", "C1", "R2", "12ab", 0.02])
+    book.save(path)
+    with pytest.raises(InputError) as caught:
+        load_round_table(path)
+    assert str(caught.value) == "Rounds.xlsx › PCA data › E5: PCA coverage '12ab' is not a number."
+
+
+def test_xlsx_numbers_dates_and_fractions(tmp_path):
+    path = tmp_path / "rounds.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Province", "District", "Cluster code", "Round", "PCA", "Refusal"])
+    sheet.append(["P", "D", 1001, dt.datetime(2025, 2, 10), 0.91, 0.01])
+    sheet.append(["P", "D", 1001, dt.datetime(2025, 1, 10), 0.935, 0.2])
+    book.save(path)
+    table = load_round_table(path)
+    assert table["cluster_code"].tolist() == ["1001", "1001"]
+    assert table["pca_coverage"].tolist() == [91.0, 93.5]
+    assert table["round"].tolist() == [dt.date(2025, 2, 10), dt.date(2025, 1, 10)]
+
+
+def test_a_broken_workbook_is_a_clear_error(tmp_path):
+    path = tmp_path / "rounds.xlsx"
+    path.write_bytes(b"PK\x03\x04 this is not really a zip file")
+    with pytest.raises(WorkbookError, match=r"rounds\.xlsx: the file is damaged or incomplete"):
+        load_round_table(path)
+
+
+def test_unknown_suffix(tmp_path):
+    with pytest.raises(InputError, match=r"must be a \.csv or \.xlsx file"):
+        load_round_table(write_csv(tmp_path, "x", name="rounds.pdf"))
