@@ -1,0 +1,13 @@
+"""The standard forms, each described once (see ``schema``)."""
+
+from __future__ import annotations
+
+from clusterbook.forms.action_plan import ACTION_PLAN
+from clusterbook.forms.microplan import MICROPLAN
+from clusterbook.forms.schema import FORM_SHEET, Field, Form, Kind, RecordSection, TableSection
+
+#: Every submission form, by form id.
+FORMS: dict[str, Form] = {form.form_id: form for form in (MICROPLAN, ACTION_PLAN)}
+
+__all__ = ["ACTION_PLAN", "FORMS", "FORM_SHEET", "MICROPLAN", "Field", "Form", "Kind",
+           "RecordSection", "TableSection"]

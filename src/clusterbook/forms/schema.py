@@ -1,0 +1,152 @@
+"""How a form is described, once: fields, kinds, sheets, cell layout, template version.
+
+The template builder writes a workbook from a :class:`Form`; the reader finds values through it;
+the validator checks them against it; the merge names its columns after it; the docs list it.
+Nothing here imports an Excel library: a form is plain data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Final
+
+#: The hidden sheet that records which form and version a workbook is.
+FORM_SHEET: Final = "_clusterbook"
+#: Its rows: (label in column A, value in column B).
+FORM_ID_ROW: Final = 1
+FORM_VERSION_ROW: Final = 2
+
+
+class Kind(StrEnum):
+    """What a field holds; decides the validation in Excel and in the validator."""
+
+    TEXT = "text"
+    COUNT = "count"  # a whole number of zero or more ("1,234" reads as 1234)
+    NUMBER = "number"
+    PERCENT = "percent"  # 0 to 100
+    DATE = "date"
+    CHOICE = "choice"  # one of ``choices``
+    PHONE = "phone"  # 7 to 15 digits, with +, spaces and dashes allowed
+
+
+@dataclass(frozen=True)
+class Field:
+    """One value a user enters."""
+
+    key: str
+    label: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    help: str = ""  # the input message Excel shows on the cell, in plain words
+    width: float = 16.0
+    aliases: tuple[str, ...] = ()  # other header texts users rename columns to
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class RecordSection:
+    """One record laid out down a sheet: a label cell, then its value cell to the right."""
+
+    key: str
+    title: str
+    sheet: str
+    fields: tuple[Field, ...]
+    number: int | None = None  # the section number on the paper form
+    title_row: int = 1
+    first_row: int = 3
+    label_column: int = 1
+    value_column: int = 2
+
+    def row_of(self, key: str) -> int:
+        """The sheet row of a field."""
+        for offset, item in enumerate(self.fields):
+            if item.key == key:
+                return self.first_row + offset
+        raise KeyError(f"section {self.key} has no field {key!r}")
+
+    def cell(self, key: str) -> str:
+        """The A1 cell where a field's value is typed, e.g. 'B5'."""
+        return f"{_column_letter(self.value_column)}{self.row_of(key)}"
+
+    @property
+    def last_row(self) -> int:
+        return self.first_row + len(self.fields) - 1
+
+
+@dataclass(frozen=True)
+class TableSection:
+    """Rows of records under a header row; users may add rows beyond ``rows``."""
+
+    key: str
+    title: str
+    sheet: str
+    fields: tuple[Field, ...]
+    number: int | None = None
+    title_row: int = 1
+    header_row: int = 4
+    rows: int = 30  # entry rows formatted in the template
+    first_column: int = 1
+
+    @property
+    def first_data_row(self) -> int:
+        return self.header_row + 1
+
+    @property
+    def last_data_row(self) -> int:
+        return self.header_row + self.rows
+
+    def column_index(self, key: str) -> int:
+        """1-based column of a field in the template's layout."""
+        for offset, item in enumerate(self.fields):
+            if item.key == key:
+                return self.first_column + offset
+        raise KeyError(f"section {self.key} has no field {key!r}")
+
+    def column(self, key: str) -> str:
+        """The column letter of a field in the template's layout, e.g. 'C'."""
+        return _column_letter(self.column_index(key))
+
+
+Section = RecordSection | TableSection
+
+
+@dataclass(frozen=True)
+class Form:
+    """A standard template: its identity, version and sections."""
+
+    form_id: str
+    version: str
+    title: str
+    sections: tuple[Section, ...]
+    instructions: tuple[str, ...] = ()
+    #: Older versions the reader still accepts (same layout).
+    readable_versions: tuple[str, ...] = field(default=())
+
+    def section(self, key: str) -> Section:
+        for section in self.sections:
+            if section.key == key:
+                return section
+        raise KeyError(f"form {self.form_id} has no section {key!r}")
+
+    @property
+    def sheets(self) -> tuple[str, ...]:
+        """The data sheets, in order, each once."""
+        return tuple(dict.fromkeys(section.sheet for section in self.sections))
+
+    def sections_on(self, sheet: str) -> tuple[Section, ...]:
+        return tuple(section for section in self.sections if section.sheet == sheet)
+
+    def reads(self, version: str) -> bool:
+        """True when this tool can read the given template version."""
+        return version == self.version or version in self.readable_versions
