@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from clusterbook.forms.action_plan import ACTION_PLAN
 from clusterbook.forms.microplan import MICROPLAN
-from clusterbook.forms.schema import FORM_SHEET, Field, Form, Kind, RecordSection, TableSection
+from clusterbook.forms.schema import (
+    FORM_SHEET,
+    LIVE_CHECK_ROWS,
+    Field,
+    Form,
+    FormData,
+    Kind,
+    RecordSection,
+    TableSection,
+    section_block,
+)
 
 #: Every submission form, by form id.
 FORMS: dict[str, Form] = {form.form_id: form for form in (MICROPLAN, ACTION_PLAN)}
 
-__all__ = ["ACTION_PLAN", "FORMS", "FORM_SHEET", "MICROPLAN", "Field", "Form", "Kind",
-           "RecordSection", "TableSection"]
+__all__ = ["ACTION_PLAN", "FORMS", "FORM_SHEET", "LIVE_CHECK_ROWS", "MICROPLAN", "Field", "Form",
+           "FormData", "Kind", "RecordSection", "TableSection", "section_block"]

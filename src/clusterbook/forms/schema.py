@@ -150,3 +150,33 @@ class Form:
     def reads(self, version: str) -> bool:
         """True when this tool can read the given template version."""
         return version == self.version or version in self.readable_versions
+
+
+#: How many rows of each table a live check formula passes (header row included).
+LIVE_CHECK_ROWS: Final = 500
+
+
+def section_block(section: Section) -> tuple[int, int, int, int]:
+    """The block (first_row, first_column, last_row, last_column), 1-based, that describes a
+    section in the template's layout: a record's label and value columns, or a table's header
+    row and the :data:`LIVE_CHECK_ROWS` rows below it. Live check formulas pass these blocks,
+    in the order of ``form.sections``."""
+    if isinstance(section, RecordSection):
+        return (section.first_row, section.label_column, section.last_row, section.value_column)
+    last_column = section.first_column + len(section.fields) - 1
+    return (section.header_row, section.first_column, section.header_row + LIVE_CHECK_ROWS,
+            last_column)
+
+
+@dataclass
+class FormData:
+    """The plain values of one filled form: what a builder writes and a sample generator makes.
+
+    ``records`` maps a record section's key to {field key: value}; ``tables`` maps a table
+    section's key to its rows, each {field key: value}. Values are what a user would type:
+    text, numbers, dates (``datetime.date``), or None for an empty cell.
+    """
+
+    form: Form
+    records: dict[str, dict[str, object]] = field(default_factory=dict)
+    tables: dict[str, list[dict[str, object]]] = field(default_factory=dict)
