@@ -49,15 +49,15 @@ def rows_of(value: Cell, name: str) -> list[list[Any]]:
         return [[value]]
     if not value:
         return [[None]]
-    nested = [isinstance(item, list | tuple) for item in value]
-    if not any(nested):
+    kinds = set(map(type, value))  # one C-level pass, however many rows
+    if not kinds & {list, tuple}:
         return [list(value)]
-    if not all(nested):
+    if not kinds <= {list, tuple}:
         raise problem(name, "mixes single values and rows; give a range of cells")
-    widths = {len(row) for row in value}
+    widths = set(map(len, value))
     if len(widths) != 1 or 0 in widths:
         raise problem(name, "has rows of different lengths; give a rectangular range")
-    return [row if isinstance(row, list) else list(row) for row in value]
+    return value if kinds == {list} and isinstance(value, list) else [list(r) for r in value]
 
 
 def line_of(value: Cell, name: str) -> list[Any]:
@@ -230,10 +230,15 @@ def rule_parameters(rounds: Cell, refusal_threshold: Cell,
 
 
 def filled_rows(rows: Sequence[Sequence[Any]]) -> list[int]:
-    """Positions of the rows that hold at least one non-empty cell."""
+    """Positions of the rows that hold at least one non-empty cell (None and '' are empty)."""
     width = len(rows[0]) if rows else 0
-    return [index for index, row in enumerate(rows)
-            if row.count(None) != width and not all(map(is_blank, row))]
+    filled = []
+    for index, row in enumerate(rows):
+        # Most filled rows start with a number; the others are counted in C.
+        if type(row[0]) is float or (row.count(None) != width
+                                     and row.count(None) + row.count("") != width):
+            filled.append(index)
+    return filled
 
 
 def used_width(rows: Sequence[Sequence[Any]], positions: Sequence[int]) -> int:
