@@ -6,7 +6,8 @@ xlwings converts the cells before it calls a function, so what is timed here is 
 function's own Python time given arguments already in the shape xlwings hands over (lists of
 floats, None for empty cells). Prints, from one run on the same data:
 - CLUSTER_FLAGS on the 928 x 12 table (goal: at most 10 ms);
-- CLUSTER_FLAGS on the data book's whole input areas (2,000 x 36, the region in one corner);
+- CLUSTER_FLAGS on the data book's whole input areas (2,000 x 36, the region in one corner),
+  with empty cells, and with formulas showing '' in every empty cell;
 - the same job through ``classify_clusters`` on the long round table, already prepared
   (peer);
 - a loop of CLUSTER_STATUS, one call per cluster (peer).
@@ -60,18 +61,22 @@ def main() -> None:
     pca = excel_cells(rounds, "pca_coverage", labels, order)
     refusal = excel_cells(rounds, "refusal_rate", labels, order)
 
-    def area(cells: list[list]) -> list[list]:
-        wide = [values + [None] * (36 - len(values)) for values in cells]
-        return wide + [[None] * 36 for _ in range(2000 - len(wide))]
+    def area(cells: list[list], empty: str | None = None) -> list[list]:
+        wide = [[empty if v is None else v for v in values] + [empty] * (36 - len(values))
+                for values in cells]
+        return wide + [[empty] * 36 for _ in range(2000 - len(wide))]
 
     pca_area, refusal_area = area(pca), area(refusal)
     header_area = labels + [None] * (36 - len(labels))
+    pca_blanks, refusal_blanks = area(pca, ""), area(refusal, "")
     prepared = prepare_round_table(rounds)
     benchmarks = [PCA_BENCHMARK([values[k] for values in pca]) for k in range(len(labels))]
 
     flags, best, median = timings(lambda: CLUSTER_FLAGS(pca, refusal, None, labels), args.repeat)
     area_flags, area_best, area_median = timings(
         lambda: CLUSTER_FLAGS(pca_area, refusal_area, None, header_area), args.repeat)
+    blank_flags, blank_best, blank_median = timings(
+        lambda: CLUSTER_FLAGS(pca_blanks, refusal_blanks, None, header_area), args.repeat)
     engine, engine_best, engine_median = timings(lambda: classify_clusters(prepared),
                                                  args.repeat)
     loop_repeat = max(3, args.repeat // 10)
@@ -82,12 +87,13 @@ def main() -> None:
     last = engine[(engine["round"] == labels[-1]).to_numpy()]
     agree = ([row[0] for row in flags] == last["status"].astype(str).tolist() == statuses
              and [row[1] for row in flags] == last["reasons"].astype(str).tolist()
-             and area_flags[:len(flags)] == flags)
+             and area_flags[:len(flags)] == flags == blank_flags[:len(flags)])
 
     clusters = f"{len(pca)} clusters x {len(labels)} rounds"
     lines = [
         (f"CLUSTER_FLAGS, {clusters}", best, median, f"goal <= {GOAL_MS:g} ms"),
         ("CLUSTER_FLAGS, 2,000 x 36 data book areas", area_best, area_median, ""),
+        ("  the same, empty cells holding ''", blank_best, blank_median, ""),
         ("peer: classify_clusters, prepared long table", engine_best, engine_median,
          f"CLUSTER_FLAGS is {engine_best / best:.1f}x faster"),
         (f"peer: CLUSTER_STATUS per cluster, {len(pca)} calls", loop_best, loop_median,

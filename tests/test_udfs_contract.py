@@ -211,6 +211,17 @@ def test_data_book_contract_full_input_area(sample_region):
     assert statuses == {"Low performing", "Watch", "On track", "No data"}
 
 
+def test_formulas_showing_nothing_are_empty_cells():
+    # A sheet whose input area holds formulas such as =IF(X="", "", X) passes '' for blanks.
+    with_blanks = [["" if v is None else v for v in values] + ["", ""] for values in (A, B, C)]
+    refusals = [[*NO_REFUSAL, "", ""]] * 3 + [[""] * 8]
+    flags = CLUSTER_FLAGS(table([*with_blanks, [""] * 8]), table(refusals), 90.0,
+                          row([*LABELS, "", ""]))
+    assert flags == [*CLUSTER_FLAGS(table([A, B, C]), table([NO_REFUSAL] * 3), 90.0,
+                                    row(LABELS)), ["", "", "", ""]]
+    assert CLUSTER_STATUS(row(with_blanks[2][:6]), row(NO_REFUSAL), 90.0) == "Low performing"
+
+
 def test_a_labelled_empty_column_is_a_round_and_an_unlabelled_one_is_not():
     base = CLUSTER_FLAGS(table([A, B, C]), table([NO_REFUSAL] * 3), 90.0, row(LABELS))
     gap = [[*values[:3], None, *values[3:]] for values in (A, B, C)]

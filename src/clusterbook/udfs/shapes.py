@@ -103,7 +103,13 @@ def read_numbers(rows: Sequence[Sequence[Any]], name: str, *,
     """
     if not rows:
         return Numbers(np.empty((0, 0)), name, row_numbers=row_numbers, line=line)
-    if set(map(type, itertools.chain.from_iterable(rows))) <= _PLAIN_NUMBERS:
+    kinds = set(map(type, itertools.chain.from_iterable(rows)))
+    if str in kinds and kinds <= _PLAIN_NUMBERS | {str}:
+        # Formulas that show nothing give '': as empty as an empty cell.
+        rows = [row if "" not in row else [None if cell == "" else cell for cell in row]
+                for row in rows]
+        kinds = set(map(type, itertools.chain.from_iterable(rows)))
+    if kinds <= _PLAIN_NUMBERS:
         # The usual case, left to NumPy: floats, and None for empty cells (read as NaN).
         return Numbers(np.array(rows, dtype=float), name, row_numbers=row_numbers, line=line)
     values = np.full((len(rows), len(rows[0])), np.nan)
@@ -234,9 +240,15 @@ def filled_rows(rows: Sequence[Sequence[Any]]) -> list[int]:
     width = len(rows[0]) if rows else 0
     filled = []
     for index, row in enumerate(rows):
-        # Most filled rows start with a number; the others are counted in C.
-        if type(row[0]) is float or (row.count(None) != width
-                                     and row.count(None) + row.count("") != width):
+        # Most filled rows start with a number, most empty ones are all None or all '' (which
+        # C counts fastest, by identity); the others are counted in full.
+        first = row[0]
+        if type(first) is float:
+            filled.append(index)
+        elif (first is None and row.count(None) == width) or (
+                first == "" and row.count("") == width):
+            continue
+        elif row.count(None) + row.count("") != width:
             filled.append(index)
     return filled
 
@@ -247,9 +259,10 @@ def used_width(rows: Sequence[Sequence[Any]], positions: Sequence[int]) -> int:
     count."""
     width, used = (len(rows[0]) if rows else 0), 0
     for position in positions:
-        row = rows[position]
-        if used == width or row[used:].count(None) == width - used:
+        tail = rows[position][used:]
+        if used == width or tail.count(None) + tail.count("") == width - used:
             continue
+        row = rows[position]
         used = max((index for index in range(used, width) if not is_blank(row[index])),
                    default=used - 1) + 1
     return used
