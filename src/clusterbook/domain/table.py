@@ -252,10 +252,8 @@ def _percent_column(column: pd.Series, key: str, locate: Callable[[int | None], 
                     problems: list[Problem]) -> np.ndarray:
     """Percent values from 0 to 100; a column whose values all lie in 0..1 holds fractions."""
     values, typed_percent = _numbers(column, key, locate, problems)
-    present = values[~np.isnan(values)]
-    if len(present) and not typed_percent and present.min() >= 0 and present.max() <= 1:
-        # Rounded so that 0.853 reads as 85.3 exactly, as a spreadsheet shows it.
-        values = np.round(values * 100.0, 10)
+    if holds_fractions(values, typed_percent):
+        values = fractions_as_percents(values)
     bad = np.flatnonzero((values < 0) | (values > 100))
     for position in bad[:50]:
         problems.append((locate(int(position)),
@@ -264,6 +262,21 @@ def _percent_column(column: pd.Series, key: str, locate: Callable[[int | None], 
         problems.append((locate(None), f"{len(bad) - 50} more {LABELS[key]} values are outside"
                          " 0 to 100"))
     return values
+
+
+def holds_fractions(values: np.ndarray, typed_percent: bool = False) -> bool:
+    """True when percent values were given as fractions: every value lies in 0..1 and none
+    was typed with a percent sign (the spec's reading of a percent column)."""
+    present = values[~np.isnan(values)]
+    return bool(len(present)) and not typed_percent and bool(
+        present.min() >= 0 and present.max() <= 1)
+
+
+def fractions_as_percents(values: np.ndarray) -> np.ndarray:
+    """Fractions as percents, rounded so that 0.853 reads as 85.3 exactly, as a spreadsheet
+    shows it."""
+    result: np.ndarray = np.round(values * 100.0, 10)
+    return result
 
 
 def _count_column(column: pd.Series, key: str, locate: Callable[[int | None], Location],
