@@ -361,7 +361,7 @@ class _Origin:
 
 def _section_rows(section: Section, documents: Sequence[Document]
                   ) -> tuple[pd.DataFrame, list[_Origin]]:
-    frames: list[pd.DataFrame] = []
+    rows: list[list[object]] = []
     origins: list[_Origin] = []
     keys = [item.key for item in section.fields]
     for document in documents:
@@ -369,20 +369,15 @@ def _section_rows(section: Section, documents: Sequence[Document]
             record = document.records.get(section.key)
             if record is None:
                 continue
-            frames.append(pd.DataFrame([[record.values.get(key) for key in keys]],
-                                       columns=keys, dtype=object))
+            rows.append([record.values.get(key) for key in keys])
             origins.append(_Origin(document, record, None))
         else:
             table = document.tables.get(section.key)
-            if table is None or table.frame.empty:
+            if table is None:
                 continue
-            frames.append(table.frame)
-            origins.extend(_Origin(document, table, int(row)) for row in table.frame.index)
-    if not frames:
-        return pd.DataFrame(columns=keys, dtype=object), origins
-    combined = pd.concat(frames, ignore_index=True) if len(frames) > 1 else \
-        frames[0].reset_index(drop=True)
-    return combined, origins
+            rows.extend(table.rows)
+            origins.extend(_Origin(document, table, row) for row in table.row_numbers)
+    return pd.DataFrame(rows, columns=keys, dtype=object), origins
 
 
 def _cell(origin: _Origin, key: str) -> str:
@@ -561,11 +556,11 @@ def _column(table: Table, key: str) -> list[tuple[int, object, object]]:
     if key not in table.columns:
         return []
     out = []
-    for row, raw in zip(table.frame.index, table.frame[key].tolist(), strict=True):
+    for row, raw in zip(table.row_numbers, table.values(key), strict=True):
         value = typed_value(item, raw)
         if value is not None and not _parse(item, raw)[0]:
             value = None
-        out.append((int(row), value, raw))
+        out.append((row, value, raw))
     return out
 
 
@@ -575,23 +570,21 @@ def _person_key(text: object) -> str:
 
 def _duplicate_rows(found: _Found, table: Table) -> None:
     seen: dict[tuple[str, ...], int] = {}
-    keys = list(table.frame.columns)
-    first = next((table.columns[key] for key in keys if key in table.columns), None)
-    if first is None:
+    keys = table.keys
+    if not any(key in table.columns for key in keys):
         return
-    for row, values in zip(table.frame.index, table.frame.itertuples(index=False, name=None),
-                           strict=True):
+    for row, values in zip(table.row_numbers, table.rows, strict=True):
         signature = tuple(_person_key(value) for value in values)
-        if int(row) in seen.values() or not any(signature):
+        if not any(signature):
             continue
         earlier = seen.get(signature)
         if earlier is None:
-            seen[signature] = int(row)
+            seen[signature] = row
             continue
+        first_key = next(key for key in keys if key in table.columns)
         found.add(DUPLICATE_ROW, f"This row repeats row {earlier} of "
                                  f"'{table.section.title}' exactly; delete one of them.",
-                  table.sheet, table.cell(keys[0], int(row)) or f"A{int(row)}",
-                  values[0])
+                  table.sheet, table.cell(first_key, row), values[keys.index(first_key)])
 
 
 # --- microplan rules ------------------------------------------------------------------------
@@ -615,11 +608,11 @@ def _microplan(document: Document, context: CheckContext) -> list[Finding]:
         if "review" in tables:
             _review_dates(found, tables["review"], window[1])
     team = tables.get("team")
-    if team is not None and team.frame.empty:
+    if team is not None and team.empty:
         found.add(TEAM_EMPTY, "The community engagement team (section 2) has no member; list "
                               "at least one person with their role and contact.",
                   team.sheet, team.first_cell)
-    if team is not None and not team.frame.empty:
+    if team is not None and not team.empty:
         _responsible_people(found, document, team)
     _issues(found, document, context)
     _cluster_on_list(found, document, context)
@@ -719,7 +712,7 @@ def _responsible_people(found: _Found, document: Document, team: Table) -> None:
 
 def _issues(found: _Found, document: Document, context: CheckContext) -> None:
     issues = document.tables.get("issues")
-    if issues is None or not issues.frame.empty:
+    if issues is None or not issues.empty:
         return
     code, _, _ = _record_value(document, "identification", "cluster_code")
     info = context.clusters.get(code) if context.clusters is not None and code else None

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Final
@@ -149,13 +149,33 @@ class Record:
 
 @dataclass
 class Table:
-    """A table section as read: its filled rows, indexed by sheet row, one column per field."""
+    """A table section as read: its filled rows (values in field order) and their sheet rows."""
 
     section: TableSection
     sheet: str
     header_row: int
     columns: dict[str, int]  # field key -> 1-based column, for the fields whose column was found
-    frame: pd.DataFrame
+    rows: list[list[object]]
+    row_numbers: list[int]
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+    @property
+    def keys(self) -> list[str]:
+        return [item.key for item in self.section.fields]
+
+    def values(self, key: str) -> list[object]:
+        """One field's values, row by row."""
+        position = self.keys.index(key)
+        return [row[position] for row in self.rows]
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame indexed by sheet row ('row'), one column per field."""
+        return pd.DataFrame(self.rows, columns=self.keys, dtype=object,
+                            index=pd.Index(self.row_numbers, name="row", dtype="int64"))
 
     def cell(self, key: str, row: int) -> str:
         column = self.columns.get(key)
@@ -216,19 +236,42 @@ def _names(item: Field) -> tuple[frozenset[str], frozenset[str]]:
             frozenset(_loose_key(text) for text in texts))
 
 
-def match_field(text: object, fields: Iterable[Field]) -> Field | None:
-    """The field a label or header names, exactly or without parenthesised parts."""
-    key, loose = label_key(text), _loose_key(text)
+def match_field(text: object, fields: Sequence[Field],
+                taken: Container[str] = ()) -> Field | None:
+    """The field a label or header names, exactly or without parenthesised parts; fields
+    whose key is in ``taken`` are passed over."""
+    if text is None or text == "":
+        return None
+    key = label_key(text)
     if not key:
         return None
-    candidates = list(fields)
-    for item in candidates:
-        if key in _names(item)[0]:
-            return item
-    for item in candidates:
-        if loose and loose in _names(item)[1]:
-            return item
-    return None
+    exact, loose = _index(fields)
+    found = exact.get(key)
+    if found is None:
+        found = loose.get(_loose_key(text))
+    return None if found is None or found.key in taken else found
+
+
+_INDEXES: dict[int, tuple[Sequence[Field], dict[str, Field], dict[str, Field]]] = {}
+
+
+def _index(fields: Sequence[Field]) -> tuple[dict[str, Field], dict[str, Field]]:
+    """Fields by their names and loose names (cached per tuple of fields)."""
+    cached = _INDEXES.get(id(fields))
+    if cached is not None and cached[0] is fields:
+        return cached[1], cached[2]
+    exact: dict[str, Field] = {}
+    loose: dict[str, Field] = {}
+    for item in fields:
+        names = _names(item)
+        for name in names[0]:
+            exact.setdefault(name, item)
+        for name in names[1]:
+            if name:
+                loose.setdefault(name, item)
+    if isinstance(fields, tuple):
+        _INDEXES[id(fields)] = (fields, exact, loose)
+    return exact, loose
 
 
 def _fallback_positions(fields: Sequence[Field], found: Mapping[str, int],
@@ -283,7 +326,7 @@ def _read_record(section: RecordSection, grid: Grid, sheet: str, first_row: int,
         if not text:
             continue
         texts[row] = text
-        item = match_field(text, [f for f in section.fields if f.key not in found])
+        item = match_field(text, section.fields, found)
         if item is not None:
             found[item.key] = row
             claimed.add(row)
@@ -309,14 +352,12 @@ def _read_record(section: RecordSection, grid: Grid, sheet: str, first_row: int,
 
 
 def _header_score(section: TableSection, grid: Grid, row: int) -> int:
-    remaining = list(section.fields)
-    score = 0
+    taken: set[str] = set()
     for column in range(grid.first_column, grid.last_column + 1):
-        item = match_field(grid.value(row, column), remaining)
+        item = match_field(grid.value(row, column), section.fields, taken)
         if item is not None:
-            remaining.remove(item)
-            score += 1
-    return score
+            taken.add(item.key)
+    return len(taken)
 
 
 def _header_row(section: TableSection, grid: Grid, first_row: int,
@@ -351,7 +392,7 @@ def _read_table(section: TableSection, grid: Grid, sheet: str, first_row: int,
             if not text:
                 continue
             texts[column] = text
-            item = match_field(text, [f for f in fields if f.key not in found])
+            item = match_field(text, fields, found)
             if item is not None:
                 found[item.key] = column
                 claimed.add(column)
@@ -387,15 +428,13 @@ def _read_table(section: TableSection, grid: Grid, sheet: str, first_row: int,
             continue
         rows.append(values)
         index.append(row)
-    frame = pd.DataFrame(rows, columns=[item.key for item in fields], dtype=object,
-                         index=pd.Index(index, name="row", dtype="int64"))
     for column in range(grid.first_column, grid.last_column + 1):
         if column in claimed or not texts.get(column):
             continue
         if any(grid.value(row, column) is not None for row in index):
             notes.append(Note("column-extra", sheet, cell_ref(header_row, column),
                               texts[column], section.key))
-    return Table(section, sheet, header_row, found, frame)
+    return Table(section, sheet, header_row, found, rows, index)
 
 
 def _merged_notes(section: Section, sheet: str, filled: Sequence[Block], first_row: int,
@@ -673,11 +712,10 @@ def section_frames(documents: Iterable[Document], *, typed: bool = True
                 table = document.tables.get(section.key)
                 if table is None:
                     continue
-                for sheet_row, values in zip(table.frame.index, table.frame.itertuples(
-                        index=False, name=None), strict=True):
+                for sheet_row, values in zip(table.row_numbers, table.rows, strict=True):
                     entry: dict[str, object] = {"file": document.file, "sheet": table.sheet,
-                                                "row": int(sheet_row)}
-                    for key, value in zip(table.frame.columns, values, strict=True):
+                                                "row": sheet_row}
+                    for key, value in zip(table.keys, values, strict=True):
                         entry[key] = typed_value(convert[key], value) if typed else value
                     rows.append(entry)
     return {key: pd.DataFrame(rows, columns=[*PROVENANCE, *keys[key]], dtype=object)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import python_calamine as calamine
 
 from clusterbook.domain.errors import WorkbookError
 from clusterbook.domain.findings import Finding
@@ -21,6 +22,7 @@ from clusterbook.domain.submission import (
     documents_from_workbook,
     identify_form,
     section_frames,
+    split_groups,
 )
 from clusterbook.excel.read import open_workbook
 from clusterbook.forms import FORM_SHEET, Form
@@ -52,44 +54,50 @@ def read_submission(path: Path | str, *, name: str | None = None) -> Submission:
     not a readable form: damaged, empty, protected, not a template, an unknown version..."""
     path = Path(path)
     file = name or path.name
-    grids, mark = read_grids(path, file=file)
-    form, version, notes = identify_form(file, list(grids), mark)
+    book = open_workbook(path)
+    try:
+        names = list(book.sheet_names)
+        mark = None
+        if FORM_SHEET in names:
+            rows = _sheet_rows(book, FORM_SHEET, file)
+            mark = (_cell(rows, FORM_ID_ROW, 2), _cell(rows, FORM_VERSION_ROW, 2))
+        form, version, notes = identify_form(file, [n for n in names if n != FORM_SHEET], mark)
+        groups = split_groups(form, names)
+        wanted = {name for sheets in groups.values() for name in sheets.values()}
+        if not groups or any(len(sheets) < len(form.sheets) for sheets in groups.values()):
+            # A form sheet is missing: look at the other sheets too, it may have been renamed.
+            wanted.update(name for name in names if not name.startswith("_"))
+        grids = {name: _grid(book, name, file) for name in names if name in wanted}
+    finally:
+        book.close()
     documents = documents_from_workbook(form, grids, file=file, version=version)
     if notes and documents:
         documents[0].notes[:0] = notes
     raw = path.read_bytes()
-    stat = path.stat()
     return Submission(path, file, form, version, documents, hashlib.sha256(raw).hexdigest(),
-                      stat.st_size, stat.st_mtime)
+                      len(raw), path.stat().st_mtime)
 
 
-def read_grids(path: Path, *, file: str = "") -> tuple[dict[str, Grid],
-                                                       tuple[object, object] | None]:
-    """Every worksheet's values (with merged ranges) and the template mark (form id, version),
-    None when the workbook has no mark sheet."""
-    file = file or path.name
-    book = open_workbook(path)
+def _sheet_rows(book: calamine.CalamineWorkbook, name: str, file: str) -> list[list[object]]:
+    return _read(book, name, file)[0]
+
+
+def _grid(book: calamine.CalamineWorkbook, name: str, file: str) -> Grid:
+    rows, merged = _read(book, name, file)
+    return Grid(name, rows, merged=tuple((first[0] + 1, first[1] + 1, last[0] + 1, last[1] + 1)
+                                         for first, last in merged))
+
+
+def _read(book: calamine.CalamineWorkbook, name: str, file: str
+          ) -> tuple[list[list[object]], list[tuple[tuple[int, int], tuple[int, int]]]]:
     try:
-        grids: dict[str, Grid] = {}
-        mark: tuple[object, object] | None = None
-        for name in book.sheet_names:
-            try:
-                sheet = book.get_sheet_by_name(name)
-                rows = sheet.to_python(skip_empty_area=False)
-                merged = sheet.merged_cell_ranges or []
-            except Exception as error:  # calamine raises plain errors for broken sheets
-                raise WorkbookError(file, f"sheet '{name}' is damaged and cannot be read "
-                                          f"({str(error).strip().splitlines()[0] if str(error) else type(error).__name__})",
-                                    kind="damaged") from None
-            if name == FORM_SHEET:
-                mark = (_cell(rows, FORM_ID_ROW, 2), _cell(rows, FORM_VERSION_ROW, 2))
-                continue
-            grids[name] = Grid(name, rows, merged=tuple(
-                (first[0] + 1, first[1] + 1, last[0] + 1, last[1] + 1)
-                for first, last in merged))
-        return grids, mark
-    finally:
-        book.close()
+        sheet = book.get_sheet_by_name(name)
+        return sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []
+    except Exception as error:  # calamine raises plain errors for broken sheets
+        text = str(error).strip().splitlines()
+        raise WorkbookError(file, f"sheet '{name}' is damaged and cannot be read "
+                                  f"({text[0] if text else type(error).__name__})",
+                            kind="damaged") from None
 
 
 def _cell(rows: list[list[object]], row: int, column: int) -> object:

@@ -6,6 +6,7 @@ in words: a lock file, an empty or truncated file, a password, an XML bomb, not 
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from xml.parsers import expat
@@ -25,6 +26,7 @@ _ZIP_SIGNATURE = b"PK\x03\x04"
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
 MAX_RATIO = 200
 _DOCTYPE_PROBE = 4096
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,10 @@ def _declares_doctype(part: IO[bytes]) -> bool:
     element, however much comment or whitespace comes first, so memory stays bounded. A part
     that is not well-formed XML before its root is left for the reader to refuse.
     """
+    chunk = part.read(_DOCTYPE_PROBE)
+    start = _ROOT_START.search(chunk)
+    if start is not None and b"<!" not in chunk[:start.start()]:
+        return False  # the usual case: a declaration, then the root element at once
     parser = expat.ParserCreate()
 
     def doctype(*_: object) -> None:
@@ -136,8 +142,9 @@ def _declares_doctype(part: IO[bytes]) -> bool:
     parser.EntityDeclHandler = doctype
     parser.StartElementHandler = root
     try:
-        while chunk := part.read(_DOCTYPE_PROBE):
+        while chunk:
             parser.Parse(chunk, False)
+            chunk = part.read(_DOCTYPE_PROBE)
         parser.Parse(b"", True)
     except _DoctypeFound:
         return True
