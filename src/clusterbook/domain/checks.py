@@ -12,6 +12,7 @@ a file, a live check formula in Excel and the merge all get the same answers:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -34,7 +35,7 @@ from clusterbook.domain.values import (
     to_number,
     to_whole_number,
 )
-from clusterbook.forms import ACTION_PLAN, MICROPLAN, Field, Form, Kind, RecordSection
+from clusterbook.forms import ACTION_PLAN, MICROPLAN, Field, Kind, RecordSection
 from clusterbook.forms.cells import parse_ref
 from clusterbook.forms.schema import Section
 
@@ -453,7 +454,7 @@ def _value_finding(rule: str, item: Field, value: object, document: Document, sh
 
 
 def _number_message(item: Field, value: object, text: str) -> str:
-    ok, parsed = _parse(item, value)
+    ok, _parsed = _parse(item, value)
     if not ok:
         return f"{item.label} '{text}' is not a number."
     low = "" if item.minimum is None else f"{item.minimum:g}"
@@ -844,7 +845,7 @@ def _strategies(found: _Found, actions: Table) -> None:
 
 def _actions_on_list(found: _Found, document: Document, actions: Table,
                      clusters: ClusterList) -> None:
-    district, _, sheet = _record_value(document, "details", "district")
+    district, _, _sheet = _record_value(document, "details", "district")
     seen: set[str] = set()
     for row, code, raw in _column(actions, "cluster_code"):
         if not isinstance(code, str) or not code:
@@ -920,10 +921,8 @@ def sort_findings(findings: Iterable[Finding],
     def key(finding: Finding) -> tuple[int, int, int, int, str]:
         row = column = 0
         if finding.cell:
-            try:
+            with contextlib.suppress(ValueError):
                 row, column = parse_ref(finding.cell.split(":")[0])
-            except ValueError:
-                pass
         return (file_order.get(finding.file, len(file_order)),
                 sheet_order.get((finding.file, finding.sheet), -1 if not finding.sheet
                                 else len(sheet_order)), row, column, finding.rule)

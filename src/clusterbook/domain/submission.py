@@ -421,9 +421,9 @@ def _read_table(section: TableSection, grid: Grid, sheet: str, first_row: int,
             continue
         if all(value is None or is_only_spaces(value) for value in values):
             # A row 'cleared' with the space bar: not a row, but the spaces are reported.
-            for item, column, value in zip(fields, positions, values, strict=True):
-                if value is not None and column:
-                    notes.append(Note("only-spaces", sheet, cell_ref(row, column), str(value),
+            for item, position, value in zip(fields, positions, values, strict=True):
+                if value is not None and position:
+                    notes.append(Note("only-spaces", sheet, cell_ref(row, position), str(value),
                                       section.key, item.key, item.label))
             continue
         rows.append(values)
@@ -482,7 +482,7 @@ def _read_sheet(sections: Sequence[Section], grid: Grid, sheet: str, filled: Seq
     looked for only above the table's header."""
     tables: dict[str, Table] = {}
     ordered = sorted(sections, key=lambda s: s.title_row)
-    for position, section in enumerate(ordered):
+    for section in ordered:
         if not isinstance(section, TableSection):
             continue
         tables[section.key] = _read_table(section, grid, sheet, grid.first_row, grid.last_row,
@@ -730,6 +730,6 @@ def as_date(value: object) -> dt.date | None:
 
 
 __all__ = ["PROVENANCE", "Document", "Grid", "Note", "Record", "Table", "as_date",
-           "blocks_from_data", "column_letter", "document_from_blocks", "documents_from_workbook", "identify_form",
-           "label_key", "match_field", "read_sections", "section_frames", "sheet_name",
-           "split_groups"]
+           "blocks_from_data", "column_letter", "document_from_blocks",
+           "documents_from_workbook", "identify_form", "label_key", "match_field",
+           "read_sections", "section_frames", "sheet_name", "split_groups"]

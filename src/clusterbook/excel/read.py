@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from xml.parsers import expat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+from xml.parsers import expat
 
 import python_calamine as calamine
 

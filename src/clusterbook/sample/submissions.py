@@ -23,7 +23,7 @@ import pandas as pd
 
 from clusterbook.domain.clusterlist import ClusterList, cluster_list_from_flags
 from clusterbook.forms import ACTION_PLAN, MICROPLAN, FormData
-from clusterbook.forms.microplan import ROLES, SETTLEMENT_TYPES
+from clusterbook.forms.microplan import SETTLEMENT_TYPES
 from clusterbook.sample.region import ROUNDS, sample_region
 
 #: The campaign the sample microplans are for: the region's last round.
