@@ -100,7 +100,8 @@ def collect_paths(arguments: Iterable[Path | str]) -> tuple[list[Path], list[Pat
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            for candidate in sorted(p for p in path.rglob("*") if p.is_file()):
+            found = (p for p in path.rglob("*") if p.is_file())
+            for candidate in sorted(found, key=lambda p: str(p.relative_to(path)).casefold()):
                 relative = candidate.relative_to(path)
                 if any(part.startswith(".") for part in relative.parts) and not \
                         is_lock_file(candidate):
@@ -263,3 +264,13 @@ def write_back(result: ValidationResult) -> list[str]:
             continue
         lines.append(f"Wrote {out}")
     return lines
+
+
+if __name__ == "__main__":  # python -m clusterbook.validation --rules > docs/validation-rules.md
+    import sys
+
+    from clusterbook.domain.checks import rules_table
+
+    if sys.argv[1:] != ["--rules"]:
+        sys.exit("usage: python -m clusterbook.validation --rules")
+    sys.stdout.write(rules_table())

@@ -106,8 +106,8 @@ def check_package(path: Path) -> None:
     except zipfile.BadZipFile:
         raise WorkbookError(name, "the file is damaged or incomplete (perhaps cut off while "
                                   "copying); send it again", kind="damaged") from None
-    except (zipfile.LargeZipFile, EOFError, OSError, zlib.error) as error:
-        raise WorkbookError(name, f"the file is damaged and cannot be read ({error})",
+    except (zipfile.LargeZipFile, EOFError, OSError, zlib.error):
+        raise WorkbookError(name, "the file is damaged and cannot be read; send it again",
                             kind="damaged") from None
 
 

@@ -15,6 +15,9 @@ from clusterbook.excel.write import atomic_path, new_workbook, print_ready, set_
 from clusterbook.styles import FINDING_COLOURS, HEADER
 
 CHECKS_SHEET = "Checks"
+#: What the template's own (live) checks sheet is called in a checked copy.
+LIVE_CHECKS_SHEET = "Live checks"
+TITLE_PREFIX = "Checks of "
 #: Headers of the findings tables, by finding field.
 HEADERS = {"severity": "Severity", "rule": "Rule", "message": "Message", "file": "File",
            "sheet": "Sheet", "cell": "Cell", "value": "Value"}
@@ -34,12 +37,17 @@ def write_checked_copy(path: Path, findings: Sequence[Finding], out: Path | None
     import openpyxl
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     out = out or checked_copy_path(path)
     book = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm",
                                   rich_text=True)
     if CHECKS_SHEET in book.sheetnames:
-        del book[CHECKS_SHEET]
+        existing = book[CHECKS_SHEET]
+        if str(existing["A1"].value or "").startswith(TITLE_PREFIX):
+            del book[CHECKS_SHEET]  # the checks of an earlier run
+        else:
+            existing.title = LIVE_CHECKS_SHEET  # the template's live checks stay, renamed
     fills = {severity: PatternFill("solid", start_color=colour.fill, end_color=colour.fill)
              for severity, colour in FINDING_COLOURS.items()}
     notes: dict[tuple[str, str], list[Finding]] = {}
@@ -56,7 +64,7 @@ def write_checked_copy(path: Path, findings: Sequence[Finding], out: Path | None
     sheet = book.create_sheet(CHECKS_SHEET, 0)
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
-    sheet["A1"] = f"Checks of {path.name}"
+    sheet["A1"] = f"{TITLE_PREFIX}{path.name}"
     sheet["A1"].font = Font(bold=True, size=14, color=HEADER.fill)
     sheet["A2"] = (f"{errors} error{'s' if errors != 1 else ''} and {warnings} "
                    f"warning{'s' if warnings != 1 else ''}. Errors must be fixed before the "
@@ -76,11 +84,20 @@ def write_checked_copy(path: Path, findings: Sequence[Finding], out: Path | None
                      else str(finding.severity).capitalize())
             cell.alignment = Alignment(wrap_text=key == "message", vertical="top")
         sheet.cell(row=row, column=1).fill = fills[str(finding.severity)]
+        lines = max(1, -(-len(finding.message) // int(WIDTHS["message"] * 1.1)))
+        sheet.row_dimensions[row].height = 15 * lines + 2
         if finding.sheet in book.sheetnames and finding.cell:
             link = sheet.cell(row=row, column=5)
-            link.hyperlink = "#" + sheet_ref(finding.sheet, finding.cell.split(":")[0])
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=sheet_ref(
+                finding.sheet, finding.cell.split(":")[0]))
             link.font = Font(color="0563C1", underline="single")
     sheet.freeze_panes = "A5"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "4:4"
     book.active = 0
     for other in book.worksheets[1:]:
         other.sheet_view.tabSelected = False
