@@ -13,20 +13,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-import pandas as pd  # noqa: E402
+import pandas as pd
 
-from clusterbook.domain.checks import CheckContext, check_documents  # noqa: E402
-from clusterbook.excel.forms_reader import read_submission  # noqa: E402
-from clusterbook.forms import MICROPLAN  # noqa: E402
-from clusterbook.sample.region import sample_region  # noqa: E402
-from clusterbook.sample.submissions import (  # noqa: E402
+from clusterbook.domain.checks import CheckContext, check_documents
+from clusterbook.excel.forms_reader import read_submission
+from clusterbook.forms import MICROPLAN
+from clusterbook.sample.region import sample_region
+from clusterbook.sample.submissions import (
     MISTAKES,
     microplan_data,
     sample_cluster_list,
     with_mistake,
 )
-from clusterbook.templates import write_form  # noqa: E402
-from clusterbook.validation import check_submissions  # noqa: E402
+from clusterbook.templates import write_form
+from clusterbook.validation import check_submissions
 
 
 def write_files(folder: Path, count: int) -> list[Path]:

@@ -9,8 +9,8 @@ import json
 import openpyxl
 import pytest
 
-from tests.corpus import CLUSTER_CSV, edit, microplan, write
-from tests.test_cli_flags import run_cli
+from corpus import CLUSTER_CSV, edit, microplan, write
+from test_cli_flags import run_cli
 
 
 def digest(path):

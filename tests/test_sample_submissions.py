@@ -20,7 +20,7 @@ from clusterbook.sample.submissions import (
 )
 from clusterbook.templates import entry_cell
 from clusterbook.validation import validate_paths
-from tests.corpus import write
+from corpus import write
 
 TODAY = dt.date(2025, 12, 1)
 

@@ -13,7 +13,7 @@ from clusterbook.domain.submission import blocks_from_data, document_from_blocks
 from clusterbook.forms import MICROPLAN, section_block
 from clusterbook.sample.submissions import MISTAKES, with_mistake
 from clusterbook.validation import validate_paths
-from tests.corpus import TODAY, microplan, write
+from corpus import TODAY, microplan, write
 
 
 def excel_shaped(blocks):

@@ -12,7 +12,7 @@ import pytest
 from clusterbook.clusterfile import load_cluster_list
 from clusterbook.domain.checks import CheckContext
 from clusterbook.validation import validate_paths
-from tests.corpus import CLUSTER_CSV, TODAY, action_plan, edit, microplan, write
+from corpus import CLUSTER_CSV, TODAY, action_plan, edit, microplan, write
 
 
 @pytest.fixture
@@ -87,8 +87,8 @@ CELL_MISTAKES = [
        "the start, 15 Mar 2025) to the campaign end, 19 Mar 2025.")]),
     ("supervision after the campaign", {"Supervision": {"C5": dt.datetime(2025, 3, 22)}},
      [("error", "date-window", "Supervision", "C5", "Supervision date 22 Mar 2025 is outside "
-       "the campaign window: supervision plan take place from 13 Feb 2025 (30 days before the "
-       "start, 15 Mar 2025) to the campaign end, 19 Mar 2025.")]),
+       "the campaign window: supervision visits take place from 13 Feb 2025 (30 days before "
+       "the start, 15 Mar 2025) to the campaign end, 19 Mar 2025.")]),
     ("review meeting on the last day", {"Review": {"C5": dt.datetime(2025, 3, 19)}},
      [("error", "review-date", "Review", "C5", "Date 19 Mar 2025 is not after the campaign "
        "end (19 Mar 2025); the review meeting comes after the campaign.")]),

@@ -14,7 +14,7 @@ import pytest
 
 from clusterbook.domain.checks import CheckContext
 from clusterbook.validation import validate_paths
-from tests.corpus import TODAY, edit, microplan, write
+from corpus import TODAY, edit, microplan, write
 
 BILLION_LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
                   + b"".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">'.replace(
@@ -185,7 +185,8 @@ def test_a_broken_file_is_one_finding_and_the_others_are_still_checked(
     other = write(folder, "other.xlsx", microplan())
     other.with_name("zz_fine.xlsx").write_bytes(other.read_bytes())
     result = validate_paths([folder], CheckContext(today=TODAY))
-    assert [r.file for r in result.files] == sorted([name, "other.xlsx", "zz_fine.xlsx"], key=str.casefold)
+    expected = sorted([name, "other.xlsx", "zz_fine.xlsx"], key=str.casefold)
+    assert [r.file for r in result.files] == expected
     (bad,) = [r for r in result.files if r.file == name]
     assert bad.submission is None
     assert len(bad.findings) == 1

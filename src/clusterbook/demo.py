@@ -57,10 +57,29 @@ def _flags(context: DemoContext) -> list[Artifact]:
     return [Artifact(out, "low-performing cluster flags, by round, with a district summary")]
 
 
+def _validation(context: DemoContext) -> list[Artifact]:
+    from clusterbook.sample.submissions import write_sample_submissions
+    from clusterbook.validation import validate_paths, write_back, write_findings
+
+    folder = context.out / "submissions"
+    checks = write_sample_submissions(folder, district="Kotal", mistakes=3)
+    result = validate_paths([folder], checks)
+    findings = context.out / "validation-findings.xlsx"
+    write_findings(result, findings)
+    copies = [line for line in write_back(result, only_with_findings=True)
+              if line.startswith("Wrote ")]
+    context.results["validation"] = result
+    return [Artifact(folder, f"one district's filled microplans and action plan (synthetic), "
+                             f"3 with a mistake and a damaged file; {len(copies)} checked "
+                             f"copies (*.checked.xlsx) show the problems"),
+            Artifact(findings, "every validation finding, with file, sheet and cell")]
+
+
 #: The demo's steps, in order: (what it does, the step).
 STEPS: list[tuple[str, Step]] = [
     ("Writing the sample region's round data", _round_data),
     ("Flagging low-performing clusters", _flags),
+    ("Checking filled microplans", _validation),
 ]
 
 

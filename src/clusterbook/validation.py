@@ -229,13 +229,7 @@ def findings_json(result: ValidationResult) -> str:
 def render(result: ValidationResult, output_format: str, out: Path | None) -> None:
     """Print or write the findings in a format: 'table', 'json' or 'xlsx'."""
     if output_format == "xlsx":
-        from clusterbook.reports.checks_book import write_findings_book
-
-        target = out or Path("findings.xlsx")
-        files = [(r.file, r.submission.form.title if r.submission else "not readable",
-                  len(r.submission.documents) if r.submission else 0, r.errors, r.warnings)
-                 for r in result.files]
-        write_findings_book(files, result.findings, target)
+        target = write_findings(result, out or Path("findings.xlsx"))
         print(f"{result.summary()}\nWrote {target}")
         return
     text = table_text(result) if output_format == "table" else findings_json(result)
@@ -249,13 +243,25 @@ def render(result: ValidationResult, output_format: str, out: Path | None) -> No
     print(f"{result.summary()}\nWrote {out}")
 
 
-def write_back(result: ValidationResult) -> list[str]:
-    """Write a checked copy beside every readable file; returns a line per copy."""
+def write_findings(result: ValidationResult, out: Path) -> Path:
+    """Write the findings book: every finding, and every file with its counts."""
+    from clusterbook.reports.checks_book import write_findings_book
+
+    files = [(r.file, r.submission.form.title if r.submission else "not readable",
+              len(r.submission.documents) if r.submission else 0, r.errors, r.warnings)
+             for r in result.files]
+    return write_findings_book(files, result.findings, out)
+
+
+def write_back(result: ValidationResult, *, only_with_findings: bool = False) -> list[str]:
+    """Write a checked copy beside every readable file (or only those with findings);
+    returns a line per copy."""
     from clusterbook.reports.checks_book import write_checked_copy
 
     lines = []
     for file_result in result.files:
-        if file_result.submission is None:
+        if file_result.submission is None or (only_with_findings and
+                                              not file_result.findings):
             continue
         try:
             out = write_checked_copy(file_result.path, file_result.findings)

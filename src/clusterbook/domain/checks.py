@@ -685,6 +685,11 @@ def _counts(found: _Found, document: Document) -> None:
                       sheet, target_cell, target)
 
 
+#: What the dated rows of a section are, in a sentence.
+_WINDOW_NOUNS: Final = {"activities": "social mobilization activities",
+                        "supervision": "supervision visits"}
+
+
 def _dates_in_window(found: _Found, table: Table, window: tuple[dt.date, dt.date],
                      today: dt.date) -> None:
     start, end = window
@@ -698,7 +703,8 @@ def _dates_in_window(found: _Found, table: Table, window: tuple[dt.date, dt.date
         if not first <= day <= end:
             found.add(DATE_WINDOW,
                       f"{label} {day_text(day)} is outside the campaign window: "
-                      f"{table.section.title[3:].lower()} take place from {day_text(first)} "
+                      f"{_WINDOW_NOUNS.get(table.section.key, 'these dates')} take place "
+                      f"from {day_text(first)} "
                       f"(30 days before the start, {day_text(start)}) to the campaign end, "
                       f"{day_text(end)}.", table.sheet, table.cell("date", row), raw)
             continue
@@ -993,8 +999,25 @@ def rules_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["FILE_RULES", "RULES", "CheckContext", "Rule", "check_document", "check_documents",
-           "field_rules",
-           "choice_of", "day_text", "file_finding", "note_finding", "parse_value", "phone_text",
-           "plausible_dates", "rules_table", "section_schema", "sort_findings", "typed_value",
-           "value_findings", "value_text"]
+__all__ = [
+    "FILE_RULES",
+    "RULES",
+    "CheckContext",
+    "Rule",
+    "check_document",
+    "check_documents",
+    "choice_of",
+    "day_text",
+    "field_rules",
+    "file_finding",
+    "note_finding",
+    "parse_value",
+    "phone_text",
+    "plausible_dates",
+    "rules_table",
+    "section_schema",
+    "sort_findings",
+    "typed_value",
+    "value_findings",
+    "value_text",
+]

@@ -84,8 +84,7 @@ def write_checked_copy(path: Path, findings: Sequence[Finding], out: Path | None
                      else str(finding.severity).capitalize())
             cell.alignment = Alignment(wrap_text=key == "message", vertical="top")
         sheet.cell(row=row, column=1).fill = fills[str(finding.severity)]
-        lines = max(1, -(-len(finding.message) // int(WIDTHS["message"] * 1.1)))
-        sheet.row_dimensions[row].height = 15 * lines + 2
+        sheet.row_dimensions[row].height = 15 * _lines(finding.message, WIDTHS["message"]) + 2
         if finding.sheet in book.sheetnames and finding.cell:
             link = sheet.cell(row=row, column=5)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=sheet_ref(
@@ -127,11 +126,11 @@ def write_findings_book(files: Sequence[tuple[str, str, int, int, int]],
             sheet.set_column(index, index, WIDTHS[key], wrap if key == "message" else top)
         for row, finding in enumerate(findings, start=3):
             for index, key in enumerate(columns):
-                value = getattr(finding, key)
-                if key == "severity":
-                    sheet.write_string(row, index, str(value), severity[str(value)])
-                else:
-                    sheet.write_string(row, index, str(value))
+                value = str(getattr(finding, key))
+                cell_format = (severity[value] if key == "severity"
+                               else wrap if key == "message" else top)
+                sheet.write_string(row, index, value, cell_format)
+            sheet.set_row(row, 15 * _lines(finding.message, WIDTHS["message"]) + 2)
         if findings:
             sheet.autofilter(2, 0, 2 + len(findings), len(columns) - 1)
         sheet.freeze_panes(3, 0)
@@ -153,3 +152,7 @@ def write_findings_book(files: Sequence[tuple[str, str, int, int, int]],
         print_ready(summary, header_row=2)
     return out
 
+
+def _lines(text: str, width: float) -> int:
+    """About how many lines a wrapped text takes in a column of ``width`` characters."""
+    return max(1, -(-len(text) // int(width * 1.1)))

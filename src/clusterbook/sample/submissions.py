@@ -17,10 +17,12 @@ import hashlib
 import random
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Final
 
 import pandas as pd
 
+from clusterbook.domain.checks import CheckContext
 from clusterbook.domain.clusterlist import ClusterList, cluster_list_from_flags
 from clusterbook.forms import ACTION_PLAN, MICROPLAN, FormData
 from clusterbook.forms.microplan import SETTLEMENT_TYPES
@@ -376,3 +378,27 @@ def low_performing_codes() -> list[str]:
     """The codes of the sample region's low-performing clusters."""
     return [info.code for info in sample_cluster_list().clusters.values()
             if info.low_performing]
+
+
+def write_sample_submissions(folder: Path | str, *, district: str = "Kotal",
+                             mistakes: int = 3) -> CheckContext:
+    """Write the filled microplans of a district's clusters (``mistakes`` of them with one
+    mistake each), its action plan, and one damaged file, with the template builder; return
+    the check context that knows the sample region's cluster list."""
+    from clusterbook.templates import write_form
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    codes = [info.code for info in sample_cluster_list().clusters.values()
+             if info.district == district]
+    kinds = ("bad-phone", "activity-too-early", "no-issues", "unknown-role")
+    for index, code in enumerate(codes):
+        data = microplan_data(code)
+        if index < mistakes:
+            data, _ = with_mistake(data, kinds[index % len(kinds)])
+        write_form(folder / f"{district}_{code}.xlsx", MICROPLAN, data)
+    write_form(folder / f"{district}_action_plan.xlsx", ACTION_PLAN, action_plan_data(district))
+    (folder / f"{district}_copy_cut_off.xlsx").write_bytes(
+        (folder / f"{district}_{codes[-1]}.xlsx").read_bytes()[:4000])
+    _, start, _ = _campaign()
+    return CheckContext(clusters=sample_cluster_list(), today=start - dt.timedelta(days=10))
