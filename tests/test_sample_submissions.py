@@ -105,3 +105,21 @@ def test_the_section_schema_validates_the_merged_frames(tmp_path, context):
     with pytest.raises(pa.errors.SchemaErrors) as raised:
         schema.validate(frames[1][[f.key for f in team.fields]], lazy=True)
     assert raised.value.failure_cases["check"].tolist() == ["phone"]
+
+
+def test_a_district_of_sample_submissions(tmp_path):
+    context = write_sample_submissions_of(tmp_path, "Sarband")
+    result = validate_paths([tmp_path], context)
+    clusters = [i for i in sample_cluster_list().clusters.values() if i.district == "Sarband"]
+    assert len(result.files) == len(clusters) + 2
+    broken = [r for r in result.files if r.submission is None]
+    assert [(r.file, r.findings[0].rule) for r in broken] == [
+        ("Sarband_copy_cut_off.xlsx", "file-damaged")]
+    with_errors = {r.file for r in result.files if r.submission is not None and not r.valid}
+    assert 1 <= len(with_errors) <= round(len(clusters) * 0.05) + 1
+
+
+def write_sample_submissions_of(folder, district):
+    from clusterbook.sample.submissions import write_sample_submissions
+
+    return write_sample_submissions(folder, district=district)

@@ -62,7 +62,7 @@ def _validation(context: DemoContext) -> list[Artifact]:
     from clusterbook.validation import validate_paths, write_back, write_findings
 
     folder = context.out / "submissions"
-    checks = write_sample_submissions(folder, district="Kotal", mistakes=3)
+    checks = write_sample_submissions(folder, district="Kotal", mistake_share=0.075)
     result = validate_paths([folder], checks)
     findings = context.out / "validation-findings.xlsx"
     write_findings(result, findings)

@@ -21,7 +21,7 @@ import math
 import re
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Final
 
 import pandas as pd
@@ -70,7 +70,7 @@ class Grid:
     def last_row(self) -> int:
         return self.first_row + len(self.rows) - 1
 
-    @property
+    @cached_property
     def last_column(self) -> int:
         width = max((len(row) for row in self.rows), default=0)
         return self.first_column + width - 1
@@ -242,14 +242,20 @@ def match_field(text: object, fields: Sequence[Field],
     whose key is in ``taken`` are passed over."""
     if text is None or text == "":
         return None
-    key = label_key(text)
+    key, loose_key = _keys(text) if isinstance(text, str) else (label_key(text), "")
     if not key:
         return None
     exact, loose = _index(fields)
     found = exact.get(key)
-    if found is None:
-        found = loose.get(_loose_key(text))
+    if found is None and loose_key:
+        found = loose.get(loose_key)
     return None if found is None or found.key in taken else found
+
+
+@lru_cache(maxsize=8192)
+def _keys(text: str) -> tuple[str, str]:
+    """A label's exact and loose keys (labels repeat from file to file)."""
+    return label_key(text), _loose_key(text)
 
 
 _INDEXES: dict[int, tuple[Sequence[Field], dict[str, Field], dict[str, Field]]] = {}

@@ -380,25 +380,32 @@ def low_performing_codes() -> list[str]:
             if info.low_performing]
 
 
-def write_sample_submissions(folder: Path | str, *, district: str = "Kotal",
-                             mistakes: int = 3) -> CheckContext:
-    """Write the filled microplans of a district's clusters (``mistakes`` of them with one
-    mistake each), its action plan, and one damaged file, with the template builder; return
-    the check context that knows the sample region's cluster list."""
+def write_sample_submissions(folder: Path | str, *, district: str | None = None,
+                             mistake_share: float = 0.05,
+                             broken_file: bool = True) -> CheckContext:
+    """Write the filled microplans of the sample region's clusters (of one district, or all
+    928), about ``mistake_share`` of them with one realistic mistake each, each district's
+    action plan, and (``broken_file``) one file cut off while copying, all with the template
+    builder. Returns the check context that knows the sample region's cluster list."""
     from clusterbook.templates import write_form
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    codes = [info.code for info in sample_cluster_list().clusters.values()
-             if info.district == district]
-    kinds = ("bad-phone", "activity-too-early", "no-issues", "unknown-role")
-    for index, code in enumerate(codes):
-        data = microplan_data(code)
-        if index < mistakes:
-            data, _ = with_mistake(data, kinds[index % len(kinds)])
-        write_form(folder / f"{district}_{code}.xlsx", MICROPLAN, data)
-    write_form(folder / f"{district}_action_plan.xlsx", ACTION_PLAN, action_plan_data(district))
-    (folder / f"{district}_copy_cut_off.xlsx").write_bytes(
-        (folder / f"{district}_{codes[-1]}.xlsx").read_bytes()[:4000])
+    clusters = [info for info in sample_cluster_list().clusters.values()
+                if district is None or info.district == district]
+    kinds = sorted(MISTAKES)
+    made = 0
+    for index, info in enumerate(clusters):
+        data = microplan_data(info.code)
+        if int((index + 1) * mistake_share) > int(index * mistake_share):
+            data, _ = with_mistake(data, kinds[made % len(kinds)], seed=index)
+            made += 1
+        write_form(folder / f"{info.district}_{info.code}.xlsx", MICROPLAN, data)
+    for name in dict.fromkeys(info.district for info in clusters):
+        write_form(folder / f"{name}_action_plan.xlsx", ACTION_PLAN, action_plan_data(name))
+    if broken_file and clusters:
+        last = clusters[-1]
+        (folder / f"{last.district}_copy_cut_off.xlsx").write_bytes(
+            (folder / f"{last.district}_{last.code}.xlsx").read_bytes()[:4000])
     _, start, _ = _campaign()
     return CheckContext(clusters=sample_cluster_list(), today=start - dt.timedelta(days=10))
