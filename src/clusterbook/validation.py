@@ -8,7 +8,7 @@ modified. The CLI, the launcher and the merge call :func:`validate_paths`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,9 @@ from clusterbook.excel.read import WORKBOOK_SUFFIXES, is_lock_file
 CANDIDATE_SUFFIXES = (*WORKBOOK_SUFFIXES, ".xls", ".xlsb", ".ods")
 #: Copies written by ``--write-back``, never read back as submissions from a folder.
 CHECKED_MARK = ".checked"
+
+#: Hears ``(files done, files in all, what is happening)``; may raise to stop the job.
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -141,12 +144,17 @@ def display_names(paths: Sequence[Path]) -> dict[Path, str]:
     return names
 
 
-def read_files(paths: Sequence[Path]) -> list[FileResult]:
-    """Read every file; a file that cannot be read as a form gets its one finding."""
+def read_files(paths: Sequence[Path], progress: Progress | None = None) -> list[FileResult]:
+    """Read every file; a file that cannot be read as a form gets its one finding.
+
+    ``progress`` hears each file before it is read.
+    """
     names = display_names(paths)
     results = []
-    for path in paths:
+    for done, path in enumerate(paths):
         name = names[path]
+        if progress is not None:
+            progress(done, len(paths), f"Reading {name}")
         try:
             submission = read_submission(path, name=name)
         except WorkbookError as error:
@@ -177,12 +185,17 @@ def check_submission(submission: Submission, context: CheckContext | None = None
     return check_submissions([submission], context)
 
 
-def validate_paths(arguments: Iterable[Path | str],
-                   context: CheckContext | None = None) -> ValidationResult:
-    """Check every file named and every workbook in the folders named."""
+def validate_paths(arguments: Iterable[Path | str], context: CheckContext | None = None,
+                   progress: Progress | None = None) -> ValidationResult:
+    """Check every file named and every workbook in the folders named.
+
+    ``progress`` hears each file as it is read, then the checking.
+    """
     paths, skipped = collect_paths(arguments)
-    results = read_files(paths)
+    results = read_files(paths, progress)
     readable = [result.submission for result in results if result.submission is not None]
+    if progress is not None:
+        progress(len(paths), len(paths), f"Checking {_plural(len(readable), 'form file')}")
     check_submissions(readable, context)
     for result in results:
         if result.submission is not None:
