@@ -1,0 +1,176 @@
+"""A synthetic CCPM survey of an invented Nutrition cluster: deterministic, for the demo,
+the tests and training.
+
+One coordinator and 41 partners answer the default question bank; answers lean so that the
+functions fall in different bands (some Good, some Weak), a few answers are "Don't know" or
+left blank, and some respondents leave comments. Every name and answer is invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from clusterbook.domain.ccpm import ClusterDescription, default_bank
+from clusterbook.forms.ccpm_bank import (
+    BOTH,
+    COMMENT,
+    COORDINATOR,
+    DONT_KNOW,
+    NOT_APPLICABLE,
+    PARTNER,
+    PROTRACTED,
+)
+
+NOTICE = ("Synthetic CCPM survey made by ClusterBook for demonstration and training. The "
+          "cluster, its partners, their answers and comments are invented.")
+
+SEED = 2026
+CCPM_DATE = dt.date(2025, 3, 14)
+#: Partners per organisation type in the cluster, and how many of each answered.
+PARTNERS = {"UN agency": 6, "INGO": 18, "NNGO": 24, "National authority": 4, "Donor": 3,
+            "Other": 2}
+RESPONDED = {"UN agency": 5, "INGO": 14, "NNGO": 16, "National authority": 3, "Donor": 2,
+             "Other": 1}
+#: How well each function works in the invented cluster: the mean code answers lean to.
+LEANING = {"1": 3.4, "2": 2.6, "3": 2.4, "4": 1.7, "5": 0.8, "6": 2.2, "7": 1.6}
+_ORGANISATIONS = {
+    "UN agency": ("UNICEF", "WFP", "WHO", "UNHCR", "FAO", "IOM"),
+    "INGO": ("Action Nutrition", "CareBridge", "Global Health Aid", "Relief Partners",
+             "Children First International", "Hope Worldwide", "MedAid", "FoodLink",
+             "Nourish International", "Open Hands", "Water and Health", "Community Care",
+             "Rural Relief", "Mother and Child Aid", "Frontline Nutrition", "Safe Harbour",
+             "Grain of Hope", "Bright Futures"),
+    "NNGO": tuple(f"{name} Association" for name in (
+        "Al-Amal", "Sahel Women", "River Valley", "Green Hills", "Unity", "New Dawn",
+        "Mountain Health", "Desert Rose", "Harvest", "Lifeline", "Bridges", "Sunrise",
+        "Oasis", "Northern Light", "Family Care", "Youth Voice", "Shelter Plus", "Clean Water",
+        "Crescent", "Peace Builders", "Local Relief", "Village Health", "Open Door",
+        "Kindred")),
+    "National authority": ("Ministry of Health", "Nutrition Directorate",
+                           "Disaster Management Agency", "Provincial Health Office"),
+    "Donor": ("Humanitarian Fund", "Development Agency", "Relief Foundation"),
+    "Other": ("Red Crescent Society", "University Nutrition Unit"),
+}
+_COMMENTS = {
+    "1": ("Meetings are useful but often run long.",
+          "The who-does-what map is not updated often enough at district level.",
+          "Local partners would join more if meetings were held in the national language.",
+          "Sub-national coordination works well in the north, less so in the south.",
+          "Duplication between two partners in the same camp was solved quickly."),
+    "2": ("Assessment results reach us too late to plan with.",
+          "Gap analysis is good at national level, weaker in the provinces.",
+          "We would like to see how the analysis was presented to the HCT.",
+          "Disability is rarely part of the analysis."),
+    "3": ("We were not consulted on the strategy.", "Standards are clear and well shared.",
+          "Funding priorities are not explained to smaller partners.",
+          "The strategy is too long to use in the field.",
+          "Guidelines exist but have not been translated."),
+    "4": ("The reporting template is too complicated.",
+          "We never see the dashboard discussed in meetings.",
+          "Nobody followed up when targets were missed.",
+          "Reporting twice, to the cluster and to the donor, takes too much time."),
+    "5": ("There is no contingency plan we know of.",
+          "Training for the Ministry stopped last year.",
+          "The national authority should co-chair the cluster.",
+          "Preparedness is not discussed outside the rainy season."),
+    "6": ("Advocacy on access was effective this year.",
+          "Partners are not asked which issues to raise.",
+          "Key messages should be shared before HCT meetings."),
+    "7": ("Feedback from communities is collected but rarely acted on.",
+          "Information for communities is only in English.",
+          "The hotline works, but few people know about it.",
+          "Older people are not consulted."),
+}
+
+
+@dataclass(frozen=True)
+class SampleSurvey:
+    """The synthetic survey: the long answers table, the cluster description, the workshop
+    participants."""
+
+    answers: pd.DataFrame
+    description: ClusterDescription
+    participants: pd.DataFrame
+    notice: str = NOTICE
+
+
+def _answer(rng: np.random.Generator, labels: list[tuple[str, int]], leaning: float) -> str:
+    if rng.random() < 0.05:
+        return DONT_KNOW if rng.random() < 0.7 else NOT_APPLICABLE
+    if rng.random() < 0.03:
+        return ""
+    codes = np.array([code for _, code in labels], dtype=float)
+    weights = np.exp(-((codes - leaning) ** 2) / 1.6)
+    choice = rng.choice(len(labels), p=weights / weights.sum())
+    return labels[int(choice)][0]
+
+
+@lru_cache(maxsize=1)
+def sample_survey() -> SampleSurvey:
+    """The synthetic CCPM survey (always the same answers)."""
+    rng = np.random.default_rng(SEED)
+    bank = default_bank()
+    people: list[tuple[str, str, str, str]] = [("R001", COORDINATOR, "UN agency", "UNICEF")]
+    for kind, count in RESPONDED.items():
+        for index in range(count):
+            people.append((f"R{len(people) + 1:03d}", PARTNER, kind,
+                           _ORGANISATIONS[kind][index]))
+    rows = []
+    said: dict[str, int] = dict.fromkeys(_COMMENTS, 0)
+    for respondent_id, role, kind, _ in people:
+        bias = rng.normal(0, 0.35)
+        for question in bank.questions:
+            if question.asked_of not in (role, BOTH):
+                continue
+            if question.scale == COMMENT:
+                options = _COMMENTS[question.function]
+                if rng.random() < 0.12 and said[question.function] < len(options):
+                    rows.append((respondent_id, role, kind, question.question_id,
+                                 options[said[question.function]]))
+                    said[question.function] += 1
+                continue
+            labels = list(bank.scale_of(question).codes)
+            leaning = LEANING[question.function] + bias + (0.6 if role == COORDINATOR else 0)
+            # The coordinator confirms the terms of reference: a good-practice question.
+            answer = "Yes" if question.question_id == "1.1c" else _answer(rng, labels, leaning)
+            rows.append((respondent_id, role, kind, question.question_id, answer))
+    answers = pd.DataFrame(rows, columns=["respondent_id", "respondent_role",
+                                          "organisation_type", "question_id", "answer"])
+    participants = pd.DataFrame(
+        [(f"Participant {index + 1:02d}", organisation, kind)
+         for index, (_, _, kind, organisation) in enumerate(people[:28])],
+        columns=["name", "organisation", "organisation_type"])
+    description = ClusterDescription(
+        cluster="Nutrition", country="Sample Country", ccpm_date=CCPM_DATE, crisis=PROTRACTED,
+        coordinator="Cluster Coordinator (sample)", lead_agency="UNICEF", partners=PARTNERS)
+    return SampleSurvey(answers, description, participants)
+
+
+def wide(answers: pd.DataFrame) -> pd.DataFrame:
+    """The long answers as a survey tool exports them: one row per respondent, one column per
+    question id (in bank order)."""
+    order = list(dict.fromkeys(default_bank().ids))
+    table = answers.pivot_table(index=["respondent_id", "respondent_role", "organisation_type"],
+                                columns="question_id", values="answer", aggfunc="first")
+    table = table.reindex(columns=[qid for qid in order if qid in table.columns])
+    return table.reset_index().rename_axis(columns=None)
+
+
+def description_rows(description: ClusterDescription) -> pd.DataFrame:
+    """The cluster description as a two-column table (label, value), as a CSV would hold it."""
+    rows: list[tuple[str, object]] = [
+        ("Cluster", description.cluster), ("Country or operation", description.country),
+        ("Date of this CCPM", description.ccpm_date.isoformat()
+         if description.ccpm_date else ""),
+        ("Type of crisis", description.crisis),
+        ("Onset of the emergency", description.onset.isoformat() if description.onset else ""),
+        ("Cluster coordinator", description.coordinator),
+        ("Cluster lead agency", description.lead_agency),
+        *description.partners.items(),
+    ]
+    return pd.DataFrame(rows, columns=["Item", "Value"])
