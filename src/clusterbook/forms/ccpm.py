@@ -226,3 +226,10 @@ COMPUTED_FIELDS: Final = {
     FOLLOW_UP.key: ("function", "action", "responsible", "deadline",
                     *(f"q{quarter}" for quarter in range(1, QUARTERS + 1))),
 }
+
+#: The report's hidden results sheet: one row per function, sub-function and question, read
+#: back by the inter-cluster overview.
+RESULTS_SHEET: Final = "_results"
+RESULT_COLUMNS: Final = ("level", "id", "name", "score", "status", "respondents")
+#: Facts about the cluster on the form sheet, in the rows after the form id and version.
+FACT_ROWS: Final = ("cluster", "country", "ccpm_date", "crisis")

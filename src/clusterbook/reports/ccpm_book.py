@@ -18,7 +18,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import pandas as pd
 from xlsxwriter.format import Format
@@ -42,9 +42,12 @@ from clusterbook.forms.ccpm import (
     ANNEX_ACTIONS,
     ANNEX_STATUS,
     CCPM_REPORT,
+    FACT_ROWS,
     FOLLOW_UP,
     MONTHS,
     QUARTERS,
+    RESULT_COLUMNS,
+    RESULTS_SHEET,
 )
 from clusterbook.forms.ccpm_bank import (
     ACTION_PROGRESS,
@@ -68,11 +71,7 @@ WORKSHOP = "Workshop groups"
 QUARTERLY = "Quarterly report"
 FINDINGS = "Findings"
 ABOUT = "About"
-RESULTS = "_results"
-#: The hidden results table: one row per function, sub-function and question.
-RESULT_COLUMNS: Final = ("level", "id", "name", "score", "status", "respondents")
-#: Rows of the form sheet after the form id and version: facts about the cluster.
-FACT_ROWS: Final = ("cluster", "country", "ccpm_date", "crisis")
+RESULTS = RESULTS_SHEET
 _DATE_FORMAT = "dd/mm/yyyy"
 _LINE_HEIGHT = 15.0
 
@@ -634,7 +633,8 @@ def _annex_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> None:
         sheet.write_string(index, status.column_index("computed_status") - 1,
                            str(line["status"]), fmt.computed)
         for key in inputs:
-            sheet.write_blank(index, status.column_index(key) - 1, None, fmt.input)
+            _input_cell(sheet, index, status.column_index(key) - 1,
+                        _entry(content, status.key, offset, key), fmt.input)
         computed = _cell(status, "computed_status", row)
         amended = _cell(status, "amended_status", row)
         final = _cell(status, "final_status", row)
@@ -690,10 +690,16 @@ def _actions_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> Non
     sheet.write_string(actions.title_row - 1, 0, actions.title, fmt.subtitle)
     _headers(sheet, actions.header_row - 1, [item.label for item in actions.fields], fmt)
     sheet.set_row(actions.header_row - 1, 30)
-    for row in range(actions.first_data_row - 1, actions.last_data_row):
+    for offset, row in enumerate(range(actions.first_data_row - 1, actions.last_data_row)):
+        height = 0.0
         for item in actions.fields:
-            sheet.write_blank(row, actions.column_index(item.key) - 1, None,
-                              fmt.input_date if item.key == "deadline" else fmt.input)
+            value = _entry(content, actions.key, offset, item.key)
+            _input_cell(sheet, row, actions.column_index(item.key) - 1, value,
+                        fmt.input_date if item.key == "deadline" else fmt.input)
+            if isinstance(value, str):
+                height = max(height, _height(value, item.width))
+        if height:
+            sheet.set_row(row, height)
     first, last = actions.first_data_row - 1, actions.last_data_row - 1
     function_column = actions.column_index("function") - 1
     sheet.data_validation(first, function_column, last, function_column, {
@@ -715,6 +721,29 @@ def _protect(sheet: Worksheet) -> None:
     """Lock what ClusterBook computed; the yellow cells stay open (no password)."""
     sheet.protect("", {"format_columns": True, "format_rows": True,
                        "select_locked_cells": True, "select_unlocked_cells": True})
+
+
+def _entry(content: ReportContent, section: str, offset: int, key: str) -> object:
+    """What the cluster wrote in an input cell, when the book is written filled."""
+    if content.annex is None:
+        return None
+    rows = content.annex.tables.get(section, [])
+    return rows[offset].get(key) if offset < len(rows) else None
+
+
+def _input_cell(sheet: Worksheet, row: int, column: int, value: object, cell_format: Format
+                ) -> None:
+    """An input cell, empty or holding what the cluster typed (text stays text)."""
+    if value is None or value == "":
+        sheet.write_blank(row, column, None, cell_format)
+    elif isinstance(value, dt.date):
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value,
+                                                                                  dt.time())
+        sheet.write_datetime(row, column, moment, cell_format)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        sheet.write_number(row, column, value, cell_format)
+    else:
+        sheet.write_string(row, column, str(value), cell_format)
 
 
 def _function_list_ref() -> str:
@@ -763,8 +792,9 @@ def _follow_up_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> N
                                 f'=IF({source}="","",{source})',
                                 fmt.computed_date if key == "deadline" else fmt.computed, "")
         for month in range(1, MONTHS + 1):
-            sheet.write_blank(row - 1, section.column_index(f"month_{month}") - 1, None,
-                              fmt.input_centre)
+            _input_cell(sheet, row - 1, section.column_index(f"month_{month}") - 1,
+                        _entry(content, section.key, offset, f"month_{month}"),
+                        fmt.input_centre)
         for quarter in range(1, QUARTERS + 1):
             ends = [_cell(section, f"month_{month}", row)
                     for month in range(quarter * 3, quarter * 3 - 3, -1)]
@@ -774,7 +804,10 @@ def _follow_up_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> N
                 formula = f'IF({cell}<>"",{cell},{formula})'
             sheet.write_formula(row - 1, section.column_index(f"q{quarter}") - 1,
                                 "=" + formula, fmt.computed, "")
-        sheet.write_blank(row - 1, section.column_index("note") - 1, None, fmt.input)
+        _input_cell(sheet, row - 1, section.column_index("note") - 1,
+                    _entry(content, section.key, offset, "note"), fmt.input)
+        if _entry(content, ANNEX_ACTIONS.key, offset, "action"):
+            sheet.set_row(row - 1, 2 * _LINE_HEIGHT)  # room for the linked function and action
     first, last = section.first_data_row - 1, section.last_data_row - 1
     first_month = section.column_index("month_1") - 1
     last_month = section.column_index(f"month_{MONTHS}") - 1

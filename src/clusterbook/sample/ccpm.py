@@ -15,7 +15,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from clusterbook.domain.ccpm import ClusterDescription, default_bank
+from clusterbook.domain.ccpm import ClusterDescription, assess, default_bank
+from clusterbook.forms.ccpm import ANNEX_ACTIONS, ANNEX_STATUS, CCPM_REPORT, FOLLOW_UP
 from clusterbook.forms.ccpm_bank import (
     BOTH,
     COMMENT,
@@ -24,7 +25,9 @@ from clusterbook.forms.ccpm_bank import (
     NOT_APPLICABLE,
     PARTNER,
     PROTRACTED,
+    function_label,
 )
+from clusterbook.forms.schema import FormData
 
 NOTICE = ("Synthetic CCPM survey made by ClusterBook for demonstration and training. The "
           "cluster, its partners, their answers and comments are invented.")
@@ -36,8 +39,13 @@ PARTNERS = {"UN agency": 6, "INGO": 18, "NNGO": 24, "National authority": 4, "Do
             "Other": 2}
 RESPONDED = {"UN agency": 5, "INGO": 14, "NNGO": 16, "National authority": 3, "Donor": 2,
              "Other": 1}
-#: How well each function works in the invented cluster: the mean code answers lean to.
-LEANING = {"1": 3.4, "2": 2.6, "3": 2.4, "4": 1.7, "5": 0.8, "6": 2.2, "7": 1.6}
+#: How well each function works in each invented cluster: the mean code answers lean to.
+CLUSTERS = {
+    "Nutrition": {"1": 3.4, "2": 2.6, "3": 2.4, "4": 1.7, "5": 0.8, "6": 2.2, "7": 1.6},
+    "Health": {"1": 3.0, "2": 2.9, "3": 1.8, "4": 1.4, "5": 1.9, "6": 2.8, "7": 1.2},
+    "WASH": {"1": 3.6, "2": 2.0, "3": 2.9, "4": 1.6, "5": 1.0, "6": 3.1, "7": 2.5},
+}
+LEANING = CLUSTERS["Nutrition"]
 _ORGANISATIONS = {
     "UN agency": ("UNICEF", "WFP", "WHO", "UNHCR", "FAO", "IOM"),
     "INGO": ("Action Nutrition", "CareBridge", "Global Health Aid", "Relief Partners",
@@ -110,10 +118,11 @@ def _answer(rng: np.random.Generator, labels: list[tuple[str, int]], leaning: fl
     return labels[int(choice)][0]
 
 
-@lru_cache(maxsize=1)
-def sample_survey() -> SampleSurvey:
-    """The synthetic CCPM survey (always the same answers)."""
-    rng = np.random.default_rng(SEED)
+@lru_cache(maxsize=4)
+def sample_survey(cluster: str = "Nutrition") -> SampleSurvey:
+    """The synthetic CCPM survey of one of :data:`CLUSTERS` (always the same answers)."""
+    leanings = CLUSTERS[cluster]
+    rng = np.random.default_rng([SEED, list(CLUSTERS).index(cluster)])
     bank = default_bank()
     people: list[tuple[str, str, str, str]] = [("R001", COORDINATOR, "UN agency", "UNICEF")]
     for kind, count in RESPONDED.items():
@@ -135,7 +144,7 @@ def sample_survey() -> SampleSurvey:
                     said[question.function] += 1
                 continue
             labels = list(bank.scale_of(question).codes)
-            leaning = LEANING[question.function] + bias + (0.6 if role == COORDINATOR else 0)
+            leaning = leanings[question.function] + bias + (0.6 if role == COORDINATOR else 0)
             # The coordinator confirms the terms of reference: a good-practice question.
             answer = "Yes" if question.question_id == "1.1c" else _answer(rng, labels, leaning)
             rows.append((respondent_id, role, kind, question.question_id, answer))
@@ -146,7 +155,7 @@ def sample_survey() -> SampleSurvey:
          for index, (_, _, kind, organisation) in enumerate(people[:28])],
         columns=["name", "organisation", "organisation_type"])
     description = ClusterDescription(
-        cluster="Nutrition", country="Sample Country", ccpm_date=CCPM_DATE, crisis=PROTRACTED,
+        cluster=cluster, country="Sample Country", ccpm_date=CCPM_DATE, crisis=PROTRACTED,
         coordinator="Cluster Coordinator (sample)", lead_agency="UNICEF", partners=PARTNERS)
     return SampleSurvey(answers, description, participants)
 
@@ -174,3 +183,80 @@ def description_rows(description: ClusterDescription) -> pd.DataFrame:
         *description.partners.items(),
     ]
     return pd.DataFrame(rows, columns=["Item", "Value"])
+
+
+def sample_workshop(cluster: str = "Nutrition") -> FormData:
+    """What the invented cluster's workshop wrote in Annex I, and four months of follow-up.
+
+    Each Unsatisfactory or Weak function gets actions; one borderline status is amended by
+    consensus, with its reason, so the overview shows an amendment.
+    """
+    survey = sample_survey(cluster)
+    scores = assess(survey.answers, partners=survey.description.partners).function_scores
+    statuses: list[dict[str, object]] = []
+    actions: list[dict[str, object]] = []
+    progress: list[dict[str, object]] = []
+    steps = (("In progress", "In progress", "Done", "Done"),
+             ("Not started", "In progress", "In progress", "Delayed"),
+             ("In progress", "Done", "Done", "Done"),
+             ("Not started", "Not started", "In progress", "In progress"))
+    for line in scores.itertuples(index=False):
+        entry: dict[str, object] = {"works_well": _WORKS_WELL.get(line.function, ""),
+                                    "constraints": _CONSTRAINTS.get(line.function, "")}
+        final = line.status
+        if line.score == 50.0:  # on the boundary: the workshop agreed it is Satisfactory
+            final = "Satisfactory"
+            entry.update(amended_status=final,
+                         reason="The score sits on the 50 % limit and the access campaign "
+                                "this year showed what the cluster can do.",
+                         consensus="Agreed in plenary by all working groups.")
+        statuses.append(entry)
+        if final in ("Unsatisfactory", "Weak"):
+            for number, (action, responsible, months) in enumerate(
+                    _ACTIONS[line.function][:2]):
+                actions.append({"function": function_label(line.function), "action": action,
+                                "responsible": responsible,
+                                "deadline": CCPM_DATE + dt.timedelta(days=30 * months),
+                                "support": "Lead agency staff time" if number == 0 else ""})
+                plan = steps[len(progress) % len(steps)]
+                progress.append({f"month_{month}": status
+                                 for month, status in enumerate(plan, start=1)})
+    return FormData(CCPM_REPORT, tables={ANNEX_STATUS.key: statuses,
+                                         ANNEX_ACTIONS.key: actions,
+                                         FOLLOW_UP.key: progress})
+
+
+_WORKS_WELL = {
+    "1": "Regular meetings; a shared map of who does what where.",
+    "2": "Joint assessments with the Health cluster.",
+    "3": "Standards adapted to the context and shared.",
+    "4": "Partners report every month.",
+    "5": "The Ministry takes part in the cluster.",
+    "6": "Advocacy on access this year.",
+    "7": "A community hotline exists.",
+}
+_CONSTRAINTS = {
+    "1": "Local partners join less often.",
+    "2": "Results reach partners late.",
+    "3": "Funding priorities not explained to small partners.",
+    "4": "Dashboards are not discussed; no corrective action.",
+    "5": "No up-to-date contingency plan; training stopped.",
+    "6": "Partners are not asked which issues to raise.",
+    "7": "Feedback is rarely acted on; information only in English.",
+}
+_ACTIONS = {
+    "1": (("Hold meetings in the national language every other month", "Cluster team", 3),
+          ("Update the 4W map at district level", "Information officer", 2)),
+    "2": (("Share assessment results within two weeks", "Assessment working group", 2),
+          ("Add disability to the gap analysis", "Cluster team", 4)),
+    "3": (("Consult partners on the strategy review", "Cluster coordinator", 3),
+          ("Explain funding priorities in a partners' meeting", "Cluster coordinator", 1)),
+    "4": (("Review the dashboard in every cluster meeting", "Information officer", 1),
+          ("Agree corrective action when targets are missed", "Strategic advisory group", 3)),
+    "5": (("Update the contingency plan with the Ministry", "Cluster coordinator", 4),
+          ("Restart preparedness training for national staff", "Lead agency", 6)),
+    "6": (("Ask partners for advocacy issues before each HCT meeting", "Cluster team", 2),
+          ("Publish key messages every quarter", "Cluster coordinator", 3)),
+    "7": (("Report back to communities on feedback received", "AAP focal point", 2),
+          ("Translate key information into local languages", "Partners", 3)),
+}
