@@ -29,7 +29,7 @@ from clusterbook.forms.ccpm_bank import (
     STATUSES,
     Question,
 )
-from clusterbook.forms.schema import Field, Form, Kind, RecordSection, TableSection
+from clusterbook.forms.schema import Field, Form, FormData, Kind, RecordSection, TableSection
 
 # ---------------------------------------------------------------- the CCPM workbook (input)
 
@@ -65,7 +65,7 @@ QUESTION_BANK = TableSection(
     key="questions", title="Question bank", sheet="Question bank", header_row=4, rows=120,
     fields=(
         Field("question_id", "Question id", required=True, width=11,
-              aliases=("ID", "Question", "Question ID", "QID")),
+              aliases=("ID", "Question ID", "QID", "Item")),
         Field("function", "Function", Kind.CHOICE, required=True, choices=tuple(FUNCTIONS),
               width=9, help="1 to 7 (7 is accountability to affected populations)."),
         Field("sub_function", "Sub-function", width=12, aliases=("Subfunction",),
@@ -73,7 +73,7 @@ QUESTION_BANK = TableSection(
         Field("asked_of", "Asked of", Kind.CHOICE, required=True, choices=RESPONDENT_GROUPS,
               width=12, aliases=("Who answers", "Respondents", "Respondent"),
               help="Coordinator, Partner or Both."),
-        Field("text", "Question", required=True, width=80, aliases=("Question text", "Text")),
+        Field("text", "Question", required=True, width=92, aliases=("Question text", "Text")),
         Field("scale", "Answer scale", required=True, width=14, aliases=("Scale",),
               help="A scale from the Scales sheet; 'Comment' for free text."),
     ),
@@ -122,7 +122,7 @@ RESPONDENT_FIELDS: Final = (
 
 RESPONSES = TableSection(
     key="responses", title="Survey responses: one row per respondent, one column per question",
-    sheet="Responses", header_row=4, rows=200,
+    sheet="Responses", header_row=4, rows=200, protect=False,
     fields=RESPONDENT_FIELDS + tuple(_answer_field(question) for question in DEFAULT_QUESTIONS),
 )
 
@@ -157,6 +157,22 @@ CCPM = Form(
         "--out report.xlsx",
     ),
 )
+
+def default_ccpm_data() -> FormData:
+    """The CCPM workbook as ClusterBook ships it: the default question bank and scales, and
+    the six organisation types waiting for their numbers of partners."""
+    scale_rows: list[dict[str, object]] = [
+        {"scale": name, "label": label, "code": code}
+        for name, codes in DEFAULT_SCALES.items()
+        for label, code in (*codes, *((text, None) for text in NO_SCORE_LABELS))]
+    return FormData(CCPM, tables={
+        QUESTION_BANK.key: [{"question_id": q.question_id, "function": q.function,
+                             "sub_function": q.sub_function, "asked_of": q.asked_of,
+                             "text": q.text, "scale": q.scale} for q in DEFAULT_QUESTIONS],
+        SCALES.key: [*scale_rows, {"scale": COMMENT, "label": "(any text)", "code": None}],
+        PARTNERS.key: [{"organisation_type": kind} for kind in ORGANISATION_TYPES],
+    })
+
 
 # ------------------------------------------------------ the report book's parts filled back
 

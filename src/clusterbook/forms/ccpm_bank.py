@@ -133,8 +133,8 @@ DEFAULT_QUESTIONS: Final[tuple[Question, ...]] = (
                              "coordinate the services it delivers."),
     _q("1.1c", C, YES_NO, "Has the cluster agreed terms of reference that say how partners "
                           "coordinate service delivery?"),
-    _q("1.1d", P, FREQUENCY, "How often can national and local partners take part in cluster "
-                             "meetings in a language and place that suit them?"),
+    _q("1.1d", P, FREQUENCY, "How often are meetings held in a language and place that suit "
+                             "national and local partners?"),
     _q("1.2a", B, YES_NO, "Does the cluster keep an up-to-date map of who does what, where and "
                           "when?"),
     _q("1.2b", P, FREQUENCY, "How often does your organisation report its activities for that "
@@ -205,8 +205,8 @@ DEFAULT_QUESTIONS: Final[tuple[Question, ...]] = (
                         "feedback and complain?"),
     _q("7b", P, FREQUENCY, "How often does feedback from affected people lead to changes in "
                            "the response?"),
-    _q("7c", B, AGREEMENT, "Affected people, including women, older people and people with "
-                           "disabilities, are consulted when the response is planned."),
+    _q("7c", B, AGREEMENT, "Women, older people and people with disabilities are consulted "
+                           "when the response is planned."),
     _q("7d", P, AGREEMENT, "The cluster shares information with affected people in languages "
                            "and formats they understand."),
     *(Question(f"C{number}", number, "", B, f"Your comments on function {number} "

@@ -16,7 +16,17 @@ import numpy as np
 import pandas as pd
 
 from clusterbook.domain.ccpm import ClusterDescription, assess, default_bank
-from clusterbook.forms.ccpm import ANNEX_ACTIONS, ANNEX_STATUS, CCPM_REPORT, FOLLOW_UP
+from clusterbook.forms.ccpm import (
+    ANNEX_ACTIONS,
+    ANNEX_STATUS,
+    CCPM_REPORT,
+    DESCRIPTION,
+    FOLLOW_UP,
+    PARTICIPANTS,
+    PARTNERS,
+    RESPONSES,
+    default_ccpm_data,
+)
 from clusterbook.forms.ccpm_bank import (
     BOTH,
     COMMENT,
@@ -35,8 +45,8 @@ NOTICE = ("Synthetic CCPM survey made by ClusterBook for demonstration and train
 SEED = 2026
 CCPM_DATE = dt.date(2025, 3, 14)
 #: Partners per organisation type in the cluster, and how many of each answered.
-PARTNERS = {"UN agency": 6, "INGO": 18, "NNGO": 24, "National authority": 4, "Donor": 3,
-            "Other": 2}
+PARTNER_COUNTS = {"UN agency": 6, "INGO": 18, "NNGO": 24, "National authority": 4, "Donor": 3,
+                  "Other": 2}
 RESPONDED = {"UN agency": 5, "INGO": 14, "NNGO": 16, "National authority": 3, "Donor": 2,
              "Other": 1}
 #: How well each function works in each invented cluster: the mean code answers lean to.
@@ -156,7 +166,7 @@ def sample_survey(cluster: str = "Nutrition") -> SampleSurvey:
         columns=["name", "organisation", "organisation_type"])
     description = ClusterDescription(
         cluster=cluster, country="Sample Country", ccpm_date=CCPM_DATE, crisis=PROTRACTED,
-        coordinator="Cluster Coordinator (sample)", lead_agency="UNICEF", partners=PARTNERS)
+        coordinator="Cluster Coordinator (sample)", lead_agency="UNICEF", partners=PARTNER_COUNTS)
     return SampleSurvey(answers, description, participants)
 
 
@@ -260,3 +270,23 @@ _ACTIONS = {
     "7": (("Report back to communities on feedback received", "AAP focal point", 2),
           ("Translate key information into local languages", "Partners", 3)),
 }
+
+
+def sample_ccpm_data(cluster: str = "Nutrition") -> FormData:
+    """The CCPM workbook of an invented cluster, filled: its description and partners, the
+    default bank, the survey responses pasted in, and the workshop participants."""
+    survey = sample_survey(cluster)
+    data = default_ccpm_data()
+    description = survey.description
+    data.records[DESCRIPTION.key] = {
+        "cluster": description.cluster, "country": description.country,
+        "ccpm_date": description.ccpm_date, "crisis": description.crisis,
+        "coordinator": description.coordinator, "lead_agency": description.lead_agency}
+    data.tables[PARTNERS.key] = [{"organisation_type": kind, "partners": count}
+                                 for kind, count in description.partners.items()]
+    responses = wide(survey.answers)
+    data.tables[RESPONSES.key] = [
+        {key: (None if pd.isna(value) else value) for key, value in row.items()}
+        for row in responses.to_dict("records")]
+    data.tables[PARTICIPANTS.key] = survey.participants.to_dict("records")
+    return data
