@@ -203,7 +203,7 @@ def write_report_book(content: ReportContent, path: Path | str) -> Path:
         _annex_sheet(book, fmt, content)
         _actions_sheet(book, fmt, content)
         _follow_up_sheet(book, fmt, content)
-        _quarterly_sheet(book, fmt)
+        _quarterly_sheet(book, fmt, content.survey.description.ccpm_date)
         if content.findings:
             _findings_sheet(book, fmt, content)
         _about_sheet(book, fmt, content)
@@ -331,7 +331,7 @@ def _next_due_cells(sheet: Worksheet, fmt: _Formats, content: ReportContent, row
     sheet.write_string(row + 1, column, "This CCPM", fmt.line)
     sheet.write_datetime(row + 1, column + 1, dt.datetime.combine(description.ccpm_date,
                                                                   dt.time()), fmt.date_left)
-    sheet.write_string(row + 2, column, "Next due by", fmt.bold)
+    sheet.write_string(row + 2, column, "Next due", fmt.bold)
     sheet.merge_range(row + 2, column + 1, row + 2, column + 2, "", fmt.big_date)
     this_ccpm = cell_ref(row + 2, column + 2)
     sheet.write_formula(row + 2, column + 1,
@@ -654,8 +654,11 @@ def _annex_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> None:
             else "OK"
         sheet.write_formula(index, status.column_index("check") - 1, check, fmt.computed,
                             expected)
-        sheet.set_row(index, max(_height(function_label(function),
-                                         status.fields[0].width), 2 * _LINE_HEIGHT))
+        typed = [(str(_entry(content, status.key, offset, key) or ""),
+                  status.fields[status.column_index(key) - 1].width) for key in inputs]
+        sheet.set_row(index, max(_height(function_label(function), status.fields[0].width),
+                                 2 * _LINE_HEIGHT,
+                                 *(_height(text, width) for text, width in typed if text)))
     first, last = status.first_data_row - 1, status.last_data_row - 1
     for key in ("computed_status", "final_status"):
         _band_conditional(sheet, first, status.column_index(key) - 1, last, fmt)
@@ -831,23 +834,28 @@ def _follow_up_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> N
 
 # --------------------------------------------------------------------------- quarterly report
 
-def _quarterly_sheet(book: Workbook, fmt: _Formats) -> None:
+def _quarterly_sheet(book: Workbook, fmt: _Formats, start: dt.date | None) -> None:
     sheet = book.add_worksheet(QUARTERLY)
     widths = (56, 10, 10, 12, 10, 12, 10)
     for index, width in enumerate(widths):
         sheet.set_column(index, index, width)
     sheet.write_string(0, 0, "Quarterly progress report to the HC/HCT", fmt.title)
-    sheet.write_string(1, 0, "Each action counts under its latest progress by the end of the "
-                             "quarter (Follow-up sheet); an action with no progress recorded "
-                             "counts as Not started.", fmt.note)
+    sheet.merge_range(1, 0, 1, len(widths) - 1,
+                      "Each action counts under its latest progress by the end of the quarter "
+                      "(Follow-up sheet); an action with no progress recorded yet counts as "
+                      "Not started.", fmt.note)
+    sheet.set_row(1, 2 * _LINE_HEIGHT)
+    months = _month_names(start)
     follow = FOLLOW_UP
     function_range = _column_range(follow, "function", sheet=True)
     action_range = _column_range(follow, "action", sheet=True)
     row = 3
     for quarter in range(1, QUARTERS + 1):
         quarter_range = _column_range(follow, f"q{quarter}", sheet=True)
-        sheet.write_string(row, 0, f"Quarter {quarter} (months {quarter * 3 - 2} to "
-                                   f"{quarter * 3})", fmt.subtitle)
+        span = f"months {quarter * 3 - 2} to {quarter * 3}"
+        if months[0]:
+            span = f"{months[quarter * 3 - 3]} to {months[quarter * 3 - 1]}, {span}"
+        sheet.write_string(row, 0, f"Quarter {quarter} ({span})", fmt.subtitle)
         row += 1
         _headers(sheet, row, ("Function", "Actions", *ACTION_PROGRESS[2:3],
                               ACTION_PROGRESS[1], ACTION_PROGRESS[3], ACTION_PROGRESS[0],
