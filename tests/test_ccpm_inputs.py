@@ -215,3 +215,36 @@ def test_a_bank_file_with_errors_keeps_the_good_questions(tmp_path, files, capsy
     assert "bank.csv › F2: question 1.1a: scale 'Stars' is not on the Scales sheet" in printed
     # 1.1a left the bank, so its answers are now unknown questions.
     assert "question id '1.1a' is not in the question bank" in printed
+
+
+def test_a_bank_as_people_write_it(tmp_path, capsys):
+    bank = tmp_path / "bank.csv"
+    bank.write_text(
+        "ID,Function,Sub function,Answered by,Question,Scale\n"
+        "Q1,Function 1,1.1,coordinator,Meetings happen,yes_no\n"
+        "Q2,1,Sub-function 1.2,Partners,Duplication avoided,Likert\n"
+        "Q3,F6,,both,Advocacy happens,frequency\n"
+        "Q4,6,6,Both,Any answer,\n"
+        "Q5,2,3.1,Both,Wrong place,Agreement\n", encoding="utf-8")
+    answers = tmp_path / "answers.csv"
+    answers.write_text(
+        "respondent_id,respondent_role,organisation_type,question_id,answer\n"
+        "A,Coordinator,UN Agency,q1,YES\n"
+        "B,Partner,INGO,Q2,Agree\n"
+        "B,Partner,INGO,Q3,Very Regularly\n"
+        "B,Partner,INGO,Q4,Sometimes\n"
+        "C,Partner,NNGO,Q3,Never\n"
+        "C,Partner,NNGO,Q4,No\n", encoding="utf-8")
+    out = tmp_path / "scores.csv"
+    assert main(["ccpm", "scores", str(answers), "--bank", str(bank), "--out", str(out)]) == 1
+    printed = capsys.readouterr().out
+    # Q5's sub-function 3.1 is not part of function 2: left out of the bank, so its id is
+    # unknown in no answer; nothing else is wrong.
+    assert "bank.csv › C6: question Q5: sub-function '3.1' is not part of function 2" in printed
+    assert printed.count("ERROR") == 1
+    scores = pd.read_csv(out, dtype={"function": str}).set_index("function")
+    assert scores.at["1.1", "score"] == 100.0          # Q1: A's Yes
+    assert scores.at["1.2", "score"] == 75.0           # Q2: B's Agree
+    assert scores.at["1", "respondents"] == 2
+    # Function 6: B mean (4 + 2) / 2 = 3, C (0 + 0) / 2 = 0: median 1.5 -> 37.5
+    assert scores.at["6", "score"] == 37.5 and scores.at["6", "status"] == "Unsatisfactory"

@@ -55,12 +55,14 @@ import pandas as pd
 from clusterbook.domain.findings import Finding, Severity
 from clusterbook.domain.values import clean_text, is_blank, is_only_spaces
 from clusterbook.forms.ccpm_bank import (
+    AGREEMENT,
     BOTH,
     COMMENT,
     COORDINATOR,
     DEFAULT_QUESTIONS,
     DEFAULT_SCALES,
     DONT_KNOW,
+    FREQUENCY,
     FUNCTIONS,
     GOOD,
     NO_SCORE_LABELS,
@@ -74,6 +76,7 @@ from clusterbook.forms.ccpm_bank import (
     SUB_FUNCTIONS,
     UNSATISFACTORY,
     WEAK,
+    YES_NO,
     Question,
 )
 
@@ -196,7 +199,7 @@ def default_scales() -> dict[str, Scale]:
     return scales
 
 
-_ANY_DEFAULT: Final = Scale("default", tuple(
+_ANY_DEFAULT: Final = Scale("Default answers", tuple(
     (label, code) for codes in DEFAULT_SCALES.values() for label, code in codes))
 
 
@@ -392,11 +395,17 @@ def bank_from_tables(questions: pd.DataFrame, scales: pd.DataFrame | None = None
         problem = ""
         column = ""
         question_id = clean_text(row.get("question_id"))
-        function = clean_text(row.get("function")).removesuffix(".0")
-        sub_function = clean_text(row.get("sub_function"))
+        sub_function = _group_id(row.get("sub_function"), sub=True)
+        function = _group_id(row.get("function")) or sub_function.split(".")[0]
+        if sub_function == function:
+            sub_function = ""  # the function written again where the sub-function goes
         asked_of = _asked_of(row.get("asked_of"))
         text = clean_text(row.get("text"))
-        scale = _known_name(clean_text(row.get("scale")), bank_scales)
+        scale_name = clean_text(row.get("scale"))
+        if not scale_name:
+            scale_name = _ANY_DEFAULT.name  # no scale given: any of the default answers
+            bank_scales.setdefault(scale_name, _ANY_DEFAULT)
+        scale = _known_name(scale_name, bank_scales)
         if not any((question_id, function, sub_function, text)):
             continue
         if not question_id:
@@ -406,6 +415,9 @@ def bank_from_tables(questions: pd.DataFrame, scales: pd.DataFrame | None = None
         elif function not in FUNCTIONS:
             problem, column = (f"question {question_id}: function '{function}' is not one of "
                                f"1 to 7", "function")
+        elif sub_function and not re.fullmatch(r"\d+\.\d+", sub_function):
+            problem, column = (f"question {question_id}: sub-function '{sub_function}' should "
+                               f"look like {function}.1", "sub_function")
         elif sub_function and sub_function.split(".")[0] != function:
             problem, column = (f"question {question_id}: sub-function '{sub_function}' is not "
                                f"part of function {function}", "sub_function")
@@ -429,11 +441,36 @@ def bank_from_tables(questions: pd.DataFrame, scales: pd.DataFrame | None = None
     return QuestionBank(tuple(kept), bank_scales), findings
 
 
+def _name_key(name: object) -> str:
+    """A scale name reduced to letters and digits: 'Yes / No' and 'yes_no' are one name."""
+    return re.sub(r"[\W_]+", "", normalise_label(name))
+
+
+#: Other names people give the default scales.
+_SCALE_ALIASES: Final = {
+    "yesno": YES_NO, "yn": YES_NO, "binary": YES_NO, "boolean": YES_NO,
+    "frequency": FREQUENCY, "freq": FREQUENCY, "often": FREQUENCY, "howoften": FREQUENCY,
+    "agreement": AGREEMENT, "agree": AGREEMENT, "likert": AGREEMENT, "agreedisagree": AGREEMENT,
+    "comment": COMMENT, "comments": COMMENT, "text": COMMENT, "freetext": COMMENT,
+    "open": COMMENT, "opentext": COMMENT,
+}
+
+
 def _known_name(name: str, scales: Mapping[str, Scale]) -> str | None:
     for known in scales:
-        if normalise_label(known) == normalise_label(name):
+        if _name_key(known) == _name_key(name):
             return known
-    return None
+    alias = _SCALE_ALIASES.get(_name_key(name))
+    return alias if alias in scales else None
+
+
+def _group_id(value: object, *, sub: bool = False) -> str:
+    """A function ('3') or sub-function ('3.2') id as people write it: 3, 3.0, 'Function 3',
+    'F3', '3. Planning ...', '3.2 Common standards'."""
+    text = clean_text(value)
+    pattern = r"^\D{0,20}?(\d+\.\d+)" if sub else r"^\D{0,20}?(\d+)(?:\.0)?(?!\.?\d)"
+    match = re.match(pattern, text)
+    return match.group(1) if match else text
 
 
 def _asked_of(value: object) -> str | None:
@@ -441,9 +478,9 @@ def _asked_of(value: object) -> str | None:
     if not text or text.startswith("both") or text in ("all", "coordinator and partner",
                                                         "coordinator and partners"):
         return BOTH
-    if text.startswith("coord"):
+    if text.startswith(("coord", "cluster coord")):
         return COORDINATOR
-    if text.startswith("partner"):
+    if text.startswith(("partner", "cluster partner")):
         return PARTNER
     return None
 
@@ -528,7 +565,7 @@ def _role(value: object) -> str | None:
     text = normalise_label(value)
     if not text:
         return ""
-    if "coordinat" in text or text in ("cc", "coord"):
+    if "coordinat" in text or text in ("cc", "coord", "co-lead", "colead", "co lead"):
         return COORDINATOR
     if text.startswith("partner") or text in ("member", "cluster partner"):
         return PARTNER
