@@ -48,6 +48,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cached_property
 from typing import Any, Final
 
 import pandas as pd
@@ -143,6 +144,17 @@ class Scale:
         """Every answer of the scale, scored ones first (worst to best as given)."""
         return tuple(label for label, _ in self.codes) + self.no_score
 
+    @cached_property
+    def _lookup(self) -> dict[str, tuple[int | None, str]]:
+        """Every known answer, as compared, with its code and the scale's own label."""
+        lookup: dict[str, tuple[int | None, str]] = {
+            key: (None, label) for key, label in _NO_SCORE_ALIASES.items()}
+        for label in self.no_score:
+            lookup[normalise_label(label)] = (None, label)
+        for label, code in reversed(self.codes):
+            lookup[normalise_label(label)] = (code, label)
+        return lookup
+
     def describe(self) -> str:
         """'Yes, No, Don't know, Not applicable'."""
         return ", ".join(self.labels)
@@ -158,16 +170,9 @@ class Scale:
             return None, ""
         if self.free_text:
             return None, clean_text(answer)
-        key = normalise_label(answer)
-        for label, code in self.codes:
-            if normalise_label(label) == key:
-                return code, label
-        for label in self.no_score:
-            if normalise_label(label) == key:
-                return None, label
-        alias = _NO_SCORE_ALIASES.get(key)
-        if alias is not None:
-            return None, alias
+        known = self._lookup.get(normalise_label(answer))
+        if known is not None:
+            return known
         number = _as_code(answer)
         if number is not None:
             for label, value in self.codes:
@@ -228,12 +233,18 @@ def answer_code(label: object, scale: Scale | str | None = None) -> int | None:
     return code
 
 
-def _exact_mean(values: Sequence[Fraction]) -> Fraction:
-    return sum(values, Fraction(0)) / len(values)
+#: An exact value: a whole code, or a fraction (a mean).
+Exact = int | Fraction
+
+
+def _exact_mean(values: Sequence[Exact]) -> Fraction:
+    # Whole codes add as integers: one fraction per mean, not one per addition.
+    return Fraction(sum(values)) / len(values)
 
 
 def _median(values: Sequence[Fraction]) -> Fraction:
-    ordered = sorted(values)
+    # Means have small denominators, so their floats order them exactly, and fast.
+    ordered = sorted(values, key=float)
     middle = len(ordered) // 2
     if len(ordered) % 2:
         return ordered[middle]
@@ -668,7 +679,8 @@ def assess(answers: pd.DataFrame, bank: QuestionBank | None = None, *,
     respondents: dict[str, _Respondent] = {}
     # (respondent, question id) -> codes given
     item_codes: dict[tuple[str, str], list[int]] = defaultdict(list)
-    first_cells: dict[tuple[str, str], dict[str, str]] = {}
+    first_rows: dict[tuple[str, str], Mapping[Hashable, Any]] = {}
+    noted: set[tuple[object, ...]] = set()
     distribution: dict[tuple[str, str], int] = defaultdict(int)
     comments: list[dict[str, str]] = []
     for row in answers.to_dict("records"):
@@ -682,7 +694,10 @@ def assess(answers: pd.DataFrame, bank: QuestionBank | None = None, *,
                                           **_where(row, "respondent_id")))
             continue
         person = respondents.setdefault(respondent_id, _Respondent(respondent_id))
-        _note_respondent(person, row, problems)
+        said = (respondent_id, row.get("respondent_role"), row.get("organisation_type"))
+        if said not in noted:  # each respondent's role and type are read once per spelling
+            noted.add(said)
+            _note_respondent(person, row, problems)
         question = bank.find(question_text)
         if question is None:
             problems.add(f"q:{question_text.casefold()}", Finding(
@@ -714,9 +729,9 @@ def assess(answers: pd.DataFrame, bank: QuestionBank | None = None, *,
         if code is not None:
             key = (respondent_id, question.question_id)
             item_codes[key].append(code)
-            first_cells.setdefault(key, _where(row, "answer"))
+            first_rows.setdefault(key, row)
     roster = _resolve_respondents(respondents)
-    _check_asked_of(bank, item_codes, first_cells, respondents, roster, problems)
+    _check_asked_of(bank, item_codes, first_rows, respondents, roster, problems)
     item_values = _item_values(bank, item_codes, problems)
     scores = _scores(bank, item_values)
     questions = _question_table(bank, item_values, distribution)
@@ -776,7 +791,7 @@ def _resolve_respondents(respondents: Mapping[str, _Respondent]) -> pd.DataFrame
 
 
 def _check_asked_of(bank: QuestionBank, item_codes: Mapping[tuple[str, str], list[int]],
-                    first_cells: Mapping[tuple[str, str], dict[str, str]],
+                    first_rows: Mapping[tuple[str, str], Mapping[Hashable, Any]],
                     respondents: Mapping[str, _Respondent], roster: pd.DataFrame,
                     problems: _Problems) -> None:
     roles = dict(zip(roster["respondent_id"], roster["respondent_role"], strict=True))
@@ -790,19 +805,19 @@ def _check_asked_of(bank: QuestionBank, item_codes: Mapping[tuple[str, str], lis
                 Severity.WARNING, "ccpm-asked-of",
                 f"question {question_id} is for the coordinator, but partner "
                 f"{respondent_id} answered it; the answer is counted", value=question_id,
-                **first_cells[key]))
+                **_where(first_rows[key], "answer")))
         elif question.asked_of == PARTNER and role == COORDINATOR \
                 and PARTNER not in respondents[respondent_id].roles:
             problems.add(f"asked:{question_id}", Finding(
                 Severity.WARNING, "ccpm-asked-of",
                 f"question {question_id} is for partners, but the coordinator "
                 f"{respondent_id} answered it; the answer is counted", value=question_id,
-                **first_cells[key]))
+                **_where(first_rows[key], "answer")))
 
 
 def _item_values(bank: QuestionBank, item_codes: Mapping[tuple[str, str], list[int]],
-                 problems: _Problems) -> dict[tuple[str, str], Fraction]:
-    values: dict[tuple[str, str], Fraction] = {}
+                 problems: _Problems) -> dict[tuple[str, str], Exact]:
+    values: dict[tuple[str, str], Exact] = {}
     for (respondent_id, question_id), codes in item_codes.items():
         if len(codes) > 1:
             question = bank.find(question_id)
@@ -814,7 +829,8 @@ def _item_values(bank: QuestionBank, item_codes: Mapping[tuple[str, str], list[i
                     Severity.WARNING, "ccpm-answered-twice",
                     f"respondent {respondent_id} answered question {question_id} more than once "
                     f"({given}); it counts once, with the mean code", value=question_id))
-        values[(respondent_id, question_id)] = _exact_mean([Fraction(c) for c in codes])
+        values[(respondent_id, question_id)] = codes[0] if len(codes) == 1 else \
+            _exact_mean(codes)
     return values
 
 
@@ -822,9 +838,9 @@ def _label_of(scale: Scale, code: int) -> str:
     return next((label for label, value in scale.codes if value == code), str(code))
 
 
-def _scores(bank: QuestionBank, item_values: Mapping[tuple[str, str], Fraction]
+def _scores(bank: QuestionBank, item_values: Mapping[tuple[str, str], Exact]
             ) -> pd.DataFrame:
-    by_respondent: dict[str, dict[str, Fraction]] = defaultdict(dict)
+    by_respondent: dict[str, dict[str, Exact]] = defaultdict(dict)
     for (respondent_id, question_id), value in item_values.items():
         by_respondent[respondent_id][question_id] = value
     rows = []
@@ -844,9 +860,9 @@ def _scores(bank: QuestionBank, item_values: Mapping[tuple[str, str], Fraction]
     return frame
 
 
-def _question_table(bank: QuestionBank, item_values: Mapping[tuple[str, str], Fraction],
+def _question_table(bank: QuestionBank, item_values: Mapping[tuple[str, str], Exact],
                     distribution: Mapping[tuple[str, str], int]) -> pd.DataFrame:
-    by_question: dict[str, list[Fraction]] = defaultdict(list)
+    by_question: dict[str, list[Exact]] = defaultdict(list)
     for (_, question_id), value in item_values.items():
         by_question[question_id].append(value)
     rows = []
@@ -903,7 +919,7 @@ def _comment_table(comments: list[dict[str, str]], roster: pd.DataFrame) -> pd.D
                              ).reset_index(drop=True)
 
 
-def _answered(roster: pd.DataFrame, item_values: Mapping[tuple[str, str], Fraction]
+def _answered(roster: pd.DataFrame, item_values: Mapping[tuple[str, str], Exact]
               ) -> pd.DataFrame:
     counts: dict[str, int] = defaultdict(int)
     for respondent_id, _ in item_values:
@@ -955,7 +971,7 @@ def response_rates(respondents: pd.DataFrame, partners: Mapping[str, int] | None
     return frame, findings
 
 
-def _function_respondents(bank: QuestionBank, item_values: Mapping[tuple[str, str], Fraction],
+def _function_respondents(bank: QuestionBank, item_values: Mapping[tuple[str, str], Exact],
                           roster: pd.DataFrame) -> pd.DataFrame:
     kinds = dict(zip(roster["respondent_id"], roster["organisation_type"], strict=True))
     roles = dict(zip(roster["respondent_id"], roster["respondent_role"], strict=True))
