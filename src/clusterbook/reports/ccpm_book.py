@@ -89,6 +89,7 @@ class _Formats:
         self.note = add({"italic": True, "font_color": "595959", "text_wrap": True,
                          "valign": "top"})
         self.line = add({"font_color": "404040"})
+        self.line_note = add({"italic": True, "font_color": "595959"})
         self.header = add({"bold": True, "bg_color": HEADER.fill, "font_color": HEADER.text,
                            "text_wrap": True, "valign": "vcenter", "border": 1,
                            "border_color": "FFFFFF"})
@@ -234,7 +235,8 @@ def _overview_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> No
     rate_text = "" if math.isnan(overall["rate"]) else (
         f"; {overall['rate']:.0f}% of the cluster's {int(overall['partners'])} partners "
         f"answered")
-    sheet.write_string(1, 0, f"Survey of {_date_text(description.ccpm_date)}: "
+    when = f" of {_date_text(description.ccpm_date)}" if description.ccpm_date else ""
+    sheet.write_string(1, 0, f"Survey{when}: "
                              f"{len(respondents)} respondents ({coordinators} coordinator"
                              f"{'s' if coordinators != 1 else ''}, {partners} partners)"
                              f"{rate_text}.", fmt.line)
@@ -405,7 +407,8 @@ def _function_sheet(book: Workbook, fmt: _Formats, content: ReportContent, funct
     comments = assessment.comments[assessment.comments["function"] == function]
     sheet.write_string(row, 0, f"Comments ({len(comments)})", fmt.subtitle)
     if comments.empty:
-        sheet.write_string(row + 1, 0, "No comments were given on this function.", fmt.note)
+        sheet.write_string(row + 1, 0, "No comments were given on this function.",
+                           fmt.line_note)
     for number, comment in enumerate(comments.itertuples(index=False), start=1):
         row += 1
         sheet.write_number(row, 0, number, fmt.centre)
@@ -463,7 +466,7 @@ def _practice_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> No
                  fmt)
         if table.empty:
             row += 1
-            sheet.write_string(row, 0, empty, fmt.note)
+            sheet.write_string(row, 0, empty, fmt.line_note)
         for question in table.itertuples(index=False):
             row += 1
             sheet.write_string(row, 0, str(question.question_id), fmt.centre)
@@ -509,7 +512,7 @@ def _rates_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> None:
         row += 1
         sheet.write_string(row, 0, "The cluster description gives no partners per "
                                    "organisation type, so no rates can be worked out.",
-                           fmt.note)
+                           fmt.line_note)
     row += 3
     table = content.assessment.function_respondents
     sheet.write_string(row, 0, "Respondents per function", fmt.subtitle)
@@ -545,7 +548,7 @@ def _workshop_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> No
     if groups is None or groups.empty:
         sheet.write_string(row, 0, "No participant list was given (add one in the CCPM "
                                    "workbook's Participants sheet, or with --participants). "
-                                   "The groups by number of participants:", fmt.note)
+                                   "The groups by number of participants:", fmt.line_note)
         row += 2
         for title, plan in (("Fewer than 30 participants", group_plan(0)),
                             ("30 participants or more", group_plan(30))):
@@ -902,7 +905,7 @@ def _findings_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> No
     sheet.write_string(0, 0, "Problems found in the survey data", fmt.title)
     sheet.write_string(1, 0, "Answers with an error were left out of the scores (never "
                              "counted as zero). Fix them in the files and make the report "
-                             "again.", fmt.note)
+                             "again.", fmt.line_note)
     _headers(sheet, 3, ("Severity", "What", "File", "Sheet", "Cell", "Value"), fmt)
     ordered = sorted(content.findings, key=lambda item: str(item.severity))
     for row, finding in enumerate(ordered, start=4):

@@ -30,6 +30,7 @@ class _Formats:
         self.subtitle = add({"bold": True, "font_size": 12, "font_color": HEADER.fill})
         self.note = add({"italic": True, "font_color": "595959", "text_wrap": True,
                          "valign": "top"})
+        self.line_note = add({"italic": True, "font_color": "595959"})
         self.header = add({"bold": True, "bg_color": HEADER.fill, "font_color": HEADER.text,
                            "text_wrap": True, "valign": "vcenter", "align": "center",
                            "border": 1, "border_color": "FFFFFF"})
@@ -223,7 +224,7 @@ def _weaknesses_sheet(book: Workbook, fmt: _Formats, weaknesses: pd.DataFrame,
         sheet.write_string(header, offset, text, fmt.header_left)
     if weaknesses.empty:
         sheet.write_string(header + 1, 0, "No weakness is shared by several clusters.",
-                           fmt.note)
+                           fmt.line_note)
     for row, line in enumerate(weaknesses.itertuples(index=False), start=header + 1):
         sheet.write_string(row, 0, str(line.kind), fmt.text)
         sheet.write_string(row, 1, str(line.id), fmt.centre)
