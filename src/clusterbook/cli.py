@@ -20,6 +20,8 @@ COMMANDS = (
     "flags",
     "templates",
     "validate",
+    "merge",
+    "feedback",
     "ccpm",
     "excel",
     "demo",
