@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import glob
 import hashlib
 import os
 import shutil
@@ -44,9 +45,9 @@ Progress = Callable[[int, int, str], None]
 BACKUPS_FOLDER: Final = "backups"
 #: How many dated backups of a review book are kept.
 KEEP_BACKUPS: Final = 10
-#: Set to a number of seconds to make a merge pause while it writes the book (for tests that
-#: stop the process in the middle of a write).
-PAUSE_VARIABLE: Final = "CLUSTERBOOK_PAUSE_WHILE_WRITING"
+#: 'writing:SECONDS' makes a merge pause while it writes the book, 'recording:SECONDS' once
+#: the book is in place and before the ledger commits (for tests that kill the process there).
+PAUSE_VARIABLE: Final = "CLUSTERBOOK_PAUSE_AT"
 
 
 class MergeCancelled(ClusterBookError):
@@ -231,10 +232,14 @@ def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, l
         recorder.meta({"merge": merge_id, "context": context_key, "level": level,
                        "folder": str(folder.resolve()), "written": written})
         recorder.merge(merge_id, written, level, len(seen), len(to_read), removed)
+        _remove_stale_parts(out)
         with atomic_path(out) as temporary:
             write_review_book(review, temporary, info=info, notice=notice,
-                              pause=_pause_hook(out))
+                              pause=_pause_hook(out, "writing"))
             backup = _backup(out)
+        pause = _pause_hook(out, "recording")
+        if pause is not None:
+            pause()
     step("write")
     return MergeResult(out, ledger.path, len(seen), read=len(to_read),
                        reused=len(files) - len(to_read), removed=removed, backup=backup,
@@ -388,23 +393,30 @@ def _backup(out: Path) -> Path | None:
         serial += 1
     with atomic_path(target) as temporary:
         shutil.copy2(out, temporary)
-    kept = sorted(folder.glob(f"{out.stem}.????-??-??T????*{out.suffix}"),
+    kept = sorted(folder.glob(f"{glob.escape(out.stem)}.????-??-??T????*{out.suffix}"),
                   key=lambda path: path.stat().st_mtime)
     for old in kept[:-KEEP_BACKUPS]:
         old.unlink(missing_ok=True)
     return target
 
 
-def _pause_hook(out: Path) -> Callable[[], None] | None:
-    seconds = os.environ.get(PAUSE_VARIABLE, "").strip()
-    if not seconds:
+def _pause_hook(out: Path, point: str) -> Callable[[], None] | None:
+    place, _, seconds = os.environ.get(PAUSE_VARIABLE, "").partition(":")
+    if place != point:
         return None
 
     def pause() -> None:
-        print(f"clusterbook: writing {out.name}, paused", file=sys.stderr, flush=True)
-        time.sleep(float(seconds))
+        print(f"clusterbook: {point} {out.name}, paused", file=sys.stderr, flush=True)
+        time.sleep(float(seconds or 60))
 
     return pause
+
+
+def _remove_stale_parts(out: Path) -> None:
+    """Remove temporary files a merge stopped in the middle of a write left beside the book
+    (the ledger's lock is held, so no other merge into this book is writing)."""
+    for part in out.parent.glob(f".*{glob.escape(out.stem)}.*.part"):
+        part.unlink(missing_ok=True)
 
 
 __all__ = ["MergeCancelled", "MergeResult", "Progress", "merge_folder"]
