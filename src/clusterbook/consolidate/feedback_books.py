@@ -15,7 +15,15 @@ from typing import Any, Final
 
 from xlsxwriter.workbook import Workbook
 
-from clusterbook.consolidate.layout import FEEDBACK, FEEDBACK_COLUMNS, ISSUE_COLUMNS, ISSUES, Column
+from clusterbook.consolidate.layout import (
+    FEEDBACK,
+    FEEDBACK_COLUMNS,
+    FILE_COLUMNS,
+    FILES,
+    ISSUE_COLUMNS,
+    ISSUES,
+    Column,
+)
 from clusterbook.consolidate.review_book import read_review_tables
 from clusterbook.domain.clusterlist import place_key
 from clusterbook.domain.consolidation import REVIEW_STATUSES
@@ -50,7 +58,10 @@ def feedback_by_province(review_book: Path | str) -> tuple[str, list[ProvinceFee
     A finding of a file whose province its forms do not say (an unreadable file) goes to the
     province whose district or name the file's name carries, else to 'Province not known'."""
     info, tables = read_review_tables(review_book, {FEEDBACK: FEEDBACK_COLUMNS,
-                                                    ISSUES: ISSUE_COLUMNS})
+                                                    ISSUES: ISSUE_COLUMNS,
+                                                    FILES: FILE_COLUMNS})
+    paths = {(clean_text(row["file"]), clean_text(row["fingerprint"])): clean_text(row["path"])
+             for row in tables[FILES]}
     clusters: dict[str, list[dict[str, Any]]] = {}
     provinces: dict[str, str] = {}
     districts: dict[str, str] = {}
@@ -62,8 +73,10 @@ def feedback_by_province(review_book: Path | str) -> tuple[str, list[ProvinceFee
             districts.setdefault(place_key(row["district"]), province)
     findings: dict[str, list[dict[str, Any]]] = {}
     for row in tables[ISSUES]:
+        file = clean_text(row["file"])
+        where = paths.get((file, clean_text(row["fingerprint"]))) or file
         province = clean_text(row["province"]).split(",")[0].strip() or \
-            _province_of(clean_text(row["file"]), provinces, districts)
+            _province_of(where, provinces, districts)
         findings.setdefault(province, []).append(row)
     names = list(dict.fromkeys([*clusters, *findings]))
     ordered = sorted(names, key=lambda name: (name in ("", UNPLACED), place_key(name)))
@@ -71,9 +84,11 @@ def feedback_by_province(review_book: Path | str) -> tuple[str, list[ProvinceFee
                                            findings.get(name, [])) for name in ordered]
 
 
-def _province_of(file: str, provinces: dict[str, str], districts: dict[str, str]) -> str:
-    for token in _TOKENS.findall(file):
-        key = place_key(token)
+def _province_of(path: str, provinces: dict[str, str], districts: dict[str, str]) -> str:
+    """The province a file's folders or name name, by a district's or province's name."""
+    parts = [part for part in re.split(r"[\\/]", path) if part]
+    for text in [*parts, *(token for part in parts for token in _TOKENS.findall(part))]:
+        key = place_key(text.rsplit(".", 1)[0] if text == parts[-1] else text)
         if key in districts:
             return districts[key]
         if key in provinces:

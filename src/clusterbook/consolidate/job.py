@@ -37,7 +37,7 @@ from clusterbook.domain.consolidation import LEVELS, REVIEW_BOOK_ID, Review, Sou
 from clusterbook.domain.errors import ClusterBookError, InputError, WorkbookError
 from clusterbook.excel.read import open_workbook
 from clusterbook.excel.write import atomic_path, ensure_writable
-from clusterbook.validation import collect_paths, display_names
+from clusterbook.validation import CHECKED_MARK, collect_paths, display_names
 
 #: Hears ``(files done, files in all, what is happening)``; may raise to cancel the merge.
 Progress = Callable[[int, int, str], None]
@@ -202,7 +202,7 @@ def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, l
         if item.skipped:
             found = [Source(item.name, item.relative, item.fingerprint, item.size,
                             received[item.relative],
-                            carried_outcome="Skipped: not a workbook")]
+                            carried_outcome=_skipped(item))]
         elif item.relative in read_by_path:
             found = read_by_path[item.relative]
         else:
@@ -236,6 +236,7 @@ def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, l
         with atomic_path(out) as temporary:
             write_review_book(review, temporary, info=info, notice=notice,
                               pause=_pause_hook(out, "writing"))
+            _readable_like(temporary, out)
             backup = _backup(out)
         pause = _pause_hook(out, "recording")
         if pause is not None:
@@ -293,6 +294,12 @@ def _scan(folder: Path, out: Path) -> list[_Seen]:
                           stat.st_size if stat else 0, stat.st_mtime if stat else 0.0,
                           hashlib.sha256(data).hexdigest() if stat else "", is_skipped))
     return seen
+
+
+def _skipped(item: _Seen) -> str:
+    if item.path.stem.endswith(CHECKED_MARK):
+        return "Skipped: a checked copy ClusterBook wrote (the original is read)"
+    return "Skipped: not a workbook"
 
 
 def _previous_book(out: Path) -> BookInfo | None:
@@ -360,7 +367,7 @@ def _restored(cached: list[Source], item: _Seen, received: str) -> list[Source]:
 def _record(item: _Seen, sources: Sequence[Source], outcomes: dict[int, str], received: str,
             written: str) -> FileRecord:
     if item.skipped:
-        outcome = "Skipped: not a workbook"
+        outcome = _skipped(item)
         template = version = clusters = ""
         errors = warnings = 0
     elif len(sources) == 1 and not sources[0].via:
@@ -398,6 +405,19 @@ def _backup(out: Path) -> Path | None:
     for old in kept[:-KEEP_BACKUPS]:
         old.unlink(missing_ok=True)
     return target
+
+
+def _readable_like(temporary: Path, out: Path) -> None:
+    """Give the new book the permissions of the one it replaces (or of a new file): a
+    temporary file is private to its owner, a review book is shared."""
+    if out.exists():
+        mode = out.stat().st_mode & 0o777
+    else:
+        mask = os.umask(0)
+        os.umask(mask)
+        mode = 0o666 & ~mask
+    with contextlib.suppress(OSError):
+        os.chmod(temporary, mode)
 
 
 def _pause_hook(out: Path, point: str) -> Callable[[], None] | None:

@@ -121,10 +121,9 @@ class _Formats:
         self.bold_count = add({"bold": True, "num_format": "#,##0", "top": 1})
         self.bold_total = add({"bold": True, "top": 1})
         self.input = add({"locked": False, "bg_color": INPUT_CELL.fill, "border": 1,
-                          "border_color": "BFBFBF", "num_format": "@", "valign": "top"})
+                          "border_color": "BFBFBF", "num_format": "@"})
         self.input_wrap = add({"locked": False, "bg_color": INPUT_CELL.fill, "border": 1,
-                               "border_color": "BFBFBF", "num_format": "@", "text_wrap": True,
-                               "valign": "top"})
+                               "border_color": "BFBFBF", "num_format": "@", "text_wrap": True})
         self.findings = {severity: add({"bg_color": colour.fill, "font_color": colour.text})
                          for severity, colour in FINDING_COLOURS.items()}
         self.review = {status: add({"bg_color": colour.fill, "font_color": colour.text})
@@ -185,13 +184,33 @@ def _write_header(sheet: Worksheet, formats: _Formats, columns: Sequence[Column]
     sheet.set_row(HEADER_ROW - 1, 32)
 
 
+def _lines(text: object, width: float) -> int:
+    """About how many lines a wrapped text takes in a column ``width`` characters wide."""
+    return max(1, -(-len(str(text)) // max(int(width * 1.1), 1)))
+
+
+def _fit(sheet: Worksheet, row: int, values: Sequence[object],
+         wrapped: dict[int, float]) -> None:
+    """Make a row tall enough for its wrapped texts (spreadsheets do not do it on opening)."""
+    lines = max((_lines(values[column], width) for column, width in wrapped.items()
+                 if column < len(values) and values[column]), default=1)
+    if lines > 1:
+        sheet.set_row(row, 15 * lines + 2)
+
+
+def _wrapped(columns: Sequence[Column]) -> dict[int, float]:
+    return {index: column.width for index, column in enumerate(columns) if column.wrap}
+
+
 def _write_rows(sheet: Worksheet, formats: _Formats, rows: Iterable[Sequence[object]],
-                first_row: int) -> int:
+                first_row: int, wrapped: dict[int, float] | None = None) -> int:
     """Write rows of plain values; text is always written as text. Returns the next row."""
     write_string, write_number = sheet.write_string, sheet.write_number
     write_datetime, date_format = sheet.write_datetime, formats.date
     row = first_row
     for values in rows:
+        if wrapped:
+            _fit(sheet, row, values, wrapped)
         if row >= MAX_ROWS:
             raise WorkbookError(sheet.name, f"more than {MAX_ROWS:,} rows do not fit in one "
                                             f"Excel sheet")
@@ -246,6 +265,7 @@ def _feedback_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
     keys = [column.key for column in columns]
     inputs = {keys.index("status"): formats.input, keys.index("comment"): formats.input_wrap,
               keys.index("priority"): formats.input}
+    comment_width = {keys.index("comment"): columns[keys.index("comment")].width}
     row = HEADER_ROW
     for item in review.feedback:
         values = {"province": item.province, "district": item.district,
@@ -255,6 +275,7 @@ def _feedback_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
                   ("Yes" if item.low_performing else "No"),
                   "microplan": item.microplan, "action_plan": item.action_plan,
                   "last_received": item.last_received, "updated": "Yes" if item.updated else ""}
+        _fit(sheet, row, [values[key] for key in keys], comment_width)
         for index, key in enumerate(keys):
             value = values[key]
             if index in inputs:
@@ -295,7 +316,7 @@ def _issues_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
     rows = ([str(finding.severity), finding.rule, finding.message, finding.file, finding.sheet,
              finding.cell, finding.value, *places[id(source)], outcome.split(":")[0],
              source.fingerprint] for finding, source, outcome in findings)
-    last = _write_rows(sheet, formats, rows, HEADER_ROW)
+    last = _write_rows(sheet, formats, rows, HEADER_ROW, _wrapped(columns))
     for severity, cell_format in formats.findings.items():
         sheet.conditional_format(HEADER_ROW, 0, last - 1, 0, {
             "type": "cell", "criteria": "==", "value": f'"{severity}"', "format": cell_format})
@@ -326,7 +347,7 @@ def _superseded_sheet(book: Workbook, formats: _Formats, review: Review) -> None
              item.entry.province, item.entry.district, item.entry.cluster_code,
              item.entry.file, item.entry.fingerprint, item.entry.received,
              item.entry.submitted, item.reason, item.by] for item in review.replaced)
-    last = _write_rows(sheet, formats, rows, HEADER_ROW)
+    last = _write_rows(sheet, formats, rows, HEADER_ROW, _wrapped(columns))
     _finish(sheet, columns, last)
 
 
@@ -341,7 +362,7 @@ def _files_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
              places[id(item.source)][2], *places[id(item.source)][:2], item.source.size,
              item.source.received, item.source.fingerprint, item.source.errors,
              item.source.warnings, item.outcome, item.source.via] for item in review.files)
-    last = _write_rows(sheet, formats, rows, HEADER_ROW)
+    last = _write_rows(sheet, formats, rows, HEADER_ROW, _wrapped(columns))
     _finish(sheet, columns, last)
 
 
