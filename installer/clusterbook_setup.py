@@ -101,7 +101,7 @@ def place_templates(documents: Path, previous: dict, log: Log) -> tuple[str, dic
     folder = documents / TEMPLATES_FOLDER
     installed: dict[str, str] = dict(previous.get("files", {}))
     record = {"folder": str(folder), "files": installed,
-              "created_folder": bool(previous.get("created_folder")) or not folder.exists()}
+              "created_folder": bool(previous.get("created_folder"))}
     with tempfile.TemporaryDirectory(prefix="clusterbook-templates-") as scratch:
         status = clusterbook(["templates", "build", "--out", scratch], log)
         if status != "done":
@@ -116,6 +116,8 @@ def place_templates(documents: Path, previous: dict, log: Log) -> tuple[str, dic
                     f"the new blank is not copied over it.")
                 installed.pop(key, None)
                 continue
+            if not folder.exists():
+                record["created_folder"] = True
             destination.parent.mkdir(parents=True, exist_ok=True)
             partial = destination.with_name(destination.name + ".partial")
             shutil.copyfile(source, partial)
@@ -138,7 +140,7 @@ def remove_templates(templates: dict, log: Log) -> None:
             log(f"Kept {path}: it was changed after installation.")
     folder = templates.get("folder")
     if folder and templates.get("created_folder"):
-        for directory in sorted(Path(folder).rglob("*"), reverse=True) + [Path(folder)]:
+        for directory in [*sorted(Path(folder).rglob("*"), reverse=True), Path(folder)]:
             if directory.is_dir() and not any(directory.iterdir()):
                 directory.rmdir()
 

@@ -68,7 +68,7 @@ def missing_contracts(project: Path) -> list[str]:
 
 def build(*, out: Path = DEFAULT_OUT, cache: Path | None = None, python_zip: Path | None = None,
           offline: bool = False, payload_only: bool = False, strict: bool = False,
-          project: Path = PROJECT, log=print) -> BuildResult:  # noqa: ANN001
+          project: Path = PROJECT, log=print) -> BuildResult:
     """Fetch and check every piece, lay out the payload, and compile the installer."""
     pinned = manifest.load()
     cache = cache or out / "cache"
@@ -138,8 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         result = build(out=args.out, cache=args.cache, python_zip=args.python_zip,
                        offline=args.offline, payload_only=args.payload_only, strict=args.strict)
-        print_summary(result, manifest.load().size_limit_mb)
-        if result.installer and result.installer.stat().st_size > manifest.load().size_limit_mb * (1 << 20):
+        limit_mb = manifest.load().size_limit_mb
+        print_summary(result, limit_mb)
+        if result.installer and result.installer.stat().st_size > limit_mb * (1 << 20):
             print("build: the installer is larger than the limit.", file=sys.stderr)
             return 1
         return 0

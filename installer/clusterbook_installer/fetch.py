@@ -98,13 +98,13 @@ def check_python_files(files: dict[str, bytes], runtime: PythonRuntime, source: 
     """Refuse a distribution whose file list or any file's sha256 differs from the manifest."""
     import hashlib
 
-    problems = [f"{name} is missing" for name in sorted(set(runtime.files) - set(files))]
-    problems += [f"{name} is not in the manifest" for name in sorted(set(files) - set(runtime.files))]
-    problems += [
-        f"{name} has sha256 {hashlib.sha256(data).hexdigest()}, the manifest says {runtime.files[name]}"
-        for name, data in sorted(files.items())
-        if name in runtime.files and hashlib.sha256(data).hexdigest() != runtime.files[name]
-    ]
+    pinned = runtime.files
+    problems = [f"{name} is missing" for name in sorted(set(pinned) - set(files))]
+    problems += [f"{name} is not in the manifest" for name in sorted(set(files) - set(pinned))]
+    for name, data in sorted(files.items()):
+        digest = hashlib.sha256(data).hexdigest()
+        if name in pinned and digest != pinned[name]:
+            problems.append(f"{name} has sha256 {digest}, the manifest says {pinned[name]}")
     if problems:
         raise BuildError(
             f"The embeddable CPython from {source} is not the pinned CPython {runtime.version}:\n  "

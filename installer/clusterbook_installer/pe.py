@@ -74,15 +74,22 @@ def read_pe(path: Path) -> PeFile:
 
 #: DLLs that every Windows 10 and 11 installation has in System32. The Visual C++ runtime
 #: (vcruntime140*.dll, msvcp140*.dll, concrt140.dll) is deliberately not here: many office
-#: laptops lack the redistributable, so the payload must carry it.
-WINDOWS_DLLS = frozenset("""
-advapi32 authz bcrypt cfgmgr32 comctl32 comdlg32 crypt32 d2d1 d3d11 d3d12 d3d9 dbghelp
-dcomp dnsapi dwmapi dwrite dxgi gdi32 gdiplus imm32 iphlpapi kernel32 mpr msimg32 msvcrt
-ncrypt netapi32 normaliz ntdll ole32 oleacc oleaut32 opengl32 powrprof propsys psapi rpcrt4
-secur32 setupapi shcore shell32 shlwapi sspicli ucrtbase user32 userenv uxtheme version
-winhttp wininet winmm winspool.drv wintrust wldap32 ws2_32 wtsapi32 dxva2 mf mfplat
-mfreadwrite evr hid usp10 urlmon cabinet dwmapi dbgeng pdh wevtapi credui winsta
-""".split())
+#: laptops lack the redistributable, so the payload must carry it. ``bcryptprimitives``
+#: (random numbers in Rust code: python-calamine, pydantic-core, xlwings) and ``icuuc`` (Qt's
+#: Unicode support) come with Windows 10 1903 and later, the oldest Windows supported.
+WINDOWS_DLLS = frozenset((
+    "advapi32", "authz", "bcrypt", "cfgmgr32", "comctl32", "comdlg32", "crypt32", "d2d1",
+    "d3d11", "d3d12", "d3d9", "dbghelp", "dcomp", "dnsapi", "dwmapi", "dwrite", "dxgi", "gdi32",
+    "gdiplus", "imm32", "iphlpapi", "kernel32", "mpr", "msimg32", "msvcrt", "ncrypt", "netapi32",
+    "normaliz", "ntdll", "ole32", "oleacc", "oleaut32", "opengl32", "powrprof", "propsys",
+    "psapi", "rpcrt4", "secur32", "setupapi", "shcore", "shell32", "shlwapi", "sspicli",
+    "ucrtbase", "user32", "userenv", "uxtheme", "version", "winhttp", "wininet", "winmm",
+    "winspool.drv", "wintrust", "wldap32", "ws2_32", "wtsapi32", "dxva2", "mf", "mfplat",
+    "mfreadwrite", "evr", "hid", "usp10", "urlmon", "cabinet", "dbgeng", "pdh", "wevtapi",
+    "credui", "winsta", "aclui", "activeds", "dsound", "ktmw32", "loadperf", "lz32", "mscms",
+    "msi", "mswsock", "ntdsapi", "odbc32", "query", "rasapi32", "sfc", "uiautomationcore",
+    "bcryptprimitives", "icuuc", "icuin",
+))
 
 
 def is_windows_dll(name: str) -> bool:

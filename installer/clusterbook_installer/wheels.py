@@ -37,14 +37,20 @@ class Distribution:
     source: str
 
     def dependencies(self, target: Target, extras: Iterable[str] = ()) -> list[Requirement]:
-        """The requirements that apply on the target, with the given extras asked for."""
-        wanted = [""] + sorted({canonicalize_name(extra) for extra in extras})
+        """The requirements that apply on the target, with the given extras asked for.
+
+        Their markers are judged here and dropped from the returned copies (an
+        ``extra == "x"`` marker is only true while reading this distribution's metadata).
+        """
+        wanted = ["", *sorted({canonicalize_name(extra) for extra in extras})]
         found = []
         for requirement in self.requires:
             if requirement.marker is None or any(
                 requirement.marker.evaluate(target.marker_environment(extra)) for extra in wanted
             ):
-                found.append(requirement)
+                applied = Requirement(str(requirement))
+                applied.marker = None
+                found.append(applied)
         return found
 
 
