@@ -2,7 +2,7 @@
 ;
 ; Compiled by installer/build.py, which lays out the payload first:
 ;   makensis -DVERSION=0.1.0 -DPAYLOAD=<payload> -DOUTFILE=<setup.exe> -DPYTHON_DLL=python312.dll \
-;            clusterbook.nsi
+;            -DWIZARD_BITMAP=<164 x 314 .bmp> clusterbook.nsi
 ;
 ; Everything it writes is the current user's own:
 ;   $LOCALAPPDATA\Programs\ClusterBook     the program (Python, libraries, ClusterBook)
@@ -21,8 +21,9 @@ ManifestDPIAware true
 SetCompressor /SOLID lzma
 SetCompressorDictSize 64
 
-!ifndef VERSION | PAYLOAD | OUTFILE | PYTHON_DLL
-  !error "Give -DVERSION=, -DPAYLOAD=, -DOUTFILE= and -DPYTHON_DLL= (installer/build.py does)."
+!ifndef VERSION | PAYLOAD | OUTFILE | PYTHON_DLL | WIZARD_BITMAP
+  !error "Give -DVERSION=, -DPAYLOAD=, -DOUTFILE=, -DPYTHON_DLL= and -DWIZARD_BITMAP= \
+(installer/build.py does)."
 !endif
 
 !define APP "ClusterBook"
@@ -50,6 +51,8 @@ VIAddVersionKey "LegalCopyright" "ClusterBook contributors, BSD-3-Clause"
 !include LogicLib.nsh
 !include FileFunc.nsh
 
+!define MUI_WELCOMEFINISHPAGE_BITMAP "${WIZARD_BITMAP}"
+!define MUI_UNWELCOMEFINISHPAGE_BITMAP "${WIZARD_BITMAP}"
 !define MUI_ICON "${PAYLOAD}\clusterbook.ico"
 !define MUI_UNICON "${PAYLOAD}\clusterbook.ico"
 !define MUI_ABORTWARNING
@@ -108,7 +111,11 @@ Section "ClusterBook" SecMain
   ; An upgrade replaces the whole runtime, so no module of an older version lingers.
   RMDir /r "$INSTDIR\python"
   SetOutPath "$INSTDIR"
+  ; Thousands of small files: name them in the status line only, which keeps the copy fast.
+  DetailPrint "Copying ClusterBook and its own Python..."
+  SetDetailsPrint textonly
   File /r "${PAYLOAD}\python"
+  SetDetailsPrint both
   File "${PAYLOAD}\clusterbook-launcher.pyw"
   File "${PAYLOAD}\clusterbook_setup.py"
   File "${PAYLOAD}\clusterbook.ico"

@@ -14,13 +14,13 @@ from clusterbook_installer.manifest import load, sha256_of
 from clusterbook_installer.pe import NotPe, is_windows_dll, read_pe
 from clusterbook_installer.wheels import read_installed, unmet_requirements
 from conftest import require_program
-from installer_support import ROOT, full_build, payload_build  # noqa: F401 (fixtures)
+from installer_support import ROOT
 
 MB = 1024 * 1024
 
 
 @pytest.fixture(scope="module")
-def payload(payload_build: BuildResult) -> BuildResult:  # noqa: F811
+def payload(payload_build: BuildResult) -> BuildResult:
     return payload_build
 
 
@@ -155,7 +155,7 @@ def test_the_payload_size(payload: BuildResult) -> None:
     assert size < 400 * MB
 
 
-def test_the_installer_is_within_the_size_limit(full_build: BuildResult) -> None:  # noqa: F811
+def test_the_installer_is_within_the_size_limit(full_build: BuildResult) -> None:
     assert full_build.installer is not None
     size = full_build.installer.stat().st_size
     print(f"\ninstaller {full_build.installer.name}: {size / MB:.1f} MB")

@@ -19,7 +19,6 @@ import pytest
 
 from clusterbook_installer.cli import BuildResult
 from conftest import IN_CI
-from installer_support import full_build  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.wine, pytest.mark.slow]
 
@@ -99,7 +98,7 @@ class Wine:
 
 
 def test_silent_install_bundled_python_and_silent_uninstall(
-        full_build: BuildResult, tmp_path: Path) -> None:  # noqa: F811
+        full_build: BuildResult, tmp_path: Path) -> None:
     assert full_build.installer is not None
     wine = Wine(tmp_path / "prefix")
     machine_before = wine.machine_files()

@@ -70,3 +70,32 @@ def ico(sizes: tuple[int, ...] = SIZES) -> bytes:
         entries += struct.pack("<BBBBHHII", side, side, 0, 0, 1, 32, len(image), offset)
         offset += len(image)
     return directory + entries + b"".join(images)
+
+
+def wizard_bitmap(width: int = 164, height: int = 314) -> bytes:
+    """The picture on the left of the installer's first and last pages (a 24-bit BMP):
+    dark green, with the icon near the top."""
+    size = 112
+    left, top = (width - size) // 2, 48
+    rows = []
+    for y in range(height - 1, -1, -1):  # BMP rows run bottom to top
+        shade = y / height
+        background = (round(23 - 8 * shade), round(87 - 27 * shade), round(58 - 18 * shade))
+        row = bytearray()
+        for x in range(width):
+            red, green, blue = background
+            if left <= x < left + size and top <= y < top + size:
+                r, g, b, alpha = _pixel(x - left, y - top, size)
+                weight = alpha / 255
+                red, green, blue = (round(r * weight + red * (1 - weight)),
+                                    round(g * weight + green * (1 - weight)),
+                                    round(b * weight + blue * (1 - weight)))
+            row += bytes((blue, green, red))
+        row += b"\0" * (-len(row) % 4)
+        rows.append(bytes(row))
+    pixels = b"".join(rows)
+    header = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 24, 0, len(pixels),
+                         2835, 2835, 0, 0)
+    file_header = struct.pack("<2sIHHI", b"BM", 14 + len(header) + len(pixels), 0, 0,
+                              14 + len(header))
+    return file_header + header + pixels
