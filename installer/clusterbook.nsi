@@ -37,6 +37,8 @@ SetCompressorDictSize 64
 Name "${APP} ${VERSION}"
 OutFile "${OUTFILE}"
 InstallDir "$LOCALAPPDATA\Programs\ClusterBook"
+; An upgrade goes where the last install went (an IT deployment may have used /D=).
+InstallDirRegKey HKCU "${UNINSTALL_KEY}" "InstallLocation"
 ShowInstDetails show
 ShowUninstDetails show
 BrandingText "${APP} ${VERSION}"
@@ -167,6 +169,7 @@ Section "Uninstall"
   Delete "$INSTDIR\clusterbook_setup.py"
   Delete "$INSTDIR\clusterbook.ico"
   Delete "$INSTDIR\install-record.json"
+  Delete "$INSTDIR\install-record.tmp"
   Delete "$INSTDIR\setup.log"
   Delete "$INSTDIR\${UNINSTALLER}"
   RMDir "$INSTDIR"

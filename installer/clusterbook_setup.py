@@ -59,7 +59,8 @@ def sha256_of(path: Path) -> str:
 def clusterbook(arguments: Sequence[str], log: Log) -> str:
     """Run ``python -m clusterbook ...``: "done", "unavailable" (older ClusterBook) or "failed"."""
     command = [sys.executable, "-m", "clusterbook", *arguments]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    result = subprocess.run(command, capture_output=True, encoding="utf-8", errors="replace",
+                            env={**os.environ, "PYTHONIOENCODING": "utf-8"}, check=False)
     said = (result.stdout + result.stderr).strip()
     if result.returncode == 0:
         if said:
@@ -151,7 +152,7 @@ def install(args: argparse.Namespace, log: Log) -> int:
     record: dict = {"python": sys.executable, "steps": {}}
     if args.compile:
         site_packages = Path(sys.prefix) / "Lib" / "site-packages"
-        ok = compileall.compile_dir(site_packages, quiet=1, workers=0)
+        ok = compileall.compile_dir(site_packages, quiet=1, workers=1)
         record["steps"]["compile"] = "done" if ok else "failed"
         log("Compiled the bundled libraries." if ok else "Some libraries did not compile.")
     record["steps"]["excel"] = clusterbook(
@@ -186,6 +187,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_parser.add_argument("--no-compile", dest="compile", action="store_false")
     steps.add_parser("uninstall")
     args = parser.parse_args(argv)
+    # The installer reads this output through a pipe in the ANSI code page; a user or folder
+    # name outside it (Dari, Pashto, Urdu) must not stop the setup.
+    if sys.stdout is not None and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
     log = Log(args.log)
     log(f"clusterbook_setup {args.step} with {sys.executable}")
     return install(args, log) if args.step == "install" else uninstall(args, log)

@@ -151,3 +151,16 @@ def test_with_a_clusterbook_that_lacks_the_commands_the_steps_are_skipped(
     assert list(machine["documents"].iterdir()) == []
     assert run_setup(machine, "uninstall", OLDER_CLUSTERBOOK="1").returncode == 0
     assert list(machine["documents"].iterdir()) == []
+
+
+def test_a_documents_folder_named_in_dari_survives_an_ascii_console(
+        machine: dict[str, Path]) -> None:
+    documents = machine["home"] / "اسناد زهرا"
+    documents.mkdir()
+    result = run_setup(machine, "install", "--documents", str(documents), "--no-compile",
+                       PYTHONIOENCODING="ascii")
+    assert result.returncode == 0, result.stdout + result.stderr
+    placed = documents / "ClusterBook templates" / "Microplan.xlsx"
+    assert placed.exists()
+    log = (machine["instdir"] / "setup.log").read_text(encoding="utf-8")
+    assert f"Blank template: {placed}" in log

@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -63,7 +64,7 @@ class Wine:
         self.env.pop("DISPLAY", None)
         self.run("wineboot", "--init")
 
-    def run(self, *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, timeout: int = 900) -> subprocess.CompletedProcess[str]:
         result = subprocess.run([self.program, *args], env=self.env, capture_output=True,
                                 text=True, timeout=timeout, check=False)
         self.wait()
@@ -73,13 +74,21 @@ class Wine:
         """A console program needs a terminal under Wine for its standard streams."""
         command = " ".join(f"'{arg}'" for arg in [self.program, *args])
         subprocess.run(["script", "-qec", command, "/dev/null"], env=self.env,
-                       capture_output=True, timeout=600, check=False)
+                       capture_output=True, timeout=900, check=False)
         self.wait()
 
-    def wait(self) -> None:
+    def _server(self, flag: str) -> None:
         server = Path(self.program).with_name("wineserver")
-        subprocess.run([str(server) if server.exists() else "wineserver", "-w"],
-                       env=self.env, timeout=600, check=False)
+        subprocess.run([str(server) if server.exists() else "wineserver", flag],
+                       env=self.env, timeout=900, check=False)
+
+    def wait(self) -> None:
+        """Until every program in this prefix has ended."""
+        self._server("-w")
+
+    def close(self) -> None:
+        """End whatever still runs in this prefix (after a failure or a time-out)."""
+        self._server("-k")
 
     def user_folder(self) -> Path:
         (user,) = [path for path in (self.prefix / "drive_c" / "users").iterdir()
@@ -97,10 +106,16 @@ class Wine:
                 and "temp" not in (part.lower() for part in path.relative_to(drive).parts)}
 
 
+@pytest.fixture
+def wine(tmp_path: Path) -> Iterator[Wine]:
+    prefix = Wine(tmp_path / "prefix")
+    yield prefix
+    prefix.close()
+
+
 def test_silent_install_bundled_python_and_silent_uninstall(
-        full_build: BuildResult, tmp_path: Path) -> None:
+        full_build: BuildResult, wine: Wine, tmp_path: Path) -> None:
     assert full_build.installer is not None
-    wine = Wine(tmp_path / "prefix")
     machine_before = wine.machine_files()
     system_registry_before = (wine.prefix / "system.reg").read_text(errors="replace")
     user = wine.user_folder()

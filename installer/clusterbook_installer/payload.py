@@ -59,7 +59,8 @@ class Payload:
             relative = path.relative_to(self.root)
             if path.is_relative_to(self.site_packages):
                 top = path.relative_to(self.site_packages).parts[0]
-                top = top.split("-")[0] if top.endswith((".dist-info", ".libs")) else top
+                if top.endswith(".dist-info"):
+                    top = "package metadata (.dist-info)"
                 sizes[top.removesuffix(".libs")] += path.stat().st_size
             elif relative.parts[0] == PYTHON_DIR:
                 sizes["CPython runtime"] += path.stat().st_size
