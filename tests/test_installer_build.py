@@ -371,3 +371,24 @@ def test_the_icon_holds_one_png_per_size() -> None:
         assert image.startswith(b"\x89PNG\r\n\x1a\n")
         sizes.append(struct.unpack_from(">I", image, 16)[0])
     assert sizes == [16, 32, 48, 256]
+
+
+def test_the_build_names_the_commands_this_checkout_lacks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clusterbook_installer.cli import missing_contracts
+    from test_installer_setup import STAND_IN
+
+    package = tmp_path / "src" / "clusterbook"
+    (package / "launcher").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "__main__.py").write_text(STAND_IN)
+    (package / "launcher" / "__init__.py").write_text("")
+    (package / "launcher" / "app.py").write_text("def main():\n    return 0\n")
+    assert missing_contracts(tmp_path) == []
+
+    (package / "launcher" / "app.py").unlink()
+    monkeypatch.setenv("OLDER_CLUSTERBOOK", "1")
+    missing = missing_contracts(tmp_path)
+    assert [item.split(" (")[0] for item in missing] == [
+        "'clusterbook excel setup'", "'clusterbook excel remove'",
+        "'clusterbook templates build'", "clusterbook.launcher.app:main"]

@@ -59,8 +59,11 @@ def missing_contracts(project: Path) -> list[str]:
     for words, purpose in CONTRACTS:
         result = subprocess.run([sys.executable, "-m", "clusterbook", *words, "--help"],
                                 capture_output=True, text=True, env=environment, check=False)
-        if result.returncode != 0:
+        if result.returncode == 2 and "invalid choice" in result.stderr:
             missing.append(f"'clusterbook {' '.join(words)}' ({purpose})")
+        elif result.returncode != 0:
+            said = (result.stderr.strip().splitlines() or ["no message"])[-1]
+            missing.append(f"'clusterbook {' '.join(words)}' could not be checked here ({said})")
     if not (project / "src" / "clusterbook" / "launcher" / "app.py").exists():
         missing.append("clusterbook.launcher.app:main (what the Start-menu shortcut starts)")
     return missing
