@@ -44,6 +44,7 @@ class Field:
     help: str = ""  # the input message Excel shows on the cell, in plain words
     width: float = 16.0
     aliases: tuple[str, ...] = ()  # other header texts users rename columns to
+    default: float | str | None = None  # what a blank template holds in the cell
 
 
 def _column_letter(index: int) -> str:
@@ -97,6 +98,9 @@ class TableSection:
     header_row: int = 4
     rows: int = 30  # entry rows formatted in the template
     first_column: int = 1
+    #: Whether users may type rows below the formatted ones (False: the table has a fixed
+    #: room, as when formulas elsewhere cover exactly ``rows`` rows).
+    extendable: bool = True
 
     @property
     def first_data_row(self) -> int:

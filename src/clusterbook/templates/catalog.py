@@ -12,6 +12,7 @@ from pathlib import Path
 
 from clusterbook.domain.errors import InputError
 from clusterbook.forms import ACTION_PLAN, MICROPLAN, Form
+from clusterbook.forms.databook import DATABOOK
 
 WORKBOOKS_FOLDER = "workbooks"
 
@@ -47,6 +48,8 @@ def _databook(path: Path) -> Path:
 TEMPLATES: tuple[Template, ...] = (
     _form_template(MICROPLAN, "CE&SM cluster microplan (one per cluster)"),
     _form_template(ACTION_PLAN, "low-performing cluster action plan (Pull / Push)"),
+    Template(DATABOOK.form_id, "campaign data book: clusters, PCA and refusals in, "
+                               "low-performing flags out by native formulas", _databook),
 )
 
 
