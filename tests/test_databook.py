@@ -13,6 +13,7 @@ from clusterbook.cli import main
 from clusterbook.domain.errors import InputError
 from clusterbook.domain.rules import classify_clusters
 from clusterbook.domain.table import prepare_round_table
+from clusterbook.excel.read import open_workbook, read_sheet
 from clusterbook.forms.databook import (
     ADDIN_SHEET,
     BENCHMARKS,
@@ -176,3 +177,22 @@ def test_a_typed_mistake_in_the_book_is_named_by_sheet_and_cell(tmp_path):
 def test_blank_content_writes_the_template(tmp_path):
     book = write_databook(tmp_path / "blank.xlsx", DataBookContent())
     assert book.read_bytes() == template_path("campaign-databook").read_bytes()
+
+
+def test_round_data_is_read_as_flags_reads_it(tmp_path):
+    """Fractions become percents, percent text is read, rounds are put in campaign order."""
+    source = tmp_path / "rounds.csv"
+    source.write_text("Province,District,Cluster Code,Round,PCA %,Refusal rate\n"
+                      "P,D,A-1,R10,0.93,0.05\n"
+                      "P,D,A-1,R2,0.8,0.12\n"
+                      "P,D,A-1,R1,0.855,\n"
+                      "P,D,B-2,R2,0.91,0.01\n")
+    out = tmp_path / "book.xlsx"
+    assert main(["databook", str(source), "--out", str(out)]) == 0
+    book = open_workbook(out)
+    pca, refusals = read_sheet(book, "PCA"), read_sheet(book, "Refusals")
+    assert [pca.value(3, column) for column in (3, 4, 5, 6)] == ["R1", "R2", "R10", ""]
+    assert [[pca.value(row, column) for column in (1, 3, 4, 5)] for row in (4, 5)] == [
+        ["A-1", 85.5, 80.0, 93.0], ["B-2", "", 91.0, ""]]
+    assert [[refusals.value(row, column) for column in (3, 4, 5)] for row in (4, 5)] == [
+        ["", 12.0, 5.0], ["", 1.0, ""]]
