@@ -753,7 +753,8 @@ class _Book:
                      listed_height)
         sheet.freeze_panes(header_row, 0)
         sheet.hide_gridlines(2)
-        print_ready(sheet, header_row=header_row - 1)
+        print_ready(sheet)
+        sheet.fit_to_pages(1, 1)  # one page: the tables beside the charts they draw
         last_row = max(first_district_row + self.chart_districts,
                        rounds_header_row + self.chart_rounds)
         sheet.print_area(0, 0, last_row - 1, CHART_COLUMN + 7)

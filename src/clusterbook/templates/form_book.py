@@ -258,7 +258,8 @@ def write_record(sheet: Worksheet, styles: Styles, lists: FormRecord,
 
 
 def _note(field_: Field) -> str:
-    parts = ["Required." if field_.required else "Optional."]
+    # Optional fields say nothing of it: some are needed later (the sign-off, before 'Final').
+    parts = ["Required."] if field_.required else []
     if field_.help:
         parts.append(field_.help)
     elif field_.kind is Kind.COUNT:
@@ -360,7 +361,9 @@ def validate_cells(sheet: Worksheet, lists: FormRecord, field_: Field, first_row
                    "error_message": "Pick one of the values in the list."}
     else:
         options = {"validate": "any"}
-    message = _note(field_).removeprefix("Optional. ")
+    message = _note(field_)
+    if options["validate"] == "any" and not message:
+        return
     options.update({"input_title": title, "input_message": message[:255],
                     "ignore_blank": True})
     if "error_message" in options:
