@@ -37,7 +37,7 @@ from xlsx_parts import defined_names, formulas, replace_in_part, sheet_parts
 #: LAMBDA, TEXTJOIN, IFS, MAXIFS, CONCAT, SWITCH, UNIQUE, SORT, SEQUENCE...).
 EXCEL_2010 = {"IF", "AND", "OR", "NOT", "ISNUMBER", "ISNA", "INDEX", "MATCH", "COUNT",
               "COUNTIF", "COUNTIFS", "AVERAGE", "ROUND", "MAX", "ABS", "LEN", "TRIM", "TEXT",
-              "IFERROR", "N", "SUMPRODUCT"}
+              "IFERROR", "N", "SUMPRODUCT", "MOD", "INT"}
 _FUNCTION = re.compile(r"([A-Z][A-Z0-9._]*)\(")
 
 
@@ -67,7 +67,7 @@ def test_room_for_2000_clusters_and_36_rounds(template_parts):
     status = formulas(template_parts["Status"])
     assert f"AK{last_row}" in status and f"AL{last_row}" not in status
     assert f"B{last_row + 1}" not in status
-    for helper in ("_below", "_refusal", "_good", "_list"):
+    for helper in ("_runs", "_list"):
         assert f"AL{last_row}" in formulas(template_parts[helper])
     validations = re.findall(r'<dataValidation type="decimal"[^>]*sqref="([^"]+)"',
                              template_parts["PCA"])
@@ -88,9 +88,12 @@ def test_status_walks_the_previous_round_and_the_benchmark(template_parts):
     # Round 2 of the third cluster (row 6) reads the helper sheets' round-2 column, and the
     # helpers read round 1's column; the benchmark used is Benchmarks!E (regional mean or
     # override).
-    assert "_list!D6>0" in status["C6"] and "_below!D6>0" in status["C6"]
-    below = formulas(template_parts["_below"])["D6"]
-    assert "C6+1" in below and f"Benchmarks!$E${BENCHMARKS.row_of_round(2)}" in below
+    assert "_list!D6>0" in status["C6"] and "MOD(_runs!D6,100)>0" in status["C6"]
+    runs = formulas(template_parts["_runs"])["D6"]
+    assert "MOD(C6,100)+1" in runs and f"Benchmarks!$E${BENCHMARKS.row_of_round(2)}" in runs
+    assert "RefusalThreshold" in runs and "ExitBenchmark" in runs
+    on_list = formulas(template_parts["_list"])["D6"]
+    assert "IF(C6>0,C6,2)" in on_list and "-ABS(C6)" in on_list
     average = formulas(template_parts["Benchmarks"])[f"C{BENCHMARKS.row_of_round(2)}"]
     assert "ROUND(AVERAGE(PCA!$D$4:$D$2003),9)" in average
 
