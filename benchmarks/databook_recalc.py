@@ -39,7 +39,7 @@ def timed(label: str, job: Callable[[], Any], *, child: bool = False) -> float:
     job()
     wall = time.perf_counter() - wall
     spent = (children_cpu() - child_cpu) if child else (time.process_time() - cpu)
-    print(f"{label:<58} {wall:7.1f} s wall {spent:7.1f} s CPU")
+    print(f"{label:<58} {wall:8.2f} s wall {spent:8.2f} s CPU")
     return spent
 
 
