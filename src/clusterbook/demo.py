@@ -114,12 +114,22 @@ def _ccpm(context: DemoContext) -> list[Artifact]:
     run_overview(finals, overview)
     artifacts.append(Artifact(overview, "inter-cluster overview of the three sample clusters"))
     return artifacts
+def _databook(context: DemoContext) -> list[Artifact]:
+    from clusterbook.databook import run_databook
+    from clusterbook.sample.region import NOTICE
+
+    out = context.out / "databook.xlsx"
+    run_databook(context.results["round_data"], out, clusters=context.out / "clusters.csv",
+                 notice=NOTICE)
+    return [Artifact(out, "the live campaign data book: type PCA and refusals, flags follow "
+                          "by native formulas (no add-in needed)")]
 
 
 #: The demo's steps, in order: (what it does, the step).
 STEPS: list[tuple[str, Step]] = [
     ("Writing the sample region's round data", _round_data),
     ("Flagging low-performing clusters", _flags),
+    ("Filling the campaign data book", _databook),
     ("Showing the worksheet functions", _worksheet_functions),
     ("Checking filled microplans", _validation),
     ("Scoring a sample CCPM survey, its report, workshop and the inter-cluster overview",

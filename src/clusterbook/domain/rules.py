@@ -200,7 +200,9 @@ def reasons(walk: Walk, parameters: RuleParameters) -> tuple[np.ndarray, list[st
         below_part = np.where(low, np.where(below_run >= n, below_run, 0),
                               np.where(status == WATCH, below_run, 0))
         refusal_part = np.where(low & (refusal_run < n), 0, refusal_run)
-        good_part = np.where(walk.exited[r] == r, walk.good_run[r], 0)
+        # Only an On track cluster's reason says it left the list (a cluster can leave while
+        # below the benchmark when the benchmark is above the exit benchmark: it is Watch).
+        good_part = np.where((walk.exited[r] == r) & (status == ON_TRACK), walk.good_run[r], 0)
         keys[r] = status + 4 * (below_part + span * (refusal_part.astype(keys.dtype)
                                                      + span * good_part.astype(keys.dtype)))
     used = np.zeros(4 * span ** 3, dtype=bool)

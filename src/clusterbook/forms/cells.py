@@ -33,10 +33,15 @@ def column_index(letters: str) -> int:
     return index
 
 
-def cell_ref(row: int, column: int, *, absolute: bool = False) -> str:
-    """An A1 reference from 1-based row and column numbers: (7, 3) -> 'C7'."""
-    dollar = "$" if absolute else ""
-    return f"{dollar}{column_letter(column)}{dollar}{row}"
+def cell_ref(row: int, column: int, *, absolute: bool = False, fixed_row: bool = False,
+             fixed_column: bool = False) -> str:
+    """An A1 reference from 1-based row and column numbers: (7, 3) -> 'C7'.
+
+    ``absolute`` fixes both ('$C$7'); ``fixed_row`` or ``fixed_column`` fix one ('C$7',
+    '$C7'), as formulas copied along a row or down a column need."""
+    column_dollar = "$" if absolute or fixed_column else ""
+    row_dollar = "$" if absolute or fixed_row else ""
+    return f"{column_dollar}{column_letter(column)}{row_dollar}{row}"
 
 
 def parse_ref(ref: str) -> tuple[int, int]:
