@@ -63,8 +63,8 @@ def _worksheet_functions(context: DemoContext) -> list[Artifact]:
 
     out = context.out / "worksheet_functions.xlsx"
     write_functions_example(out, sample_region().rounds, notice=NOTICE)
-    return [Artifact(out, "what =CLUSTER_STATUS() and =CLUSTER_FLAGS() give in Excel "
-                          "(see docs/excel-addin.md)")]
+    return [Artifact(out, "what =CLUSTER_STATUS(), =CLUSTER_FLAGS(), =MICROPLAN_CHECK() and "
+                          "=CCPM_SCORE() give in Excel (see docs/excel-addin.md)")]
 def _validation(context: DemoContext) -> list[Artifact]:
     from clusterbook.sample.submissions import write_sample_submissions
     from clusterbook.validation import validate_paths, write_back, write_findings

@@ -64,3 +64,16 @@ def sheet_ref(sheet: str, ref: str) -> str:
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", sheet):
         return f"{sheet}!{ref}"
     return "'" + sheet.replace("'", "''") + "'!" + ref
+
+
+def split_sheet_ref(text: str) -> tuple[str, str]:
+    """The sheet and the reference of a sheet-qualified reference, the inverse of
+    :func:`sheet_ref`: "'Team (2)'!$A$4:$E$504" -> ('Team (2)', '$A$4:$E$504'). A workbook
+    part ('[Plan.xlsm]Team!A1') is dropped; an unqualified reference has sheet ''."""
+    sheet, bang, ref = text.strip().rpartition("!")
+    if not bang:
+        return "", ref
+    if len(sheet) >= 2 and sheet[0] == sheet[-1] == "'":
+        sheet = sheet[1:-1].replace("''", "'")
+    # Sheet names cannot hold brackets, so the last ']' ends a workbook name.
+    return sheet[sheet.rfind("]") + 1:], ref
