@@ -335,14 +335,15 @@ def benchmark_per_round(matrix: RoundMatrix, choice: BenchmarkChoice) -> np.ndar
                              f"{', '.join(map(str, unknown))}")
         for index, label in enumerate(matrix.rounds):
             if label in choice and choice[label] is not None:
-                base[index] = _fixed_benchmark(choice[label])
+                base[index] = fixed_benchmark(choice[label])
         return base
     if isinstance(choice, str):
         raise InputError(f"the benchmark must be 'mean', 'weighted' or a number, not '{choice}'")
-    return np.full(len(matrix.rounds), _fixed_benchmark(choice))
+    return np.full(len(matrix.rounds), fixed_benchmark(choice))
 
 
-def _fixed_benchmark(value: object) -> float:
+def fixed_benchmark(value: object) -> float:
+    """A benchmark the user gave, as a percent from 0 to 100; InputError otherwise."""
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
