@@ -91,7 +91,7 @@ def _merge(context: DemoContext) -> list[Artifact]:
 
     folder = context.results["submissions"].folder
     out = context.out / "review" / "regional review.xlsx"
-    result = merge_folder(folder, out, clusters=context.out / "flags.xlsx", notice=NOTICE)
+    result = merge_folder(folder, out, clusters=context.out / "databook.xlsx", notice=NOTICE)
     context.results["review"] = out
     assert result.review is not None
     sources = [item.source for item in result.review.files if item.source.form_id
