@@ -37,7 +37,7 @@ def worker_count(items: int, *, minimum_items: int, requested: int | None = None
     if not capped.isdigit() and hasattr(os, "getloadavg"):
         # The load counts runnable processes; this one is about to be one of them.
         idle = cores - os.getloadavg()[0]
-        limit = min(limit, max(1, int(idle + 1)))
+        limit = min(limit, max(1, round(idle + 1)))
     if limit <= 1 or items < minimum_items:
         return 0
     return limit

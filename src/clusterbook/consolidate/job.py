@@ -236,7 +236,6 @@ def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, l
         with atomic_path(out) as temporary:
             write_review_book(review, temporary, info=info, notice=notice,
                               pause=_pause_hook(out, "writing"))
-            _readable_like(temporary, out)
             backup = _backup(out)
         pause = _pause_hook(out, "recording")
         if pause is not None:
@@ -405,19 +404,6 @@ def _backup(out: Path) -> Path | None:
     for old in kept[:-KEEP_BACKUPS]:
         old.unlink(missing_ok=True)
     return target
-
-
-def _readable_like(temporary: Path, out: Path) -> None:
-    """Give the new book the permissions of the one it replaces (or of a new file): a
-    temporary file is private to its owner, a review book is shared."""
-    if out.exists():
-        mode = out.stat().st_mode & 0o777
-    else:
-        mask = os.umask(0)
-        os.umask(mask)
-        mode = 0o666 & ~mask
-    with contextlib.suppress(OSError):
-        os.chmod(temporary, mode)
 
 
 def _pause_hook(out: Path, point: str) -> Callable[[], None] | None:
