@@ -320,3 +320,29 @@ def test_libreoffice_shows_the_text_not_a_formula(formula_book, tmp_path):
     names = [sheet.cell(row, 4) for row in range(4, 8)]
     assert [cell.value for cell in names] == list(FORMULAS)
     assert {cell.data_type for cell in names} == {"s"}
+
+
+def test_a_workbook_with_several_microplans_gives_each_its_rows(tmp_path):
+    from clusterbook.forms import MICROPLAN
+    from clusterbook.templates import write_form
+    from merging import plan
+
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    write_form(folder / "Kotal_three_clusters.xlsx", MICROPLAN,
+               [plan("KTL-001"), plan("KTL-002"), plan("KTL-001", days_later=1)])
+    out = tmp_path / "review.xlsx"
+    merge_folder(folder, out, clusters=cluster_csv(tmp_path))
+    identification = {row["Cluster code"]: row for row in table(out, "1 Identification")}
+    assert sorted(identification) == ["KTL-001", "KTL-002"]
+    assert identification["KTL-001"]["Sheet"] == "Identification (3)"  # signed a day later
+    assert identification["KTL-002"]["Sheet"] == "Identification (2)"
+    team = table(out, "2 Team")
+    assert sorted({(row["Cluster code"], row["Sheet"]) for row in team}) == [
+        ("KTL-001", "Team (3)"), ("KTL-002", "Team (2)")]
+    [earlier] = table(out, "Superseded")
+    assert (earlier["Cluster code"], earlier["Source file"]) == ("KTL-001",
+                                                               "Kotal_three_clusters.xlsx")
+    assert earlier["Why it is not current"].startswith("The same workbook has another")
+    outcome = {row["File"]: row["Outcome"] for row in table(out, "Files")}
+    assert outcome["Kotal_three_clusters.xlsx"] == "Merged (2 of 3 forms current)"

@@ -112,11 +112,7 @@ class _Formats:
                                     "font_color": "FFFFFF", "text_wrap": True,
                                     "valign": "vcenter", "border": 1,
                                     "border_color": "FFFFFF"})
-        self.date = add({"num_format": _DATE_FORMAT, "align": "left"})
         self.count = add({"num_format": "#,##0"})
-        self.small_count = add({"num_format": "0", "align": "center"})
-        self.text = add({"num_format": "@"})
-        self.wrap = add({"text_wrap": True, "valign": "top"})
         self.bold = add({"bold": True})
         self.bold_count = add({"bold": True, "num_format": "#,##0", "top": 1})
         self.bold_total = add({"bold": True, "top": 1})
@@ -129,15 +125,34 @@ class _Formats:
         self.review = {status: add({"bg_color": colour.fill, "font_color": colour.text})
                        for status, colour in _REVIEW_COLOURS.items()}
 
-    def column(self, column: Column) -> Format | None:
+        self._book = book
+        self._cells: dict[tuple[str, bool], Format] = {}
+
+    def cells(self, kind: str, *, top: bool = False) -> Format | None:
+        """The format of a column's cells: 'wrap', 'date', 'count', 'small count' or 'text';
+        ``top`` aligns them to the top, as rows with wrapped text need."""
+        options = {"wrap": {"text_wrap": True, "valign": "top"},
+                   "date": {"num_format": _DATE_FORMAT, "align": "left"},
+                   "count": {"num_format": "#,##0"},
+                   "small count": {"num_format": "0", "align": "center"},
+                   "text": {}}[kind]
+        if top:
+            options = {**options, "valign": "top"}
+        if not options:
+            return None
+        if (kind, top) not in self._cells:
+            self._cells[(kind, top)] = self._book.add_format(options)
+        return self._cells[(kind, top)]
+
+    def column(self, column: Column, *, top: bool = False) -> Format | None:
         if column.wrap:
-            return self.wrap
+            return self.cells("wrap")
         if column.kind is Kind.DATE:
-            return self.date
+            return self.cells("date", top=top)
         if column.kind is Kind.COUNT:
             # Counts the tool adds (rows, sizes, errors) are centred, clear of the text beside.
-            return self.count if column.field is not None else self.small_count
-        return None
+            return self.cells("count" if column.field is not None else "small count", top=top)
+        return self.cells("text", top=top)
 
 
 def write_review_book(review: Review, path: Path, *, info: BookInfo, notice: str = "",
@@ -176,11 +191,14 @@ def _title(review: Review) -> str:
 
 def _write_header(sheet: Worksheet, formats: _Formats, columns: Sequence[Column], *,
                   reviewer: Iterable[str] = ()) -> None:
+    """The header row, and each column's width and format (cells of a sheet with wrapped
+    text are aligned to the top, so that a row reads as one)."""
     reviewer = set(reviewer)
+    top = any(column.wrap for column in columns)
     for index, column in enumerate(columns):
         sheet.write_string(HEADER_ROW - 1, index, column.header,
                            formats.reviewer_header if column.key in reviewer else formats.header)
-        sheet.set_column(index, index, column.width, formats.column(column))
+        sheet.set_column(index, index, column.width, formats.column(column, top=top))
     sheet.set_row(HEADER_ROW - 1, 32)
 
 
@@ -206,7 +224,7 @@ def _write_rows(sheet: Worksheet, formats: _Formats, rows: Iterable[Sequence[obj
                 first_row: int, wrapped: dict[int, float] | None = None) -> int:
     """Write rows of plain values; text is always written as text. Returns the next row."""
     write_string, write_number = sheet.write_string, sheet.write_number
-    write_datetime, date_format = sheet.write_datetime, formats.date
+    write_datetime, date_format = sheet.write_datetime, formats.cells("date", top=bool(wrapped))
     row = first_row
     for values in rows:
         if wrapped:
