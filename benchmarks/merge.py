@@ -37,7 +37,9 @@ result = merge_folder({folder!r}, {out!r}, clusters=clusters, workers={workers!r
 seconds = time.perf_counter() - started
 print(json.dumps({{"seconds": seconds, "read": result.read, "reused": result.reused,
                   "up_to_date": result.up_to_date, "steps": result.steps,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "worker_peak_mb":
+                      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}}))
 """
 
 
@@ -140,7 +142,8 @@ def main() -> None:
     print(f"\nMerging {len(paths)} workbooks (each merge in a fresh process):")
     line("merge, no ledger yet", first["seconds"],
          f"goal <= {GOALS['merge']:g} s; {first['read']} files read; peak memory "
-         f"{first['peak_mb']:.0f} MB (goal <= {GOALS['memory']:g} MB)")
+         f"{first['peak_mb']:.0f} MB (goal <= {GOALS['memory']:g} MB), each reading "
+         f"process at most {first['worker_peak_mb']:.0f} MB")
     print("    " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in first["steps"].items()))
     line("re-merge, nothing changed", again["seconds"],
          f"goal <= {GOALS['remerge']:g} s; up to date: {again['up_to_date']}")
