@@ -24,7 +24,7 @@ from clusterbook.consolidate.layout import (
     ISSUES,
     Column,
 )
-from clusterbook.consolidate.review_book import read_review_tables
+from clusterbook.consolidate.review_book import fit_row, read_review_tables
 from clusterbook.domain.clusterlist import place_key
 from clusterbook.domain.consolidation import REVIEW_STATUSES
 from clusterbook.domain.values import clean_text
@@ -129,6 +129,7 @@ def _write(book: Workbook, item: ProvinceFeedback, source: str, written: str) ->
                               "text_wrap": True, "valign": "vcenter", "border": 1,
                               "border_color": "FFFFFF"})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    top = book.add_format({"valign": "top"})
     counts = {status: sum(1 for row in item.clusters if clean_text(row["status"]) == status)
               for status in REVIEW_STATUSES}
     when = written.replace("T", " ").replace("Z", " UTC")
@@ -150,9 +151,13 @@ def _write(book: Workbook, item: ProvinceFeedback, source: str, written: str) ->
         for index, column in enumerate(columns):
             sheet.write_string(2, index, column.header, header)
             sheet.set_column(index, index, column.width, wrap if column.wrap or
-                             column.key == "comment" else None)
+                             column.key == "comment" else top)
         sheet.set_row(2, 32)
+        wrapped = {index: column.width for index, column in enumerate(columns)
+                   if column.wrap or column.key == "comment"}
         for offset, row in enumerate(rows, start=3):
+            fit_row(sheet, offset, [clean_text(row.get(column.key)) for column in columns],
+                    wrapped)
             for index, column in enumerate(columns):
                 value = row.get(column.key)
                 if value is None or value == "":

@@ -207,8 +207,8 @@ def _lines(text: object, width: float) -> int:
     return max(1, -(-len(str(text)) // max(int(width * 1.1), 1)))
 
 
-def _fit(sheet: Worksheet, row: int, values: Sequence[object],
-         wrapped: dict[int, float]) -> None:
+def fit_row(sheet: Worksheet, row: int, values: Sequence[object],
+            wrapped: dict[int, float]) -> None:
     """Make a row tall enough for its wrapped texts (spreadsheets do not do it on opening)."""
     lines = max((_lines(values[column], width) for column, width in wrapped.items()
                  if column < len(values) and values[column]), default=1)
@@ -228,7 +228,7 @@ def _write_rows(sheet: Worksheet, formats: _Formats, rows: Iterable[Sequence[obj
     row = first_row
     for values in rows:
         if wrapped:
-            _fit(sheet, row, values, wrapped)
+            fit_row(sheet, row, values, wrapped)
         if row >= MAX_ROWS:
             raise WorkbookError(sheet.name, f"more than {MAX_ROWS:,} rows do not fit in one "
                                             f"Excel sheet")
@@ -293,7 +293,7 @@ def _feedback_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
                   ("Yes" if item.low_performing else "No"),
                   "microplan": item.microplan, "action_plan": item.action_plan,
                   "last_received": item.last_received, "updated": "Yes" if item.updated else ""}
-        _fit(sheet, row, [values[key] for key in keys], comment_width)
+        fit_row(sheet, row, [values[key] for key in keys], comment_width)
         for index, key in enumerate(keys):
             value = values[key]
             if index in inputs:
@@ -761,5 +761,5 @@ def is_review_book(path: Path | str) -> bool:
         book.close()
 
 
-__all__ = ["BookInfo", "ReviewBookContent", "is_review_book", "read_mark",
+__all__ = ["BookInfo", "ReviewBookContent", "fit_row", "is_review_book", "read_mark",
            "read_review_book", "read_review_tables", "write_review_book"]
