@@ -274,7 +274,9 @@ class RoundMatrix:
 
 def to_matrix(table: pd.DataFrame) -> RoundMatrix:
     """Lay a prepared round table out as (cluster x round) matrices."""
-    cluster_codes = np.asarray(table["cluster_code"].cat.codes)  # in order of appearance
+    # In order of appearance. As positions: pandas keeps the codes of fewer than 128
+    # categories in int8, where code * rounds below would overflow.
+    cluster_codes = np.asarray(table["cluster_code"].cat.codes, dtype=np.intp)
     first = first_positions(cluster_codes)
     round_column = table["round"].cat
     present = np.flatnonzero(np.bincount(round_column.codes.to_numpy(),
