@@ -122,6 +122,7 @@ def test_each_button_is_a_module_calling_its_target():
     assert {path.name: run_python_targets(path) for path in bas_files()} == {
         "ClusterBookFlags.bas": {"clusterbook.macros.refresh_flags"},
         "ClusterBookValidate.bas": {"clusterbook.macros.validate_microplan"},
+        "ClusterBookMerge.bas": {"clusterbook.macros.merge_submissions"},
     }
     assert "Public Sub ValidateThisMicroplan()" in (MACROS / "ClusterBookValidate.bas").read_text()
 

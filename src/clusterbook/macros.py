@@ -361,3 +361,66 @@ def _write_validation_sheet(sheet: Any, rows: Rows) -> None:
         severity = str(line[0] or "").lower()
         if severity in HIGHLIGHT_FILLS:
             sheet.range(f"A{row}").color = HIGHLIGHT_FILLS[severity]
+
+
+# -- Merge the submissions in a folder ---------------------------------------------------------
+
+#: The review book the button writes, beside the folder of submissions.
+REVIEW_BOOK_NAME: Final = "review-book.xlsx"
+_FOLDER_PICKER: Final = 4  # Excel's msoFileDialogFolderPicker
+_PICKED: Final = -1
+
+
+def merge_submissions() -> None:
+    """Button 'Merge the submissions in a folder': ask for the folder, merge every submission
+    in it into ``review-book.xlsx`` beside it (the reviewers' feedback in an existing one is
+    kept), show the progress in Excel's status bar, then open the review book.
+
+    Pressed in the campaign data book, the book (as last saved) is the cluster list, so that
+    the review book knows which clusters are expected and which are low performing.
+    """
+    from pathlib import Path
+
+    from clusterbook.consolidate.job import merge_folder
+    from clusterbook.forms.databook import DATABOOK
+
+    book = xw.Book.caller()
+    app = book.app
+    try:
+        folder = choose_folder(app, "Choose the folder of submissions to merge")
+        if folder is None:
+            return
+        saved = Path(book.fullname)
+        clusters = saved if form_id_of(book) == DATABOOK.form_id and saved.is_file() else None
+        out = Path(folder).parent / REVIEW_BOOK_NAME
+
+        def progress(done: int, total: int, message: str) -> None:
+            app.status_bar = f"ClusterBook: {message}"
+
+        try:
+            result = merge_folder(folder, out, clusters, "region", progress)
+        finally:
+            app.status_bar = False  # Excel's own status bar again
+        app.books.open(str(out))
+        app.alert(result.summary(), title=MESSAGE_TITLE)
+    except ClusterBookError as error:
+        app.alert(str(error), title=MESSAGE_TITLE, mode="critical")
+
+
+def choose_folder(app: Any, title: str) -> str | None:
+    """A folder picked in Excel's own folder dialog, or None when the user cancels."""
+    dialog = app.api.FileDialog(_FOLDER_PICKER)
+    dialog.Title = title
+    if dialog.Show() != _PICKED:
+        return None
+    return str(dialog.SelectedItems(1))
+
+
+def form_id_of(book: Any) -> str:
+    """The form id recorded in a ClusterBook workbook ('' for any other book)."""
+    from clusterbook.forms.schema import FORM_SHEET
+
+    if FORM_SHEET not in [sheet.name for sheet in book.sheets]:
+        return ""
+    value = book.sheets[FORM_SHEET].range("B1").value
+    return str(value or "")
