@@ -1,0 +1,37 @@
+"""Assembling the window: one controller and one page per job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from clusterbook.launcher.settings import Settings
+from clusterbook.launcher.widgets.pages.base import Page
+from clusterbook.launcher.widgets.window import MainWindow
+from clusterbook.launcher.widgets.worker import JobRunner
+
+
+def build_pages(settings: Settings, runner: JobRunner) -> list[Page]:
+    """Every page, in the order of the navigation list."""
+    from clusterbook.launcher.controllers.flags import FlagsController
+    from clusterbook.launcher.widgets.pages.flags import FlagsPage
+
+    return [
+        FlagsPage(runner, FlagsController(settings)),
+    ]
+
+
+def build_window(settings: Settings) -> MainWindow:
+    runner = JobRunner()
+    window = MainWindow(settings, runner, build_pages(settings, runner))
+    runner.setParent(window)
+    return window
+
+
+def demo_folder(folder: Path) -> Path:
+    """The sample region's files, written once into ``folder``."""
+    from clusterbook.demo import DemoContext, _round_data
+
+    if not (folder / "round_data.csv").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        _round_data(DemoContext(folder))
+    return folder

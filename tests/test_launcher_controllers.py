@@ -1,0 +1,135 @@
+"""The launcher's logic, tested without Qt."""
+
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from clusterbook.domain.errors import InputError
+from clusterbook.launcher.controllers.flags import FlagsController
+from clusterbook.launcher.jobs import Cancelled, CancelToken, Job
+from clusterbook.launcher.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings.load(tmp_path / "config" / "launcher.json")
+
+
+def test_controllers_do_not_import_qt():
+    import ast
+    from pathlib import Path
+
+    import clusterbook.launcher as launcher
+
+    folder = Path(launcher.__file__).parent
+    for path in [*folder.glob("*.py"), *(folder / "controllers").glob("*.py")]:
+        tree = ast.parse(path.read_text())
+        names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names}
+        names |= {node.module or "" for node in ast.walk(tree)
+                  if isinstance(node, ast.ImportFrom)}
+        if path.name == "app.py":
+            continue  # the entry point starts Qt
+        assert not any(name.startswith("PySide6") for name in names), path
+
+
+def test_flags_job_gives_the_engines_answer(settings, sample_round_csv, sample_region):
+    from clusterbook import classify_clusters
+
+    controller = FlagsController(settings)
+    controller.choose_input(sample_round_csv)
+    reports = []
+    result = controller.job().run(lambda done, total, message: reports.append((done, total)))
+    controller.accept(result)
+    assert reports[-1] == (2, 2)
+    expected = classify_clusters(sample_region.rounds)
+    last = expected[expected["round"] == "R12"]
+    table = controller.table()
+    assert len(table) == 928
+    listed = table[table["Status"] == "Low performing"]
+    assert len(listed) == int((last["status"] == "Low performing").sum())
+    assert listed["Priority"].tolist() == list(range(1, len(listed) + 1))
+    assert "In R12:" in controller.headline()
+
+
+def test_filters_summary_and_chart(settings, sample_round_csv):
+    from clusterbook import classify_clusters
+
+    controller = FlagsController(settings)
+    controller.choose_input(sample_round_csv)
+    controller.accept(controller.job().run())
+    watch = controller.table(status="Watch")
+    assert set(watch["Status"]) == {"Watch"}
+    kotal = controller.table(text="kotal")
+    assert set(kotal["District"]) == {"Kotal"}
+    controller.shown_round = "R3"
+    expected = classify_clusters(pd.read_csv(sample_round_csv))
+    in_r3 = expected[expected["round"] == "R3"]
+    assert (controller.table()["Status"] == "Low performing").sum() == (
+        in_r3["status"] == "Low performing").sum()
+    summary = controller.summary()
+    assert summary.iloc[-1]["Province"] == "Region" and summary.iloc[-1]["Clusters"] == 928
+    bars = dict(controller.listed_per_district())
+    assert len(bars) == 24
+    assert sum(bars.values()) == int((controller.table()["Status"] == "Low performing").sum())
+
+
+def test_save_job_writes_a_book(settings, sample_round_csv, tmp_path):
+    controller = FlagsController(settings)
+    controller.choose_input(sample_round_csv)
+    controller.accept(controller.job().run())
+    out = controller.save_job(tmp_path / "out.xlsx").run()
+    assert openpyxl.load_workbook(out).sheetnames == ["Current", "Flags", "Summary", "About"]
+
+
+def test_bad_choices_are_sentences(settings, tmp_path):
+    controller = FlagsController(settings)
+    with pytest.raises(InputError, match=r"'notes\.pdf' is not round data"):
+        controller.choose_input(tmp_path / "notes.pdf")
+    with pytest.raises(InputError, match="Choose a round data file first"):
+        controller.job()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Cluster,Round\nC1,R1\n")
+    controller.choose_input(bad)
+    with pytest.raises(InputError, match=r"bad\.csv: the table has no"):
+        controller.job().run()
+
+
+def test_a_job_stops_when_cancelled():
+    token = CancelToken()
+    steps = []
+
+    def work(progress):
+        for step in range(100):
+            progress(step, 100, "working")
+            steps.append(step)
+            if step == 3:
+                token.cancel()
+
+    with pytest.raises(Cancelled):
+        Job("long", work).run(None, token)
+    assert steps == [0, 1, 2, 3]
+
+
+def test_settings_remember_folders_and_recent_files(tmp_path):
+    path = tmp_path / "launcher.json"
+    data = tmp_path / "data.csv"
+    data.write_text("x")
+    settings = Settings.load(path)
+    settings.remember("flags", data)
+    settings.window = [1000, 700]
+    settings.save()
+    again = Settings.load(path)
+    assert again.folder("flags") == str(tmp_path)
+    assert again.recent_files("flags") == [str(data)]
+    assert again.window == [1000, 700]
+
+
+def test_damaged_settings_are_set_aside(tmp_path):
+    path = tmp_path / "launcher.json"
+    path.write_text("{not json")
+    settings = Settings.load(path)
+    assert settings.folders == {}
+    assert (tmp_path / "launcher.damaged.json").exists()
