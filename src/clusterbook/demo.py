@@ -57,10 +57,21 @@ def _flags(context: DemoContext) -> list[Artifact]:
     return [Artifact(out, "low-performing cluster flags, by round, with a district summary")]
 
 
+def _worksheet_functions(context: DemoContext) -> list[Artifact]:
+    from clusterbook.reports.functions_example import write_functions_example
+    from clusterbook.sample.region import NOTICE, sample_region
+
+    out = context.out / "worksheet_functions.xlsx"
+    write_functions_example(out, sample_region().rounds, notice=NOTICE)
+    return [Artifact(out, "what =CLUSTER_STATUS() and =CLUSTER_FLAGS() give in Excel "
+                          "(see docs/excel-addin.md)")]
+
+
 #: The demo's steps, in order: (what it does, the step).
 STEPS: list[tuple[str, Step]] = [
     ("Writing the sample region's round data", _round_data),
     ("Flagging low-performing clusters", _flags),
+    ("Showing the worksheet functions", _worksheet_functions),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -72,21 +73,32 @@ def _decode(raw: bytes, name: str) -> str:
 def _read_workbook(path: Path) -> tuple[pd.DataFrame, TableSource]:
     book = open_workbook(path)
     try:
-        for sheet in iter_sheets(book, file=path.name):
-            for index, row in enumerate(sheet.rows[:_HEADER_SEARCH_ROWS]):
-                known = {canonical_column(cell) for cell in row if str(cell).strip()} - {None}
-                if {"cluster_code", "round"} <= known:
-                    return _sheet_table(path.name, sheet.name, sheet.rows, index)
+        return find_round_table(path.name, ((sheet.name, sheet.rows)
+                                            for sheet in iter_sheets(book, file=path.name)))
     finally:
         book.close()
-    raise WorkbookError(path.name, "no sheet has a header row with 'Cluster code' and 'Round' "
-                                   "columns")
+
+
+def find_round_table(file: str, sheets: Iterable[tuple[str, list[list[object]]]]
+                     ) -> tuple[pd.DataFrame, TableSource]:
+    """The round table in the first sheet with a header row naming 'Cluster code' and
+    'Round' (within its first rows), from each sheet's cells from A1 ('' or None when
+    empty); a workbook file and an open book both come here."""
+    for name, rows in sheets:
+        for index, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
+            known = {canonical_column(cell) for cell in row
+                     if cell is not None and str(cell).strip()} - {None}
+            if {"cluster_code", "round"} <= known:
+                return _sheet_table(file, name, rows, index)
+    raise WorkbookError(file, "no sheet has a header row with 'Cluster code' and 'Round' "
+                              "columns")
 
 
 def _sheet_table(file: str, sheet: str, rows: list[list[object]],
                  header_index: int) -> tuple[pd.DataFrame, TableSource]:
     header = rows[header_index]
-    used = [position for position, cell in enumerate(header) if str(cell).strip()]
+    used = [position for position, cell in enumerate(header)
+            if cell is not None and str(cell).strip()]
     headers = [str(header[position]).strip() for position in used]
     body, numbers = [], []
     for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):

@@ -223,30 +223,37 @@ def _label_column(column: pd.Series, key: str, locate: Callable[[int | None], Lo
     return labels
 
 
+def _numbers(column: pd.Series, key: str, locate: Callable[[int | None], Location],
+             problems: list[Problem]) -> tuple[np.ndarray, bool]:
+    """The column's numbers (NaN for blanks) and whether any was typed with a '%' sign.
+
+    Text is parsed once per distinct value; each unreadable value is a located problem.
+    """
+    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column):
+        return column.to_numpy(dtype=float, na_value=np.nan), False
+    codes, found = pd.factorize(column, use_na_sentinel=True)
+    parsed = np.full(len(found), np.nan)
+    typed_percent = False
+    for index, value in enumerate(np.asarray(found, dtype=object)):
+        try:
+            number, percent = to_percent_parts(value)
+        except ValueError as reason:
+            for position in np.flatnonzero(codes == index)[:50]:
+                problems.append((locate(int(position)),
+                                 f"{LABELS[key]} '{clean_text(value)}' {reason}"))
+            continue
+        typed_percent = typed_percent or percent
+        parsed[index] = np.nan if number is None else number
+    values = np.where(codes >= 0, parsed[codes] if len(parsed) else np.nan, np.nan)
+    return values, typed_percent
+
+
 def _percent_column(column: pd.Series, key: str, locate: Callable[[int | None], Location],
                     problems: list[Problem]) -> np.ndarray:
     """Percent values from 0 to 100; a column whose values all lie in 0..1 holds fractions."""
-    typed_percent = False
-    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column):
-        values = column.to_numpy(dtype=float, na_value=np.nan)
-    else:
-        uniques, codes = _factorize(column)
-        parsed = np.full(len(uniques), np.nan)
-        for index, value in enumerate(uniques):
-            try:
-                number, percent = to_percent_parts(value)
-            except ValueError as reason:
-                for position in np.flatnonzero(codes == index)[:50]:
-                    problems.append((locate(int(position)),
-                                     f"{LABELS[key]} '{clean_text(value)}' {reason}"))
-                continue
-            typed_percent = typed_percent or percent
-            parsed[index] = np.nan if number is None else number
-        values = np.where(codes >= 0, parsed[codes] if len(parsed) else np.nan, np.nan)
-    present = values[~np.isnan(values)]
-    if len(present) and not typed_percent and present.min() >= 0 and present.max() <= 1:
-        # Rounded so that 0.853 reads as 85.3 exactly, as a spreadsheet shows it.
-        values = np.round(values * 100.0, 10)
+    values, typed_percent = _numbers(column, key, locate, problems)
+    if holds_fractions(values, typed_percent):
+        values = fractions_as_percents(values)
     bad = np.flatnonzero((values < 0) | (values > 100))
     for position in bad[:50]:
         problems.append((locate(int(position)),
@@ -257,32 +264,28 @@ def _percent_column(column: pd.Series, key: str, locate: Callable[[int | None], 
     return values
 
 
+def holds_fractions(values: np.ndarray, typed_percent: bool = False) -> bool:
+    """True when percent values were given as fractions: every value lies in 0..1 and none
+    was typed with a percent sign (the spec's reading of a percent column)."""
+    present = values[~np.isnan(values)]
+    return bool(len(present)) and not typed_percent and bool(
+        present.min() >= 0 and present.max() <= 1)
+
+
+def fractions_as_percents(values: np.ndarray) -> np.ndarray:
+    """Fractions as percents, rounded so that 0.853 reads as 85.3 exactly, as a spreadsheet
+    shows it."""
+    result: np.ndarray = np.round(values * 100.0, 10)
+    return result
+
+
 def _count_column(column: pd.Series, key: str, locate: Callable[[int | None], Location],
                   problems: list[Problem]) -> np.ndarray:
-    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column):
-        values = column.to_numpy(dtype=float, na_value=np.nan)
-    else:
-        uniques, codes = _factorize(column)
-        parsed = np.full(len(uniques), np.nan)
-        for index, value in enumerate(uniques):
-            try:
-                number, _ = to_percent_parts(value)
-            except ValueError as reason:
-                for position in np.flatnonzero(codes == index)[:50]:
-                    problems.append((locate(int(position)),
-                                     f"{LABELS[key]} '{clean_text(value)}' {reason}"))
-                continue
-            parsed[index] = np.nan if number is None else number
-        values = np.where(codes >= 0, parsed[codes] if len(parsed) else np.nan, np.nan)
+    values, _ = _numbers(column, key, locate, problems)
     for position in np.flatnonzero(values < 0)[:50]:
         problems.append((locate(int(position)),
                          f"{LABELS[key]} {values[position]:g} is negative"))
     return values
-
-
-def _factorize(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    return np.asarray(uniques, dtype=object), np.asarray(codes)
 
 
 def _check_duplicates(table: pd.DataFrame, originals: Mapping[str, Hashable],

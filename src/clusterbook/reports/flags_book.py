@@ -57,16 +57,20 @@ def write_flags_book(flags: pd.DataFrame, path: Path | str, *,
     summary = _summary(flags, parameters)
     with new_workbook(path) as book:
         formats = _Formats(book)
-        current = latest_status(flags).sort_values(
-            ["priority", "status", "cluster_code"], ascending=[True, False, True],
-            na_position="last", kind="stable")
-        _table_sheet(book, formats, "Current", current, "CurrentStatus",
+        _table_sheet(book, formats, "Current", current_view(flags), "CurrentStatus",
                      title=f"Status in {_round_text(flags)}, highest priority first")
         _table_sheet(book, formats, "Flags", flags, "Flags",
                      title="Every cluster in every round")
         _summary_sheet(book, formats, summary, parameters)
         _about_sheet(book, formats, flags, parameters, source, notice)
     return path
+
+
+def current_view(flags: pd.DataFrame) -> pd.DataFrame:
+    """Each cluster's row in the last round, listed clusters by priority first."""
+    return latest_status(flags).sort_values(
+        ["priority", "status", "cluster_code"], ascending=[True, False, True],
+        na_position="last", kind="stable")
 
 
 def _summary(flags: pd.DataFrame, parameters: RuleParameters) -> pd.DataFrame:

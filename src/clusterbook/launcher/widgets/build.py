@@ -12,11 +12,14 @@ from clusterbook.launcher.widgets.worker import JobRunner
 
 def build_pages(settings: Settings, runner: JobRunner) -> list[Page]:
     """Every page, in the order of the navigation list."""
+    from clusterbook.launcher.controllers.addin import AddinController
     from clusterbook.launcher.controllers.flags import FlagsController
+    from clusterbook.launcher.widgets.pages.addin import AddinPage
     from clusterbook.launcher.widgets.pages.flags import FlagsPage
 
     return [
         FlagsPage(runner, FlagsController(settings)),
+        AddinPage(runner, AddinController()),
     ]
 
 

@@ -1,0 +1,55 @@
+"""`clusterbook excel`: set up Excel for ClusterBook's worksheet functions and buttons."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "excel", help="set up Excel for =CLUSTER_STATUS() and the buttons (Windows)",
+        description="Install the xlwings add-in for the current user and write the user's "
+                    "xlwings settings, so that Excel on Windows finds ClusterBook's worksheet "
+                    "functions; or show what is set up.")
+    jobs = parser.add_subparsers(title="jobs", metavar="JOB", required=True)
+    setup = jobs.add_parser(
+        "setup", help="install the add-in and write the settings (safe to run again)",
+        description="Copy the xlwings add-in into Excel's start-up folder and write "
+                    r"%USERPROFILE%\.xlwings\xlwings.conf (the interpreter, UDF MODULES = "
+                    "clusterbook.udfs). Asks nothing; running it again changes nothing. "
+                    "Close Excel first.",
+        epilog=r"Example: clusterbook excel setup --interpreter C:\ClusterBook\python.exe")
+    setup.add_argument("--interpreter", type=Path, metavar="PATH",
+                       help="the python.exe Excel should run (default: this Python)")
+    setup.add_argument("--quiet", action="store_true", help="print nothing when all went well")
+    setup.set_defaults(run=run_setup)
+    status = jobs.add_parser("status", help="show what is set up, and what this system offers",
+                             description="Show the add-in, the xlwings settings and what works "
+                                         "on this system.")
+    status.add_argument("--json", action="store_true", help="print the status as JSON")
+    status.set_defaults(run=run_status)
+
+
+def run_setup(args: argparse.Namespace) -> int:
+    from clusterbook.excel import addin
+
+    system = addin.system_name()
+    if system != "windows":
+        print(f"Nothing to set up on {addin.SYSTEM_NAMES[system]}: the Excel add-in is for "
+              f"Windows.")
+        print("\n".join(addin.AVAILABILITY[system]))
+        return 0
+    report = addin.setup(addin.UserFolders.of_current_user(), args.interpreter)
+    if not args.quiet:
+        print(report.text())
+    return 0
+
+
+def run_status(args: argparse.Namespace) -> int:
+    from clusterbook.excel import addin
+
+    result = addin.status()
+    print(json.dumps(result.as_dict(), indent=2) if args.json else result.text())
+    return 0
