@@ -133,3 +133,25 @@ def test_damaged_settings_are_set_aside(tmp_path):
     settings = Settings.load(path)
     assert settings.folders == {}
     assert (tmp_path / "launcher.damaged.json").exists()
+
+
+def test_excel_setup_on_a_windows_user_folder(tmp_path, monkeypatch):
+    from clusterbook.launcher.controllers.addin import AddinController
+
+    monkeypatch.setenv("USERPROFILE", str(tmp_path / "home"))
+    monkeypatch.setenv("APPDATA", str(tmp_path / "home" / "AppData" / "Roaming"))
+    controller = AddinController(platform="windows")
+    assert controller.can_set_up and not controller.status().ready
+    report = controller.setup_job().run()
+    assert "xlwings" in report.text()
+    assert (tmp_path / "home" / "AppData" / "Roaming" / "Microsoft" / "Excel" / "XLSTART"
+            / "xlwings.xlam").is_file()
+    assert controller.status().ready
+
+
+def test_excel_page_logic_says_what_is_unavailable_off_windows():
+    from clusterbook.launcher.controllers.addin import AddinController
+
+    controller = AddinController(platform="linux")
+    assert not controller.can_set_up
+    assert "need Excel on Windows" in controller.status().text()

@@ -131,3 +131,9 @@ def _timed_start(out: Path) -> float:
     result = launch("--screenshot", str(out))
     assert result.returncode == 0, result.stderr
     return time.perf_counter() - started
+
+
+def test_excel_page_offers_set_up_only_where_it_works(qtbot, window):
+    page = window.show_page("excel")
+    assert page.setup_button.isEnabled() == (sys.platform == "win32")
+    assert page.details.toPlainText().startswith("ClusterBook ")
