@@ -16,7 +16,14 @@ from clusterbook import __version__
 from clusterbook.domain.errors import ClusterBookError
 
 #: Subcommand modules, in the order `--help` lists them.
-COMMANDS = ("flags", "excel", "launcher", "demo")
+COMMANDS = (
+    "flags",
+    "templates",
+    "validate",
+    "excel",
+    "launcher",
+    "demo",
+)
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 

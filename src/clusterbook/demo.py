@@ -65,6 +65,22 @@ def _worksheet_functions(context: DemoContext) -> list[Artifact]:
     write_functions_example(out, sample_region().rounds, notice=NOTICE)
     return [Artifact(out, "what =CLUSTER_STATUS() and =CLUSTER_FLAGS() give in Excel "
                           "(see docs/excel-addin.md)")]
+def _validation(context: DemoContext) -> list[Artifact]:
+    from clusterbook.sample.submissions import write_sample_submissions
+    from clusterbook.validation import validate_paths, write_back, write_findings
+
+    folder = context.out / "submissions"
+    checks = write_sample_submissions(folder, district="Kotal", mistake_share=0.075)
+    result = validate_paths([folder], checks)
+    findings = context.out / "validation-findings.xlsx"
+    write_findings(result, findings)
+    copies = [line for line in write_back(result, only_with_findings=True)
+              if line.startswith("Wrote ")]
+    context.results["validation"] = result
+    return [Artifact(folder, f"one district's filled microplans and action plan (synthetic), "
+                             f"3 with a mistake and a damaged file; {len(copies)} checked "
+                             f"copies (*.checked.xlsx) show the problems"),
+            Artifact(findings, "every validation finding, with file, sheet and cell")]
 
 
 #: The demo's steps, in order: (what it does, the step).
@@ -72,6 +88,7 @@ STEPS: list[tuple[str, Step]] = [
     ("Writing the sample region's round data", _round_data),
     ("Flagging low-performing clusters", _flags),
     ("Showing the worksheet functions", _worksheet_functions),
+    ("Checking filled microplans", _validation),
 ]
 
 

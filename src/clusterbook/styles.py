@@ -32,3 +32,9 @@ BAND_COLOURS: Final = {
 HEADER: Final = Colour("1F4E78", "FFFFFF")
 INPUT_CELL: Final = Colour("FFF9E5", "000000")
 TITLE_SIZE: Final = 14
+
+#: Validation findings: errors as Excel's 'bad' style, warnings as its 'neutral' style.
+FINDING_COLOURS: Final = {
+    "error": Colour("FFC7CE", "9C0006"),
+    "warning": Colour("FFEB9C", "9C5700"),
+}

@@ -70,11 +70,16 @@ class InputError(ClusterBookError):
 
 
 class WorkbookError(ClusterBookError):
-    """A file cannot be read or written as a workbook (corrupt, locked, protected, not ours)."""
+    """A file cannot be read or written as a workbook (corrupt, locked, protected, not ours).
 
-    def __init__(self, file: str, reason: str):
+    ``kind`` names the problem for programs (e.g. 'damaged', 'password', 'lock', 'bomb',
+    'not-template'); the validator reports it as the rule ``file-<kind>``.
+    """
+
+    def __init__(self, file: str, reason: str, *, kind: str = "unreadable"):
         self.file = file
         self.reason = reason
+        self.kind = kind
         super().__init__(_sentence(Location(file=file), reason))
 
 

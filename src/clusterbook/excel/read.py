@@ -6,11 +6,14 @@ in words: a lock file, an empty or truncated file, a password, an XML bomb, not 
 
 from __future__ import annotations
 
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from xml.parsers import expat
 
 import python_calamine as calamine
 
@@ -23,6 +26,7 @@ _ZIP_SIGNATURE = b"PK\x03\x04"
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
 MAX_RATIO = 200
 _DOCTYPE_PROBE = 4096
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
 
 
 @dataclass(frozen=True)
@@ -56,27 +60,29 @@ def check_package(path: Path) -> None:
     name = path.name
     if is_lock_file(path):
         raise WorkbookError(name, "this is a lock file that Excel leaves while a book is open, "
-                                  "not a workbook")
+                                  "not a workbook", kind="lock")
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
             head = handle.read(8)
     except FileNotFoundError:
-        raise WorkbookError(name, "the file does not exist") from None
+        raise WorkbookError(name, "the file does not exist", kind="not-workbook") from None
     except IsADirectoryError:
-        raise WorkbookError(name, "this is a folder, not a workbook") from None
+        raise WorkbookError(name, "this is a folder, not a workbook", kind="not-workbook") \
+            from None
     except PermissionError:
-        raise WorkbookError(name, "the file cannot be opened: permission denied") from None
+        raise WorkbookError(name, "the file cannot be opened: permission denied",
+                            kind="not-workbook") from None
     if size == 0:
-        raise WorkbookError(name, "the file is empty (0 bytes)")
+        raise WorkbookError(name, "the file is empty (0 bytes)", kind="empty")
     if head.startswith(_OLE_SIGNATURE):
         if _is_encrypted_package(path):
             raise WorkbookError(name, "the workbook is protected with a password; save a copy "
-                                      "without a password and send that")
+                                      "without a password and send that", kind="password")
         raise WorkbookError(name, "this is an old .xls workbook; open it in Excel and save it "
-                                  "as .xlsx")
+                                  "as .xlsx", kind="not-workbook")
     if not head.startswith(_ZIP_SIGNATURE):
-        raise WorkbookError(name, "this is not an Excel workbook (.xlsx)")
+        raise WorkbookError(name, "this is not an Excel workbook (.xlsx)", kind="not-workbook")
     try:
         with zipfile.ZipFile(path) as package:
             infos = package.infolist()
@@ -84,24 +90,67 @@ def check_package(path: Path) -> None:
             packed = sum(info.compress_size for info in infos) or 1
             if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
                 raise WorkbookError(name, "the workbook would unpack to an unreasonable size "
-                                          "(a zip bomb); it was not opened")
+                                          "(a zip bomb); it was not opened", kind="bomb")
             names = {info.filename for info in infos}
             if "[Content_Types].xml" not in names or not any(
                     n.startswith("xl/") for n in names):
-                raise WorkbookError(name, "this zip file is not an Excel workbook")
+                raise WorkbookError(name, "this zip file is not an Excel workbook",
+                                    kind="not-workbook")
             for info in infos:
                 if info.filename.endswith((".xml", ".rels", ".vml")):
                     with package.open(info) as part:
-                        if b"<!DOCTYPE" in part.read(_DOCTYPE_PROBE).upper().replace(
-                                b"<!doctype", b"<!DOCTYPE"):
+                        if _declares_doctype(part):
                             raise WorkbookError(name, "the workbook contains an XML document "
                                                       "type declaration (a possible XML bomb); "
-                                                      "it was not opened")
+                                                      "it was not opened", kind="bomb")
     except zipfile.BadZipFile:
         raise WorkbookError(name, "the file is damaged or incomplete (perhaps cut off while "
-                                  "copying); send it again") from None
-    except (zipfile.LargeZipFile, EOFError, OSError) as error:
-        raise WorkbookError(name, f"the file is damaged and cannot be read ({error})") from None
+                                  "copying); send it again", kind="damaged") from None
+    except (zipfile.LargeZipFile, EOFError, OSError, zlib.error):
+        raise WorkbookError(name, "the file is damaged and cannot be read; send it again",
+                            kind="damaged") from None
+
+
+class _RootReached(Exception):
+    """The XML prolog is over: no document type declaration can follow."""
+
+
+class _DoctypeFound(Exception):
+    """The XML part declares a document type (where entity bombs live)."""
+
+
+def _declares_doctype(part: IO[bytes]) -> bool:
+    """True when an XML part declares a DOCTYPE before its root element.
+
+    The part is parsed as a stream (expat, without expanding anything) only up to its root
+    element, however much comment or whitespace comes first, so memory stays bounded. A part
+    that is not well-formed XML before its root is left for the reader to refuse.
+    """
+    chunk = part.read(_DOCTYPE_PROBE)
+    start = _ROOT_START.search(chunk)
+    if start is not None and b"<!" not in chunk[:start.start()]:
+        return False  # the usual case: a declaration, then the root element at once
+    parser = expat.ParserCreate()
+
+    def doctype(*_: object) -> None:
+        raise _DoctypeFound
+
+    def root(*_: object) -> None:
+        raise _RootReached
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    parser.StartElementHandler = root
+    try:
+        while chunk:
+            parser.Parse(chunk, False)
+            chunk = part.read(_DOCTYPE_PROBE)
+        parser.Parse(b"", True)
+    except _DoctypeFound:
+        return True
+    except (_RootReached, expat.ExpatError):
+        return False
+    return False
 
 
 def _is_encrypted_package(path: Path) -> bool:
@@ -117,13 +166,14 @@ def open_workbook(path: Path | str) -> calamine.CalamineWorkbook:
     try:
         return calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError:
-        raise WorkbookError(path.name, "the workbook is protected with a password") from None
+        raise WorkbookError(path.name, "the workbook is protected with a password",
+                            kind="password") from None
     except (calamine.ZipError, calamine.XmlError, calamine.CalamineError) as error:
         raise WorkbookError(path.name, f"the workbook is damaged and cannot be read "
-                                       f"({_first_line(error)})") from None
+                                       f"({_first_line(error)})", kind="damaged") from None
     except Exception as error:  # calamine raises plain errors for some broken parts
-        raise WorkbookError(path.name, f"the workbook cannot be read ({_first_line(error)})") \
-            from None
+        raise WorkbookError(path.name, f"the workbook cannot be read ({_first_line(error)})",
+                            kind="damaged") from None
 
 
 def read_sheet(book: calamine.CalamineWorkbook, name: str, *, file: str = "") -> SheetData:
@@ -132,10 +182,11 @@ def read_sheet(book: calamine.CalamineWorkbook, name: str, *, file: str = "") ->
         sheet = book.get_sheet_by_name(name)
         rows = sheet.to_python(skip_empty_area=False)
     except calamine.WorksheetNotFound:
-        raise WorkbookError(file, f"the workbook has no sheet named '{name}'") from None
+        raise WorkbookError(file, f"the workbook has no sheet named '{name}'",
+                            kind="not-template") from None
     except Exception as error:
-        raise WorkbookError(file, f"sheet '{name}' cannot be read ({_first_line(error)})") \
-            from None
+        raise WorkbookError(file, f"sheet '{name}' cannot be read ({_first_line(error)})",
+                            kind="damaged") from None
     return SheetData(name, rows)
 
 

@@ -142,6 +142,7 @@ MICROPLAN = Form(
     version="2025.1",
     title="Community Engagement, Advocacy and Social Mobilization Cluster Microplan",
     sections=(IDENTIFICATION, TEAM, MAPPING, ISSUES, ACTIVITIES, SUPERVISION, REVIEW, SIGN_OFF),
+    live_check="MICROPLAN_CHECK",
     instructions=(
         "Fill one microplan per cluster. Yellow cells are for you; everything else is locked.",
         "Start with sheet 'Identification', then work through the sheets from left to right.",

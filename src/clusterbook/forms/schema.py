@@ -132,6 +132,9 @@ class Form:
     instructions: tuple[str, ...] = ()
     #: Older versions the reader still accepts (same layout).
     readable_versions: tuple[str, ...] = field(default=())
+    #: The add-in function that checks a filled form live, called on a 'Checks' sheet with the
+    #: blocks of :func:`section_block` in section order; "" when the form has none.
+    live_check: str = ""
 
     def section(self, key: str) -> Section:
         for section in self.sections:

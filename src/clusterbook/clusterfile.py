@@ -1,0 +1,114 @@
+"""The cluster list from a file: a plain list (CSV or XLSX), the flags book, round data or a
+campaign data book. It tells which clusters exist, their district, and which are on the
+low-performing list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+
+from clusterbook.domain.clusterlist import LOW_PERFORMING, ClusterList, cluster_list_from_flags
+from clusterbook.domain.errors import InputError, WorkbookError
+from clusterbook.domain.table import canonical_column, header_key
+from clusterbook.domain.values import clean_text
+from clusterbook.excel.read import iter_sheets, open_workbook
+
+#: Headers of a column that holds each cluster's status ('Low performing', 'On track'...).
+STATUS_HEADERS: Final = ("status", "currentstatus", "lpcstatus", "clusterstatus")
+#: Headers of a yes/no column saying whether a cluster is on the low-performing list.
+LISTED_HEADERS: Final = ("lowperforming", "lpc", "onthelist", "onlist", "listed",
+                         "lowperformingcluster", "onthelowperforminglist")
+_YES: Final = {"yes", "y", "true", "1", "x", "low performing", "lpc", "listed"}
+_HEADER_SEARCH_ROWS: Final = 20
+
+
+def load_cluster_list(path: Path | str) -> ClusterList:
+    """The cluster list in a file. Round data (one row per cluster per round) is classified
+    with the framework's rules; its last round's status gives the low-performing list."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        return _from_table(_read_csv(path), path.name)
+    if suffix not in (".xlsx", ".xlsm"):
+        raise InputError(f"{path.name}: the cluster list must be a .csv or .xlsx file")
+    book = open_workbook(path)
+    try:
+        tables = []
+        for sheet in iter_sheets(book, file=path.name):
+            table = _sheet_table(sheet.rows)
+            if table is not None:
+                tables.append((sheet.name, table))
+    finally:
+        book.close()
+    if not tables:
+        raise WorkbookError(path.name, "no sheet has a table with 'Cluster code' and "
+                                       "'District' columns", kind="not-template")
+    # The flags book's 'Current' sheet and a data book's round data come before other sheets.
+    tables.sort(key=lambda item: (item[0] != "Current", not _is_round_data(item[1])))
+    return _from_table(tables[0][1], f"{path.name} › {tables[0][0]}")
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python",
+                            encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{path.name}: the file does not exist") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise InputError(f"{path.name}: the cluster list is not a readable table "
+                         f"({str(error).splitlines()[0]})") from None
+    return frame
+
+
+def _sheet_table(rows: list[list[object]]) -> pd.DataFrame | None:
+    for index, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
+        known = {canonical_column(cell) for cell in row if clean_text(cell)}
+        if {"cluster_code", "district"} <= known:
+            headers = [clean_text(cell) or f"column {position + 1}"
+                       for position, cell in enumerate(row)]
+            body = [list(values) + [""] * (len(headers) - len(values))
+                    for values in rows[index + 1:] if any(clean_text(v) for v in values)]
+            return pd.DataFrame(body, columns=headers, dtype=object)
+    return None
+
+
+def _is_round_data(frame: pd.DataFrame) -> bool:
+    """Rounds with PCA values and no status column: the rules say which clusters are listed."""
+    known = {canonical_column(header) for header in frame.columns}
+    has_status = any(header_key(header) in STATUS_HEADERS + LISTED_HEADERS
+                     for header in frame.columns)
+    return {"round", "pca_coverage"} <= known and not has_status
+
+
+def _from_table(frame: pd.DataFrame, source: str) -> ClusterList:
+    if _is_round_data(frame):
+        from clusterbook.domain.rules import classify_clusters
+
+        return cluster_list_from_flags(classify_clusters(frame), source=source)
+    columns: dict[str, str] = {}
+    status_column = listed_column = None
+    for header in frame.columns:
+        key = header_key(header)
+        if key in STATUS_HEADERS and status_column is None:
+            status_column = header
+            continue
+        if key in LISTED_HEADERS and listed_column is None:
+            listed_column = header
+            continue
+        canonical = canonical_column(header)
+        if canonical in ("cluster_code", "province", "district", "cluster_name") and \
+                canonical not in columns:
+            columns[canonical] = header
+    if "cluster_code" not in columns or "district" not in columns:
+        raise InputError(f"{source}: the cluster list needs 'Cluster code' and 'District' "
+                         f"columns (found: {', '.join(map(str, frame.columns))})")
+    table = pd.DataFrame({key: frame[header].map(clean_text) for key, header in columns.items()})
+    if status_column is not None:
+        table["low_performing"] = [clean_text(value).casefold() == LOW_PERFORMING.casefold()
+                                   for value in frame[status_column]]
+    elif listed_column is not None:
+        table["low_performing"] = [clean_text(value).casefold() in _YES
+                                   for value in frame[listed_column]]
+    return ClusterList.from_frame(table, source=source)

@@ -1,0 +1,44 @@
+"""`clusterbook templates`: write the standard templates, or list them."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "templates", help="write the standard Excel templates (microplan, action plan, "
+                          "campaign data book)",
+        description="Write every standard template, built from the form descriptions, or "
+                    "list them.")
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+    build = actions.add_parser("build", help="write every template into a folder",
+                               description="Write every standard template into a folder.")
+    build.add_argument("--out", type=Path, default=Path("workbooks"), metavar="DIR",
+                       help="folder to write into (default: ./workbooks)")
+    build.set_defaults(run=run_build)
+    listing = actions.add_parser("list", help="list the templates and where each is",
+                                 description="List the standard templates.")
+    listing.set_defaults(run=run_list)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from clusterbook.templates import TEMPLATES, build_templates
+
+    for item, path in zip(TEMPLATES, build_templates(args.out), strict=True):
+        print(f"Wrote {path}  ({item.description})")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from clusterbook.domain.errors import InputError
+    from clusterbook.templates import TEMPLATES, template_path
+
+    for item in TEMPLATES:
+        try:
+            where = str(template_path(item.name))
+        except InputError:
+            where = "not built"
+        print(f"{item.name:<20} {item.description}\n{'':<20} {where}")
+    return 0

@@ -1,0 +1,106 @@
+"""Reading filled forms from workbooks with python-calamine, through the form schema.
+
+The reader only turns a workbook into grids of values (sheet by sheet, with merged ranges) and
+the template mark; finding each value by its label or header, and saying what is wrong, is the
+pure domain's job (:mod:`clusterbook.domain.submission`, :mod:`clusterbook.domain.checks`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import python_calamine as calamine
+
+from clusterbook.domain.errors import WorkbookError
+from clusterbook.domain.findings import Finding
+from clusterbook.domain.submission import (
+    Document,
+    Grid,
+    documents_from_workbook,
+    identify_form,
+    section_frames,
+    split_groups,
+)
+from clusterbook.excel.read import open_workbook
+from clusterbook.forms import FORM_SHEET, Form
+from clusterbook.forms.schema import FORM_ID_ROW, FORM_VERSION_ROW
+
+
+@dataclass
+class Submission:
+    """A workbook read as one or more filled forms (several when a district copied the sheet
+    set, one per cluster)."""
+
+    path: Path
+    file: str  # the name findings use: the file name, or a longer path when names clash
+    form: Form
+    version: str
+    documents: list[Document]
+    sha256: str = ""
+    size: int = 0
+    modified: float = 0.0
+    findings: list[Finding] = field(default_factory=list)  # filled by check_submission
+
+    def frames(self, *, typed: bool = True) -> dict[str, pd.DataFrame]:
+        """Every section as a DataFrame with provenance (file, sheet, row)."""
+        return section_frames(self.documents, typed=typed)
+
+
+def read_submission(path: Path | str, *, name: str | None = None) -> Submission:
+    """Read a filled form workbook; raises WorkbookError (with a ``kind``) for a file that is
+    not a readable form: damaged, empty, protected, not a template, an unknown version..."""
+    path = Path(path)
+    file = name or path.name
+    book = open_workbook(path)
+    try:
+        names = list(book.sheet_names)
+        mark = None
+        if FORM_SHEET in names:
+            rows = _sheet_rows(book, FORM_SHEET, file)
+            mark = (_cell(rows, FORM_ID_ROW, 2), _cell(rows, FORM_VERSION_ROW, 2))
+        form, version, notes = identify_form(file, [n for n in names if n != FORM_SHEET], mark)
+        groups = split_groups(form, names)
+        wanted = {name for sheets in groups.values() for name in sheets.values()}
+        if not groups or any(len(sheets) < len(form.sheets) for sheets in groups.values()):
+            # A form sheet is missing: look at the other sheets too, it may have been renamed.
+            wanted.update(name for name in names if not name.startswith("_"))
+        grids = {name: _grid(book, name, file) for name in names if name in wanted}
+    finally:
+        book.close()
+    documents = documents_from_workbook(form, grids, file=file, version=version)
+    if notes and documents:
+        documents[0].notes[:0] = notes
+    raw = path.read_bytes()
+    return Submission(path, file, form, version, documents, hashlib.sha256(raw).hexdigest(),
+                      len(raw), path.stat().st_mtime)
+
+
+def _sheet_rows(book: calamine.CalamineWorkbook, name: str, file: str) -> list[list[object]]:
+    return _read(book, name, file)[0]
+
+
+def _grid(book: calamine.CalamineWorkbook, name: str, file: str) -> Grid:
+    rows, merged = _read(book, name, file)
+    return Grid(name, rows, merged=tuple((first[0] + 1, first[1] + 1, last[0] + 1, last[1] + 1)
+                                         for first, last in merged))
+
+
+def _read(book: calamine.CalamineWorkbook, name: str, file: str
+          ) -> tuple[list[list[object]], list[tuple[tuple[int, int], tuple[int, int]]]]:
+    try:
+        sheet = book.get_sheet_by_name(name)
+        return sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []
+    except Exception as error:  # calamine raises plain errors for broken sheets
+        text = str(error).strip().splitlines()
+        raise WorkbookError(file, f"sheet '{name}' is damaged and cannot be read "
+                                  f"({text[0] if text else type(error).__name__})",
+                            kind="damaged") from None
+
+
+def _cell(rows: list[list[object]], row: int, column: int) -> object:
+    if row <= len(rows) and column <= len(rows[row - 1]):
+        return rows[row - 1][column - 1]
+    return None

@@ -1,0 +1,295 @@
+"""The validate job: files and folders of submissions in, a finding for every problem out.
+
+A file that cannot be read as a form (damaged, empty, protected, not a template, a lock file)
+becomes one finding naming it; the job never stops on one bad file. Inputs are never
+modified. The CLI, the launcher and the merge call :func:`validate_paths`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from clusterbook.domain.checks import CheckContext, check_documents, file_finding
+from clusterbook.domain.errors import InputError, WorkbookError
+from clusterbook.domain.findings import Finding, Severity, count_errors
+from clusterbook.excel.forms_reader import Submission, read_submission
+from clusterbook.excel.read import WORKBOOK_SUFFIXES, is_lock_file
+
+#: Suffixes of files a folder search looks at; other files are skipped and listed.
+CANDIDATE_SUFFIXES = (*WORKBOOK_SUFFIXES, ".xls", ".xlsb", ".ods")
+#: Copies written by ``--write-back``, never read back as submissions from a folder.
+CHECKED_MARK = ".checked"
+
+#: Hears ``(files done, files in all, what is happening)``; may raise to stop the job.
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class FileResult:
+    """One file: what was read (None when it could not be) and its findings."""
+
+    path: Path
+    file: str
+    submission: Submission | None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return count_errors(self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for finding in self.findings if finding.severity is Severity.WARNING)
+
+    @property
+    def valid(self) -> bool:
+        """Readable as a form, and without errors."""
+        return self.submission is not None and self.errors == 0
+
+
+@dataclass
+class ValidationResult:
+    """Every file checked, in order, and the files a folder search skipped."""
+
+    files: list[FileResult]
+    skipped: list[Path] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [finding for result in self.files for finding in result.findings]
+
+    @property
+    def errors(self) -> int:
+        return sum(result.errors for result in self.files)
+
+    @property
+    def warnings(self) -> int:
+        return sum(result.warnings for result in self.files)
+
+    def summary(self) -> str:
+        """'12 files checked: 9 valid, 2 with errors, 1 not readable (5 errors, 3 warnings).'"""
+        readable = [result for result in self.files if result.submission is not None]
+        valid = sum(1 for result in readable if result.valid)
+        broken = len(self.files) - len(readable)
+        forms = sum(len(result.submission.documents) for result in readable
+                    if result.submission is not None)
+        parts = [f"{valid} valid", f"{len(readable) - valid} with errors"]
+        if broken:
+            parts.append(f"{broken} not readable")
+        text = (f"{_plural(len(self.files), 'file')} checked ({_plural(forms, 'form')}): "
+                f"{', '.join(parts)} ({_plural(self.errors, 'error')}, "
+                f"{_plural(self.warnings, 'warning')}).")
+        if self.skipped:
+            text += f" Skipped {_plural(len(self.skipped), 'file')} that are not workbooks."
+        return text
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def collect_paths(arguments: Iterable[Path | str]) -> tuple[list[Path], list[Path]]:
+    """The files to check (files named, and workbooks found in folders, recursively, in name
+    order) and the files a folder held that are not workbooks.
+
+    Raises InputError when a path does not exist.
+    """
+    files: list[Path] = []
+    skipped: list[Path] = []
+    missing = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            found = (p for p in path.rglob("*") if p.is_file())
+            for candidate in sorted(found, key=lambda p: str(p.relative_to(path)).casefold()):
+                relative = candidate.relative_to(path)
+                if any(part.startswith(".") for part in relative.parts) and not \
+                        is_lock_file(candidate):
+                    continue
+                if is_lock_file(candidate) or (
+                        candidate.suffix.lower() in CANDIDATE_SUFFIXES
+                        and not candidate.stem.endswith(CHECKED_MARK)):
+                    files.append(candidate)
+                else:
+                    skipped.append(candidate)
+        elif path.exists() or is_lock_file(path):
+            files.append(path)
+        else:
+            missing.append(path)
+    if missing:
+        raise InputError("; ".join(f"'{path}' does not exist" for path in missing))
+    return list(dict.fromkeys(files)), skipped
+
+
+def display_names(paths: Sequence[Path]) -> dict[Path, str]:
+    """The name of each file as its user knows it: the file name, or, when two files share a
+    name, enough of their folders to tell them apart."""
+    counts = Counter(path.name for path in paths)
+    names = {}
+    for path in paths:
+        if counts[path.name] == 1:
+            names[path] = path.name
+            continue
+        clashing = [other for other in paths if other.name == path.name]
+        depth = 2
+        while depth <= len(path.parts):
+            tails = {Path(*other.parts[-depth:]) for other in clashing}
+            if len(tails) == len(clashing):
+                break
+            depth += 1
+        names[path] = Path(*path.parts[-depth:]).as_posix()
+    return names
+
+
+def read_files(paths: Sequence[Path], progress: Progress | None = None) -> list[FileResult]:
+    """Read every file; a file that cannot be read as a form gets its one finding.
+
+    ``progress`` hears each file before it is read.
+    """
+    names = display_names(paths)
+    results = []
+    for done, path in enumerate(paths):
+        name = names[path]
+        if progress is not None:
+            progress(done, len(paths), f"Reading {name}")
+        try:
+            submission = read_submission(path, name=name)
+        except WorkbookError as error:
+            error.file = name
+            results.append(FileResult(path, name, None, [file_finding(error)]))
+            continue
+        results.append(FileResult(path, name, submission))
+    return results
+
+
+def check_submissions(submissions: Sequence[Submission],
+                      context: CheckContext | None = None) -> list[Finding]:
+    """The findings of many submissions at once (the rules run over all of them together,
+    which is much faster than file by file); each submission's ``findings`` is filled too."""
+    documents = [document for submission in submissions for document in submission.documents]
+    findings = check_documents(documents, context)
+    by_file: dict[str, list[Finding]] = {submission.file: [] for submission in submissions}
+    for finding in findings:
+        by_file.setdefault(finding.file, []).append(finding)
+    for submission in submissions:
+        submission.findings = by_file.get(submission.file, [])
+    return findings
+
+
+def check_submission(submission: Submission, context: CheckContext | None = None
+                     ) -> list[Finding]:
+    """The findings of one submission."""
+    return check_submissions([submission], context)
+
+
+def validate_paths(arguments: Iterable[Path | str], context: CheckContext | None = None,
+                   progress: Progress | None = None) -> ValidationResult:
+    """Check every file named and every workbook in the folders named.
+
+    ``progress`` hears each file as it is read, then the checking.
+    """
+    paths, skipped = collect_paths(arguments)
+    results = read_files(paths, progress)
+    readable = [result.submission for result in results if result.submission is not None]
+    if progress is not None:
+        progress(len(paths), len(paths), f"Checking {_plural(len(readable), 'form file')}")
+    check_submissions(readable, context)
+    for result in results:
+        if result.submission is not None:
+            result.findings = result.submission.findings
+    return ValidationResult(results, skipped)
+
+
+# --- output ---------------------------------------------------------------------------------------
+
+def table_text(result: ValidationResult) -> str:
+    """The findings as an officer reads them on screen, file by file."""
+    lines = []
+    for file_result in result.files:
+        counts = (f"{_plural(file_result.errors, 'error')}, "
+                  f"{_plural(file_result.warnings, 'warning')}")
+        submission = file_result.submission
+        what = "" if submission is None else (
+            f" — {submission.form.title}" + (f", {len(submission.documents)} forms"
+                                              if len(submission.documents) > 1 else ""))
+        lines.append(f"{file_result.file}{what}: " + (counts if file_result.findings
+                                                      else "no problems found"))
+        where_width = max((len(_where(f)) for f in file_result.findings), default=0)
+        for finding in file_result.findings:
+            lines.append(f"  {finding.severity:<8} {_where(finding):<{where_width}}  "
+                         f"{finding.message} [{finding.rule}]")
+    lines.append("")
+    lines.append(result.summary())
+    return "\n".join(lines)
+
+
+def _where(finding: Finding) -> str:
+    return " › ".join(part for part in (finding.sheet, finding.cell) if part) or "(file)"
+
+
+def findings_json(result: ValidationResult) -> str:
+    """The findings as a JSON list of objects with severity, rule, message, file, sheet, cell
+    and value."""
+    import json
+
+    return json.dumps([finding.as_dict() for finding in result.findings], ensure_ascii=False,
+                      indent=2)
+
+
+def render(result: ValidationResult, output_format: str, out: Path | None) -> None:
+    """Print or write the findings in a format: 'table', 'json' or 'xlsx'."""
+    if output_format == "xlsx":
+        target = write_findings(result, out or Path("findings.xlsx"))
+        print(f"{result.summary()}\nWrote {target}")
+        return
+    text = table_text(result) if output_format == "table" else findings_json(result)
+    if out is None:
+        print(text)
+        return
+    from clusterbook.excel.write import atomic_path
+
+    with atomic_path(out) as temporary:
+        temporary.write_text(text + "\n", encoding="utf-8")
+    print(f"{result.summary()}\nWrote {out}")
+
+
+def write_findings(result: ValidationResult, out: Path) -> Path:
+    """Write the findings book: every finding, and every file with its counts."""
+    from clusterbook.reports.checks_book import write_findings_book
+
+    files = [(r.file, r.submission.form.title if r.submission else "not readable",
+              len(r.submission.documents) if r.submission else 0, r.errors, r.warnings)
+             for r in result.files]
+    return write_findings_book(files, result.findings, out)
+
+
+def write_back(result: ValidationResult, *, only_with_findings: bool = False) -> list[str]:
+    """Write a checked copy beside every readable file (or only those with findings);
+    returns a line per copy."""
+    from clusterbook.reports.checks_book import write_checked_copy
+
+    lines = []
+    for file_result in result.files:
+        if file_result.submission is None or (only_with_findings and
+                                              not file_result.findings):
+            continue
+        try:
+            out = write_checked_copy(file_result.path, file_result.findings)
+        except WorkbookError as error:
+            lines.append(f"Could not write a checked copy: {error}")
+            continue
+        lines.append(f"Wrote {out}")
+    return lines
+
+
+if __name__ == "__main__":  # python -m clusterbook.validation --rules > docs/validation-rules.md
+    import sys
+
+    from clusterbook.domain.checks import rules_table
+
+    if sys.argv[1:] != ["--rules"]:
+        sys.exit("usage: python -m clusterbook.validation --rules")
+    sys.stdout.write(rules_table())
