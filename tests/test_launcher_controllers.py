@@ -155,3 +155,65 @@ def test_excel_page_logic_says_what_is_unavailable_off_windows():
     controller = AddinController(platform="linux")
     assert not controller.can_set_up
     assert "need Excel on Windows" in controller.status().text()
+
+
+@pytest.fixture(scope="module")
+def district_submissions(tmp_path_factory):
+    from clusterbook.sample.submissions import write_sample_submissions
+
+    folder = tmp_path_factory.mktemp("submissions")
+    write_sample_submissions(folder, district="Kotal", mistake_share=0.1)
+    return folder
+
+
+def test_validate_job_reports_each_file_and_finds_the_mistakes(settings, district_submissions):
+    from clusterbook.launcher.controllers.validate import ValidateController
+    from clusterbook.validation import validate_paths
+
+    controller = ValidateController(settings)
+    controller.add([district_submissions])
+    heard = []
+    controller.accept(controller.job().run(lambda done, total, message: heard.append(message)))
+    files = sorted(p for p in district_submissions.rglob("*.xlsx"))
+    assert sum(message.startswith("Reading ") for message in heard) == len(files)
+    expected = validate_paths([district_submissions])
+    table = controller.table()
+    assert len(table) == len(expected.findings) > 0
+    assert table["Severity"].tolist() == sorted(table["Severity"].tolist(),
+                                                key=lambda severity: severity != "error")
+    errors = controller.table("error")
+    assert set(errors["Severity"]) == {"error"}
+    first = controller.place(0)
+    assert first.path.parent == district_submissions or district_submissions in first.path.parents
+    assert first.path.name == errors.iloc[0]["File"].split("/")[-1]
+
+
+def test_validate_outputs_leave_the_originals_alone(settings, district_submissions, tmp_path):
+    import hashlib
+
+    from clusterbook.launcher.controllers.validate import ValidateController
+
+    def fingerprints():
+        return {path: hashlib.sha256(path.read_bytes()).hexdigest()
+                for path in district_submissions.rglob("*.xlsx")
+                if not path.stem.endswith(".checked")}
+
+    before = fingerprints()
+    controller = ValidateController(settings)
+    controller.add([district_submissions])
+    controller.accept(controller.job().run())
+    out = controller.findings_job(tmp_path / "findings.xlsx").run()
+    assert openpyxl.load_workbook(out).sheetnames
+    lines = controller.write_back_job().run()
+    assert any(line.startswith("Wrote ") for line in lines)
+    assert fingerprints() == before
+
+
+def test_validate_needs_inputs_that_exist(settings, tmp_path):
+    from clusterbook.launcher.controllers.validate import ValidateController
+
+    controller = ValidateController(settings)
+    with pytest.raises(InputError, match="Add files or folders"):
+        controller.job()
+    with pytest.raises(InputError, match="does not exist"):
+        controller.add([tmp_path / "nowhere"])

@@ -137,3 +137,20 @@ def test_excel_page_offers_set_up_only_where_it_works(qtbot, window):
     page = window.show_page("excel")
     assert page.setup_button.isEnabled() == (sys.platform == "win32")
     assert page.details.toPlainText().startswith("ClusterBook ")
+
+
+def test_validate_page_by_dropping_a_folder(qtbot, window, tmp_path):
+    from clusterbook.sample.submissions import write_sample_submissions
+
+    folder = tmp_path / "submissions"
+    write_sample_submissions(folder, district="Tangi", mistake_share=0.1)
+    page = window.show_page("validate")
+    assert page.drop([folder])
+    with qtbot.waitSignal(window.runner.idle, timeout=60000):
+        qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == len(page.controller.table())
+    assert page.model.rowCount() > 0
+    assert "files checked" in page.summary.text()
+    page.severity.setCurrentIndex(1)
+    assert {page.model.data(page.model.index(row, 0)) for row in range(page.model.rowCount())
+            } <= {"error"}
