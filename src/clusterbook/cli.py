@@ -20,8 +20,15 @@ COMMANDS = (
     "flags",
     "templates",
     "validate",
+COMMANDS = (
+    "flags",
+    "templates",
+    "validate",
+    "ccpm",
     "excel",
     "launcher",
+    "demo",
+)
     "demo",
 )
 

@@ -81,6 +81,39 @@ def _validation(context: DemoContext) -> list[Artifact]:
                              f"3 with a mistake and a damaged file; {len(copies)} checked "
                              f"copies (*.checked.xlsx) show the problems"),
             Artifact(findings, "every validation finding, with file, sheet and cell")]
+def _ccpm(context: DemoContext) -> list[Artifact]:
+    from clusterbook.ccpm import run_overview, run_report
+    from clusterbook.forms import CCPM
+    from clusterbook.sample.ccpm import NOTICE, sample_ccpm_data, sample_survey, sample_workshop
+    from clusterbook.templates import write_form
+
+    folder = context.out / "ccpm"
+    workbook = write_form(folder / "nutrition-ccpm.xlsx", CCPM, sample_ccpm_data("Nutrition"))
+    responses = folder / "nutrition-responses.csv"
+    with atomic_path(responses) as temporary:
+        sample_survey("Nutrition").answers.to_csv(temporary, index=False, encoding="utf-8-sig")
+    report = folder / "nutrition-report.xlsx"
+    run_report([workbook], report, notice=NOTICE)
+    artifacts = [
+        Artifact(workbook, "CCPM workbook of a sample Nutrition cluster (synthetic): "
+                           "description, question bank, 42 responses, participants"),
+        Artifact(responses, "the same survey as a long CSV (one row per answer)"),
+        Artifact(report, "its preliminary report: scores and bands, questions, good practice "
+                         "and constraints, workshop groups, Annex I, follow-up"),
+    ]
+    finals = []
+    for cluster in ("Nutrition", "Health", "WASH"):
+        final = folder / f"{cluster.lower()}-final-report.xlsx"
+        run_report([write_form(folder / "workbooks" / f"{cluster.lower()}-ccpm.xlsx", CCPM,
+                               sample_ccpm_data(cluster))], final, notice=NOTICE,
+                   annex=sample_workshop(cluster))
+        finals.append(final)
+    artifacts.append(Artifact(finals[0], "after the workshop: Annex I filled, a status "
+                                         "amended, four months of follow-up (and Health, WASH)"))
+    overview = folder / "overview.xlsx"
+    run_overview(finals, overview)
+    artifacts.append(Artifact(overview, "inter-cluster overview of the three sample clusters"))
+    return artifacts
 
 
 #: The demo's steps, in order: (what it does, the step).
@@ -89,6 +122,8 @@ STEPS: list[tuple[str, Step]] = [
     ("Flagging low-performing clusters", _flags),
     ("Showing the worksheet functions", _worksheet_functions),
     ("Checking filled microplans", _validation),
+    ("Scoring a sample CCPM survey, its report, workshop and the inter-cluster overview",
+     _ccpm),
 ]
 
 

@@ -24,7 +24,7 @@ def read_round_file(path: Path | str) -> tuple[pd.DataFrame, TableSource]:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
-        return _read_csv(path)
+        return read_csv_table(path)
     if suffix in (".xlsx", ".xlsm", ".xls"):
         return _read_workbook(path)
     raise InputError([(Location(file=path.name),
@@ -37,7 +37,9 @@ def load_round_table(path: Path | str) -> pd.DataFrame:
     return prepare_round_table(frame, source)
 
 
-def _read_csv(path: Path) -> tuple[pd.DataFrame, TableSource]:
+def read_csv_table(path: Path) -> tuple[pd.DataFrame, TableSource]:
+    """Any CSV table as text (delimiter and encoding found), blank rows dropped, with the file
+    row of every data row."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -89,13 +91,15 @@ def find_round_table(file: str, sheets: Iterable[tuple[str, list[list[object]]]]
             known = {canonical_column(cell) for cell in row
                      if cell is not None and str(cell).strip()} - {None}
             if {"cluster_code", "round"} <= known:
-                return _sheet_table(file, name, rows, index)
+                return sheet_table(file, name, rows, index)
     raise WorkbookError(file, "no sheet has a header row with 'Cluster code' and 'Round' "
                               "columns")
 
 
-def _sheet_table(file: str, sheet: str, rows: list[list[object]],
-                 header_index: int) -> tuple[pd.DataFrame, TableSource]:
+def sheet_table(file: str, sheet: str, rows: list[list[object]],
+                header_index: int) -> tuple[pd.DataFrame, TableSource]:
+    """The table under the header row ``header_index`` (0-based) of a sheet's rows, with the
+    sheet row of every data row and the column letter of every header."""
     header = rows[header_index]
     used = [position for position, cell in enumerate(header)
             if cell is not None and str(cell).strip()]

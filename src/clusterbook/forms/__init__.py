@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from clusterbook.forms.action_plan import ACTION_PLAN
+from clusterbook.forms.ccpm import CCPM
 from clusterbook.forms.microplan import MICROPLAN
 from clusterbook.forms.schema import (
     FORM_SHEET,
@@ -17,7 +18,7 @@ from clusterbook.forms.schema import (
 )
 
 #: Every submission form, by form id.
-FORMS: dict[str, Form] = {form.form_id: form for form in (MICROPLAN, ACTION_PLAN)}
+FORMS: dict[str, Form] = {form.form_id: form for form in (MICROPLAN, ACTION_PLAN, CCPM)}
 
-__all__ = ["ACTION_PLAN", "FORMS", "FORM_SHEET", "LIVE_CHECK_ROWS", "MICROPLAN", "Field", "Form",
-           "FormData", "Kind", "RecordSection", "TableSection", "section_block"]
+__all__ = ["ACTION_PLAN", "CCPM", "FORMS", "FORM_SHEET", "LIVE_CHECK_ROWS", "MICROPLAN", "Field",
+           "Form", "FormData", "Kind", "RecordSection", "TableSection", "section_block"]

@@ -97,6 +97,9 @@ class TableSection:
     header_row: int = 4
     rows: int = 30  # entry rows formatted in the template
     first_column: int = 1
+    #: False leaves the sheet unprotected, so that a whole export (header row included) can
+    #: be pasted over the table and columns added.
+    protect: bool = True
 
     @property
     def first_data_row(self) -> int:

@@ -44,9 +44,18 @@ def _databook(path: Path) -> Path:
     return write_databook(path)
 
 
+def _ccpm(path: Path) -> Path:
+    from clusterbook.forms.ccpm import CCPM, default_ccpm_data
+    from clusterbook.templates.form_book import write_form
+
+    return write_form(path, CCPM, default_ccpm_data())
+
+
 TEMPLATES: tuple[Template, ...] = (
     _form_template(MICROPLAN, "CE&SM cluster microplan (one per cluster)"),
     _form_template(ACTION_PLAN, "low-performing cluster action plan (Pull / Push)"),
+    Template("ccpm", "CCPM self-assessment: question bank, scales, responses, cluster "
+                     "description, participants", _ccpm),
 )
 
 

@@ -207,7 +207,8 @@ def _data_sheet(sheet: Worksheet, styles: Styles, lists: _ListSheet, form: Form,
     print_ready(sheet, header_row=repeat_row, landscape=landscape)
     sheet.set_header(f"&L&8{_header_text(form.title)}&R&8{form.form_id} {form.version}")
     sheet.print_area(0, 0, layout.last_row - 1, layout.last_column - 1)
-    sheet.protect("", _PROTECTION)
+    if all(getattr(section, "protect", True) for section in sections):
+        sheet.protect("", _PROTECTION)
 
 
 def _header_text(text: str) -> str:
