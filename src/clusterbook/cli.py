@@ -20,15 +20,9 @@ COMMANDS = (
     "flags",
     "templates",
     "validate",
-COMMANDS = (
-    "flags",
-    "templates",
-    "validate",
     "ccpm",
     "excel",
     "launcher",
-    "demo",
-)
     "demo",
 )
 
