@@ -217,3 +217,51 @@ def test_validate_needs_inputs_that_exist(settings, tmp_path):
         controller.job()
     with pytest.raises(InputError, match="does not exist"):
         controller.add([tmp_path / "nowhere"])
+
+
+@pytest.fixture(scope="module")
+def ccpm_responses(tmp_path_factory):
+    from clusterbook.sample.ccpm import sample_survey
+
+    path = tmp_path_factory.mktemp("ccpm") / "responses.csv"
+    sample_survey("Health").answers.to_csv(path, index=False)
+    return path
+
+
+def test_ccpm_scores_are_the_domains(settings, ccpm_responses):
+    from clusterbook.ccpm import run_scores
+    from clusterbook.launcher.controllers.ccpm import CcpmController
+
+    controller = CcpmController(settings)
+    controller.add_responses([ccpm_responses])
+    controller.accept(controller.score_job().run())
+    shown = controller.scores()
+    assert shown["Function"].tolist()[:3] == ["1", "1.1", "1.2"] and len(shown) == 17
+    expected = run_scores([ccpm_responses], settings.path.parent / "scores.csv")
+    written = pd.read_csv(expected.out, dtype={"function": str})
+    assert shown["Status"].tolist() == written["status"].tolist()
+    assert "respondents" in controller.headline()
+
+
+def test_ccpm_report_check_and_overview(settings, ccpm_responses, tmp_path):
+    from clusterbook.launcher.controllers.ccpm import CcpmController
+
+    controller = CcpmController(settings)
+    controller.add_responses([ccpm_responses])
+    first = controller.report_job(tmp_path / "health.xlsx").run()
+    second = controller.report_job(tmp_path / "health-again.xlsx").run()
+    assert first.out.exists() and second.out.exists()
+    checked = controller.check_job(first.out).run()
+    assert "Annex I" in checked.report()
+    overview = controller.overview_job([first.out, second.out], tmp_path / "overview.xlsx").run()
+    assert openpyxl.load_workbook(overview.out).sheetnames
+
+
+def test_ccpm_refuses_what_is_not_a_survey(settings, tmp_path):
+    from clusterbook.launcher.controllers.ccpm import CcpmController
+
+    controller = CcpmController(settings)
+    with pytest.raises(InputError, match="not a survey export"):
+        controller.add_responses([tmp_path / "notes.docx"])
+    with pytest.raises(InputError, match="Add the survey responses first"):
+        controller.score_job()

@@ -154,3 +154,19 @@ def test_validate_page_by_dropping_a_folder(qtbot, window, tmp_path):
     page.severity.setCurrentIndex(1)
     assert {page.model.data(page.model.index(row, 0)) for row in range(page.model.rowCount())
             } <= {"error"}
+
+
+def test_ccpm_page_scores_a_dropped_survey(qtbot, window, tmp_path):
+    from clusterbook.sample.ccpm import sample_survey
+
+    responses = tmp_path / "responses.csv"
+    sample_survey("WASH").answers.to_csv(responses, index=False)
+    page = window.show_page("ccpm")
+    page.drop([responses])
+    with qtbot.waitSignal(window.runner.idle, timeout=60000):
+        qtbot.mouseClick(page.score_button, Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == 17
+    statuses = {page.model.data(page.model.index(row, 3)) for row in range(17)}
+    assert statuses <= {"Good", "Satisfactory", "Unsatisfactory", "Weak", "Not assessed"}
+    colour = page.model.data(page.model.index(0, 3), Qt.ItemDataRole.BackgroundRole)
+    assert colour is not None

@@ -13,15 +13,18 @@ from clusterbook.launcher.widgets.worker import JobRunner
 def build_pages(settings: Settings, runner: JobRunner) -> list[Page]:
     """Every page, in the order of the navigation list."""
     from clusterbook.launcher.controllers.addin import AddinController
+    from clusterbook.launcher.controllers.ccpm import CcpmController
     from clusterbook.launcher.controllers.flags import FlagsController
     from clusterbook.launcher.controllers.validate import ValidateController
     from clusterbook.launcher.widgets.pages.addin import AddinPage
+    from clusterbook.launcher.widgets.pages.ccpm import CcpmPage
     from clusterbook.launcher.widgets.pages.flags import FlagsPage
     from clusterbook.launcher.widgets.pages.validate import ValidatePage
 
     return [
         FlagsPage(runner, FlagsController(settings)),
         ValidatePage(runner, ValidateController(settings)),
+        CcpmPage(runner, CcpmController(settings)),
         AddinPage(runner, AddinController()),
     ]
 
