@@ -265,3 +265,22 @@ def test_ccpm_refuses_what_is_not_a_survey(settings, tmp_path):
         controller.add_responses([tmp_path / "notes.docx"])
     with pytest.raises(InputError, match="Add the survey responses first"):
         controller.score_job()
+
+
+def test_templates_are_saved_as_the_built_files(settings, tmp_path):
+    from clusterbook.launcher.controllers.templates import TemplatesController
+    from clusterbook.templates.catalog import template_path
+
+    controller = TemplatesController(settings)
+    names = [choice.name for choice in controller.available()]
+    assert "cesm-microplan" in names
+    folder = tmp_path / "mine"
+    (folder).mkdir()
+    (folder / "cesm-microplan.xlsx").write_bytes(b"my own older copy")
+    written = controller.save_job(folder).run()
+    assert [path.name for path in written] == [f"{name}.xlsx" for name in names]
+    for path in written:
+        assert path.read_bytes() == template_path(path.stem).read_bytes()
+    assert (folder / "cesm-microplan (old).xlsx").read_bytes() == b"my own older copy"
+    with pytest.raises(InputError, match="Tick at least one template"):
+        controller.save_job(folder, [])
