@@ -14,6 +14,9 @@ import pytest
 
 IN_CI = bool(os.environ.get("CI"))
 
+#: The Windows installer build, shared by its tests once per session.
+pytest_plugins = ["installer_support"]
+
 
 def require_program(name: str) -> str:
     """The path of a program the test needs; skip without it, or fail in CI."""

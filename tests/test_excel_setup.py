@@ -20,7 +20,14 @@ import clusterbook
 from clusterbook.cli import main
 from clusterbook.domain.errors import ClusterBookError, InputError, WorkbookError
 from clusterbook.excel import addin
-from clusterbook.excel.addin import UserFolders, bundled_addin, setup, status
+from clusterbook.excel.addin import (
+    UserFolders,
+    bundled_addin,
+    read_settings,
+    remove,
+    setup,
+    status,
+)
 
 SRC = Path(clusterbook.__file__).parent.parent
 
@@ -64,9 +71,11 @@ def test_setup_installs_the_addin_and_writes_settings_xlwings_reads(folders, pyt
 def test_running_setup_again_changes_nothing(folders, python):
     setup(folders, python, platform="win32")
     config, added = folders.config_file.read_bytes(), folders.addin.stat().st_mtime_ns
+    recorded = folders.record_file.stat().st_mtime_ns
     report = setup(folders, python, platform="win32")
     assert folders.config_file.read_bytes() == config
     assert folders.addin.stat().st_mtime_ns == added
+    assert folders.record_file.stat().st_mtime_ns == recorded
     assert report.done == [f"The xlwings add-in is already installed: {folders.addin}",
                            f"The xlwings settings are already right: {folders.config_file}"]
 
@@ -169,3 +178,123 @@ def test_the_command_elsewhere_says_what_is_available():
     shown = json.loads(run_cli("excel", "status", "--json").stdout)
     assert shown["worksheet_functions"] is False and shown["ready"] is False
     assert any("native formulas" in note for note in shown["notes"])
+
+
+# -- remove ------------------------------------------------------------------------------------
+
+def test_remove_undoes_setup_completely(folders, python):
+    folders.xlstart.mkdir(parents=True)
+    setup(folders, python, platform="win32")
+    assert folders.record_file.is_file()
+    report = remove(folders, platform="win32")
+    assert report.done == [
+        f"Removed the xlwings add-in {folders.addin}",
+        f"Removed the xlwings settings {folders.config_file}: only ClusterBook's were in it"]
+    assert not folders.addin.exists() and not folders.config_file.exists()
+    assert not folders.config_file.parent.exists()  # the empty .xlwings folder
+    assert not folders.record_file.parent.exists()
+    assert folders.xlstart.is_dir()  # Excel's own folder stays
+
+
+def test_remove_again_changes_nothing(folders, python):
+    setup(folders, python, platform="win32")
+    remove(folders, platform="win32")
+    assert remove(folders, platform="win32").done == [
+        "Nothing of ClusterBook's is set up for Excel for this user"]
+    assert not folders.home.joinpath(".xlwings").exists()
+
+
+def test_remove_gives_back_what_setup_replaced_and_keeps_the_rest(folders, python,
+                                                                    monkeypatch):
+    original = ('"INTERPRETER_WIN","C:\\Old\\python.exe"\r\n'
+                '"UDF MODULES","district_udfs"\r\n'
+                '"SHOW CONSOLE","True"\r\n'
+                "a line someone typed\r\n")
+    folders.config_file.parent.mkdir(parents=True)
+    folders.config_file.write_bytes(original.encode())
+    setup(folders, python, platform="win32")
+    setup(folders, python, platform="win32")  # twice: the value before is the first one
+    report = remove(folders, platform="win32")
+    assert folders.config_file.read_bytes() == original.encode()
+    assert xlwings_reads(folders.config_file, monkeypatch)["interpreter_win"] == \
+        "C:\\Old\\python.exe"
+    # The add-in was installed by the set-up, but the user's own functions need it.
+    assert folders.addin.is_file()
+    assert report.done == [
+        f"Kept the xlwings add-in {folders.addin}: other worksheet functions still use it "
+        f"(UDF MODULES: district_udfs)",
+        f"Removed ClusterBook's settings (INTERPRETER_WIN back to its earlier value, UDF "
+        f"MODULES, PYTHONPATH) from {folders.config_file}; the other settings are kept"]
+
+
+def test_an_addin_that_was_there_before_is_kept(folders, python):
+    folders.xlstart.mkdir(parents=True)
+    folders.addin.write_bytes(bundled_addin().read_bytes())  # installed with xlwings itself
+    setup(folders, python, platform="win32")
+    report = remove(folders, platform="win32")
+    assert folders.addin.read_bytes() == bundled_addin().read_bytes()
+    assert "it was there before" in report.done[0]
+    assert not folders.config_file.exists()
+
+
+def test_settings_changed_after_setup_are_the_users(folders, python, tmp_path):
+    setup(folders, python, platform="win32")
+    text = folders.config_file.read_text(encoding="utf-8").replace(
+        str(python.resolve()), "D:\\Mine\\python.exe")
+    folders.config_file.write_text(text, encoding="utf-8", newline="")
+    folders.addin.write_bytes(b"an add-in the user put there")
+    report = remove(folders, platform="win32")
+    assert read_settings(folders.config_file) == {"INTERPRETER_WIN": "D:\\Mine\\python.exe"}
+    assert "it has changed since ClusterBook installed it" in report.done[0]
+    assert folders.addin.read_bytes() == b"an add-in the user put there"
+
+
+def test_without_a_record_clusterbooks_entries_are_known_by_their_values(folders):
+    # A set-up made before the record existed, for the Python that runs the removal.
+    setup(folders, sys.executable, platform="win32")
+    folders.record_file.unlink()
+    remove(folders, platform="win32")
+    assert not folders.config_file.exists() and not folders.addin.exists()
+
+
+def test_an_addin_excel_holds_open_stops_the_removal_and_nothing_changes(folders, python,
+                                                                         monkeypatch):
+    setup(folders, python, platform="win32")
+    config = folders.config_file.read_bytes()
+    real_unlink = Path.unlink
+
+    def locked(self, *args, **kwargs):
+        if self.name == "xlwings.xlam":
+            raise PermissionError(13, "The process cannot access the file")
+        return real_unlink(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "unlink", locked)
+    with pytest.raises(WorkbookError, match="close Excel and run 'clusterbook excel remove' "
+                                            "again \\(nothing was changed\\)"):
+        remove(folders, platform="win32")
+    assert folders.config_file.read_bytes() == config and folders.record_file.is_file()
+
+
+def test_remove_is_for_windows_only(folders):
+    with pytest.raises(ClusterBookError, match="nothing to remove on Linux"):
+        remove(folders, platform="linux")
+
+
+def test_the_remove_command_is_quiet_and_idempotent(folders, python, monkeypatch, capsys):
+    monkeypatch.setenv("USERPROFILE", str(folders.home))
+    monkeypatch.setenv("APPDATA", str(folders.appdata))
+    monkeypatch.setattr(addin, "system_name", lambda platform=None: "windows")
+    assert main(["excel", "setup", "--interpreter", str(python), "--quiet"]) == 0
+    for _ in range(2):
+        assert main(["excel", "remove", "--quiet"]) == 0
+        assert capsys.readouterr().out == ""
+    assert not folders.addin.exists() and not folders.config_file.exists()
+    assert main(["excel", "remove"]) == 0
+    assert "Nothing of ClusterBook's is set up" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(sys.platform.startswith("win"), reason="says what Linux and macOS lack")
+def test_the_remove_command_elsewhere_says_there_is_nothing_to_remove():
+    result = run_cli("excel", "remove")
+    assert result.returncode == 0 and "Nothing to remove on Linux" in result.stdout
+    assert run_cli("excel", "remove", "--quiet").stdout == ""

@@ -11,7 +11,8 @@ from clusterbook.reports.functions_example import write_functions_example
 def test_the_example_book_shows_the_functions_answers(tmp_path, sample_region):
     path = write_functions_example(tmp_path / "functions.xlsx", sample_region.rounds)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["CLUSTER_STATUS", "CLUSTER_FLAGS", "PCA", "Refusals"]
+    assert book.sheetnames == ["CLUSTER_STATUS", "CLUSTER_FLAGS", "MICROPLAN_CHECK", "CCPM",
+                               "PCA", "Refusals"]
 
     status = book["CLUSTER_STATUS"]
     answers = [[status.cell(row, column).value for column in (1, 9, 11)] for row in (5, 6, 7)]
@@ -33,3 +34,38 @@ def test_the_example_book_shows_the_functions_answers(tmp_path, sample_region):
     pca = book["PCA"]
     assert [c.value for c in pca[1]][2:] == [f"R{k}" for k in range(1, 13)]
     assert pca.max_row == 929 and pca["A929"].value == rows[-1][2]
+
+
+def test_the_example_book_shows_the_live_check_and_the_ccpm_functions(tmp_path, sample_region):
+    from clusterbook.forms import MICROPLAN
+    from clusterbook.reports.functions_example import MICROPLAN_EXAMPLE
+    from clusterbook.sample.submissions import microplan_data, with_mistake
+    from clusterbook.templates.form_book import check_formula, write_form
+    from clusterbook.validation import validate_paths
+
+    path = write_functions_example(tmp_path / "functions.xlsx", sample_region.rounds)
+    book = openpyxl.load_workbook(path)
+
+    check = book["MICROPLAN_CHECK"]
+    assert check["A3"].value == check_formula(MICROPLAN) and check["A3"].data_type == "s"
+    shown = [tuple(c.value for c in row[:4]) for row in check.iter_rows(min_row=6)]
+    code, mistakes = MICROPLAN_EXAMPLE
+    data = microplan_data(code)
+    for kind in mistakes:
+        data, _ = with_mistake(data, kind)
+    findings = validate_paths([write_form(tmp_path / "plan.xlsx", MICROPLAN, data)]).findings
+    assert shown == [(str(f.severity).capitalize(), f.sheet, f.cell, f.message)
+                     for f in findings]
+    assert {f.rule for f in findings} == {"phone", "population-per-household", "review-date"}
+
+    ccpm = book["CCPM"]
+    rows = [[c.value for c in row] for row in ccpm.iter_rows(min_row=5, max_col=11)]
+    # Worked by hand from ccpm.md: mean code x 25; Don't know, N/A and blanks left out.
+    assert [(r[0], r[8], r[10]) for r in rows] == [
+        ("1.1a", 75, "Satisfactory"),     # Agree x3 = 3
+        ("2.1b", 80, "Good"),             # 4, 3, 4, 3, 2 = 3.2
+        ("3.2b", 50, "Unsatisfactory"),   # 2, 3, 1, 0, 4 = 2
+        ("4.1a", 25, "Weak"),             # 4, 0, 0, 0 = 1
+        ("6.1c", None, "Not assessed"),   # no answer carries a score
+    ]
+    assert rows[0][7] == '=CCPM_SCORE(C5:G5, "Agreement")' and rows[0][9] == "=CCPM_STATUS(I5)"

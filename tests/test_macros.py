@@ -106,6 +106,26 @@ def test_every_run_python_target_exists_with_a_compatible_signature():
     assert total >= 1
 
 
+def run_python_targets(path: Path) -> set[str]:
+    """The Python functions a .bas file's RunPython calls name: 'module.function'."""
+    targets = set()
+    for line in vba_lines(path.read_text(encoding="ascii")):
+        match = _RUN_PYTHON.search(line)
+        if match:
+            for node in ast.walk(ast.parse(python_of(match.group(1)))):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                    targets.add(ast.unparse(node.func))
+    return targets
+
+
+def test_each_button_is_a_module_calling_its_target():
+    assert {path.name: run_python_targets(path) for path in bas_files()} == {
+        "ClusterBookFlags.bas": {"clusterbook.macros.refresh_flags"},
+        "ClusterBookValidate.bas": {"clusterbook.macros.validate_microplan"},
+    }
+    assert "Public Sub ValidateThisMicroplan()" in (MACROS / "ClusterBookValidate.bas").read_text()
+
+
 @pytest.mark.parametrize(("call", "words"), [
     ('RunPython "import clusterbook.macros; clusterbook.macros.no_such_button()"',
      "does not exist"),

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 import clusterbook
+from clusterbook.forms import MICROPLAN
+from clusterbook.templates.form_book import check_formula
 
 SRC = Path(clusterbook.__file__).parent.parent
 PROBE = Path(__file__).with_name("xlwings_registration.py")
@@ -26,6 +28,10 @@ SIGNATURES = {
     "CLUSTER_FLAGS": ["pca_table", "refusal_table", "[benchmarks]", "[round_labels]",
                       "[rounds]", "[refusal_threshold]", "[exit_benchmark]"],
     "PCA_BENCHMARK": ["pca", "[children_surveyed]"],
+    "MICROPLAN_CHECK": ["identification", "team", "mapping", "issues", "activities",
+                        "supervision", "review", "sign_off"],
+    "CCPM_SCORE": ["answers", "[scale]"],
+    "CCPM_STATUS": ["score"],
 }
 
 
@@ -78,10 +84,26 @@ def test_conversions_are_ones_xlwings_knows(registered):
         for arg in function["args"]:
             assert arg["converter_known"], (function["name"], arg["name"])
             assert arg["vba"] is None
-    flags = next(f for f in registered["functions"] if f["name"] == "CLUSTER_FLAGS")
+    functions = {f["name"]: f for f in registered["functions"]}
     # Tables arrive as rows even when a sheet holds one cluster or one round.
-    assert [arg["name"] for arg in flags["args"] if arg["ndim"] == 2] == [
+    assert [arg["name"] for arg in functions["CLUSTER_FLAGS"]["args"] if arg["ndim"] == 2] == [
         "pca_table", "refusal_table"]
+    assert [arg["ndim"] for arg in functions["CCPM_STATUS"]["args"]] == [2]
+    # The live check receives its blocks as ranges (values, sheet and address); every other
+    # argument arrives as values.
+    check = functions["MICROPLAN_CHECK"]["args"]
+    assert [arg["name"] for arg in check] == [section.key for section in MICROPLAN.sections]
+    assert {arg["convert"] for arg in check} == {"range"}
+    assert "range" not in {arg["convert"] for name, function in functions.items()
+                           if name != "MICROPLAN_CHECK" for arg in function["args"]}
+
+
+def test_the_template_calls_the_live_check_as_registered(registered):
+    functions = {f["name"]: f for f in registered["functions"]}
+    formula = check_formula(MICROPLAN)
+    name, _, arguments = formula.removeprefix("=").partition("(")
+    assert name == MICROPLAN.live_check and name in functions
+    assert len(arguments.rstrip(")").split(",")) == len(functions[name]["args"])
 
 
 def test_the_vba_wrappers_xlwings_generates(registered):
@@ -91,6 +113,10 @@ def test_the_vba_wrappers_xlwings_generates(registered):
     assert ('CLUSTER_FLAGS = XLPy.CallUDF("clusterbook.udfs", "CLUSTER_FLAGS", '
             'Array(pca_table, refusal_table, benchmarks, round_labels, rounds, '
             'refusal_threshold, exit_benchmark)') in vba
+    assert ('MICROPLAN_CHECK = XLPy.CallUDF("clusterbook.udfs", "MICROPLAN_CHECK", '
+            'Array(identification, team, mapping, issues, activities, supervision, review, '
+            'sign_off)') in vba
+    assert "Function CCPM_SCORE(answers, Optional scale)" in vba
     assert vba.count("End Function") == len(SIGNATURES)
 
 

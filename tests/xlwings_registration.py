@@ -57,6 +57,8 @@ def main(module_name: str) -> None:
                 "optional": "optional" in arg,
                 "default": repr(arg.get("optional")),
                 "ndim": arg["options"].get("ndim"),
+                "convert": convert if isinstance(convert := arg["options"].get("convert"), str)
+                else repr(convert),
                 "converter_known": arg["options"].get("convert") in accessors,
                 "vba": arg["vba"],
             } for arg in info["args"]],

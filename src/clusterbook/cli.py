@@ -18,6 +18,7 @@ from clusterbook.domain.errors import ClusterBookError
 #: Subcommand modules, in the order `--help` lists them.
 COMMANDS = (
     "flags",
+    "databook",
     "templates",
     "validate",
     "ccpm",

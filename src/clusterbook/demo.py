@@ -63,8 +63,8 @@ def _worksheet_functions(context: DemoContext) -> list[Artifact]:
 
     out = context.out / "worksheet_functions.xlsx"
     write_functions_example(out, sample_region().rounds, notice=NOTICE)
-    return [Artifact(out, "what =CLUSTER_STATUS() and =CLUSTER_FLAGS() give in Excel "
-                          "(see docs/excel-addin.md)")]
+    return [Artifact(out, "what =CLUSTER_STATUS(), =CLUSTER_FLAGS(), =MICROPLAN_CHECK() and "
+                          "=CCPM_SCORE() give in Excel (see docs/excel-addin.md)")]
 def _validation(context: DemoContext) -> list[Artifact]:
     from clusterbook.sample.submissions import write_sample_submissions
     from clusterbook.validation import validate_paths, write_back, write_findings
@@ -114,12 +114,22 @@ def _ccpm(context: DemoContext) -> list[Artifact]:
     run_overview(finals, overview)
     artifacts.append(Artifact(overview, "inter-cluster overview of the three sample clusters"))
     return artifacts
+def _databook(context: DemoContext) -> list[Artifact]:
+    from clusterbook.databook import run_databook
+    from clusterbook.sample.region import NOTICE
+
+    out = context.out / "databook.xlsx"
+    run_databook(context.results["round_data"], out, clusters=context.out / "clusters.csv",
+                 notice=NOTICE)
+    return [Artifact(out, "the live campaign data book: type PCA and refusals, flags follow "
+                          "by native formulas (no add-in needed)")]
 
 
 #: The demo's steps, in order: (what it does, the step).
 STEPS: list[tuple[str, Step]] = [
     ("Writing the sample region's round data", _round_data),
     ("Flagging low-performing clusters", _flags),
+    ("Filling the campaign data book", _databook),
     ("Showing the worksheet functions", _worksheet_functions),
     ("Checking filled microplans", _validation),
     ("Scoring a sample CCPM survey, its report, workshop and the inter-cluster overview",

@@ -6,13 +6,17 @@ import csv
 import io
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from clusterbook.domain.errors import InputError, Location, WorkbookError
-from clusterbook.domain.table import TableSource, canonical_column, prepare_round_table
+from clusterbook.domain.table import LABELS, TableSource, canonical_column, prepare_round_table
+from clusterbook.domain.values import to_number
 from clusterbook.excel.cells import column_letter
-from clusterbook.excel.read import iter_sheets, open_workbook
+from clusterbook.excel.read import iter_sheets, open_workbook, read_sheet
+from clusterbook.forms.databook import CLUSTERS, DATABOOK, PCA, REFUSALS, RoundGrid
+from clusterbook.forms.schema import FORM_ID_ROW, FORM_SHEET
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 _HEADER_SEARCH_ROWS = 20
@@ -75,6 +79,8 @@ def _decode(raw: bytes, name: str) -> str:
 def _read_workbook(path: Path) -> tuple[pd.DataFrame, TableSource]:
     book = open_workbook(path)
     try:
+        if form_id(book) == DATABOOK.form_id:
+            return _databook_table(book, path.name)
         return find_round_table(path.name, ((sheet.name, sheet.rows)
                                             for sheet in iter_sheets(book, file=path.name)))
     finally:
@@ -116,3 +122,63 @@ def sheet_table(file: str, sheet: str, rows: list[list[object]],
                                                                              strict=True)}
     return frame, TableSource(file=file, sheet=sheet, column_letters=letters,
                               row_numbers=tuple(numbers))
+
+
+def form_id(book: Any) -> str:
+    """The form id a workbook records on its hidden form sheet, or '' when it has none."""
+    if FORM_SHEET not in book.sheet_names:
+        return ""
+    return str(read_sheet(book, FORM_SHEET).value(FORM_ID_ROW, 2)).strip()
+
+
+def _databook_table(book: Any, file: str) -> tuple[pd.DataFrame, TableSource]:
+    """The long round table of a filled campaign data book: one row per listed cluster per
+    labelled round, read from the Clusters, PCA and Refusals sheets."""
+    clusters = read_sheet(book, CLUSTERS.sheet, file=file)
+    grids = {grid.key: read_sheet(book, grid.sheet, file=file) for grid in (PCA, REFUSALS)}
+    columns = {key: CLUSTERS.column_index(key)
+               for key in ("province", "district", "cluster_code", "cluster_name")}
+    labels = [(number, grids[PCA.key].value(PCA.header_row, PCA.column_of_round(number)))
+              for number in range(1, PCA.rounds + 1)]
+    labels = [(number, label) for number, label in labels if str(label).strip()]
+    problems: list[tuple[Location, str]] = []
+    records, rows = [], []
+    for offset in range(CLUSTERS.rows):
+        row = CLUSTERS.first_data_row + offset
+        code = str(clusters.value(row, columns["cluster_code"])).strip()
+        if not code:
+            continue
+        place = {key: clusters.value(row, column) for key, column in columns.items()}
+        for number, label in labels:
+            record = {LABELS[key]: value for key, value in place.items()}
+            record[LABELS["round"]] = label
+            for grid in (PCA, REFUSALS):
+                record[LABELS[grid.key]] = _grid_value(grid, grids[grid.key], file, row,
+                                                       number, problems)
+            records.append(record)
+            rows.append(row)
+    if problems:
+        raise InputError(problems[:50])
+    frame = pd.DataFrame(records, columns=[LABELS[key] for key in (
+        "province", "district", "cluster_code", "cluster_name", "round", "pca_coverage",
+        "refusal_rate")], dtype=object)
+    return frame, TableSource(file=file, sheet=CLUSTERS.sheet, row_numbers=tuple(rows))
+
+
+def _grid_value(grid: RoundGrid, sheet: Any, file: str, row: int, number: int,
+                problems: list[tuple[Location, str]]) -> float | None:
+    column = grid.column_of_round(number)
+    value = sheet.value(row, column)
+    try:
+        number_value = to_number(value)
+    except ValueError as reason:
+        problems.append((Location(file=file, sheet=grid.sheet, cell=f"{column_letter(column)}"
+                                                                   f"{row}"),
+                         f"{LABELS[grid.key]} '{value}' {reason}"))
+        return None
+    if number_value is not None and not 0 <= number_value <= 100:
+        problems.append((Location(file=file, sheet=grid.sheet,
+                                  cell=f"{column_letter(column)}{row}"),
+                         f"{LABELS[grid.key]} {number_value:g} is outside 0 to 100"))
+        return None
+    return number_value

@@ -1,4 +1,5 @@
-"""`clusterbook excel`: set up Excel for ClusterBook's worksheet functions and buttons."""
+"""`clusterbook excel`: set up Excel for ClusterBook's worksheet functions and buttons, show
+what is set up, or remove it."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "excel", help="set up Excel for =CLUSTER_STATUS() and the buttons (Windows)",
         description="Install the xlwings add-in for the current user and write the user's "
                     "xlwings settings, so that Excel on Windows finds ClusterBook's worksheet "
-                    "functions; or show what is set up.")
+                    "functions; show what is set up; or remove it again.")
     jobs = parser.add_subparsers(title="jobs", metavar="JOB", required=True)
     setup = jobs.add_parser(
         "setup", help="install the add-in and write the settings (safe to run again)",
@@ -25,6 +26,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                        help="the python.exe Excel should run (default: this Python)")
     setup.add_argument("--quiet", action="store_true", help="print nothing when all went well")
     setup.set_defaults(run=run_setup)
+    remove = jobs.add_parser(
+        "remove", help="undo the set-up for the current user (safe to run again)",
+        description="Remove what 'clusterbook excel setup' did for the current user: "
+                    "ClusterBook's entries in the xlwings settings (a setting it replaced gets "
+                    "its old value back; the file goes when nothing else is left in it) and "
+                    "the xlwings add-in in Excel's start-up folder, when the set-up installed "
+                    "it and nothing else uses it. Asks nothing. Close Excel first.",
+        epilog="The ClusterBook uninstaller runs: python -m clusterbook excel remove --quiet")
+    remove.add_argument("--quiet", action="store_true", help="print nothing when all went well")
+    remove.set_defaults(run=run_remove)
     status = jobs.add_parser("status", help="show what is set up, and what this system offers",
                              description="Show the add-in, the xlwings settings and what works "
                                          "on this system.")
@@ -42,6 +53,21 @@ def run_setup(args: argparse.Namespace) -> int:
         print("\n".join(addin.AVAILABILITY[system]))
         return 0
     report = addin.setup(addin.UserFolders.of_current_user(), args.interpreter)
+    if not args.quiet:
+        print(report.text())
+    return 0
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    from clusterbook.excel import addin
+
+    system = addin.system_name()
+    if system != "windows":
+        if not args.quiet:
+            print(f"Nothing to remove on {addin.SYSTEM_NAMES[system]}: the Excel add-in is "
+                  f"set up on Windows only.")
+        return 0
+    report = addin.remove(addin.UserFolders.of_current_user())
     if not args.quiet:
         print(report.text())
     return 0

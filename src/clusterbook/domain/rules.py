@@ -200,20 +200,26 @@ def reasons(walk: Walk, parameters: RuleParameters) -> tuple[np.ndarray, list[st
         below_part = np.where(low, np.where(below_run >= n, below_run, 0),
                               np.where(status == WATCH, below_run, 0))
         refusal_part = np.where(low & (refusal_run < n), 0, refusal_run)
-        good_part = np.where(walk.exited[r] == r, walk.good_run[r], 0)
+        # Only an On track cluster's reason says it left the list (a cluster can leave while
+        # below the benchmark when the benchmark is above the exit benchmark: it is Watch).
+        good_part = np.where((walk.exited[r] == r) & (status == ON_TRACK), walk.good_run[r], 0)
         keys[r] = status + 4 * (below_part + span * (refusal_part.astype(keys.dtype)
                                                      + span * good_part.astype(keys.dtype)))
-    used = np.zeros(4 * span ** 3, dtype=bool)
+    # Each distinct key gets the code of its text; keys that read the same share one code.
+    code_of_key = np.full(4 * span ** 3, -1, dtype=np.int32)
+    texts: list[str] = []
+    code_of_text: dict[str, int] = {}
+    used = np.zeros(len(code_of_key), dtype=bool)
     used[keys.ravel()] = True
-    uniques = np.flatnonzero(used)
-    lookup = (np.cumsum(used) - 1).astype(np.int32)
-    texts = []
-    for value in uniques:
+    for value in np.flatnonzero(used):
         status, rest = int(value) % 4, int(value) // 4
         below, rest = rest % span, rest // span
         refusal, good = rest % span, rest // span
-        texts.append(reason_text(status, below, refusal, good, good > 0, parameters))
-    return lookup[keys], texts
+        text = reason_text(status, below, refusal, good, good > 0, parameters)
+        code_of_key[value] = code_of_text.setdefault(text, len(texts))
+        if code_of_key[value] == len(texts):
+            texts.append(text)
+    return code_of_key[keys], texts
 
 
 def _small_keys(values: np.ndarray, descending: bool) -> np.ndarray | None:

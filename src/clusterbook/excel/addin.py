@@ -11,15 +11,22 @@ as plain file work that needs no running Excel:
    (``clusterbook.udfs`` is added; other modules stay) and, when ClusterBook runs from a
    source folder, ``PYTHONPATH``. Every other line of the file is kept as it was.
 
-Running it again changes nothing. Classic worksheet functions (xlwings UDFs) exist only in
-Excel on Windows; the native formulas of the ClusterBook templates work everywhere.
+Running it again changes nothing. What the set-up did is recorded in
+``%APPDATA%\ClusterBook\excel-setup.json`` (whether it installed the add-in, the value each
+setting had before), so that :func:`remove` undoes exactly that: the add-in goes only if the
+set-up put it there and nothing else uses it, a setting the set-up replaced gets its old value
+back, and the user's other settings stay. Classic worksheet functions (xlwings UDFs) exist only
+in Excel on Windows; the native formulas of the ClusterBook templates work everywhere.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import filecmp
+import hashlib
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -35,6 +42,7 @@ from clusterbook.excel.write import atomic_path
 
 UDF_MODULE: Final = "clusterbook.udfs"
 ADDIN_NAME: Final = "xlwings.xlam"
+RECORD_NAME: Final = "excel-setup.json"
 #: The keys xlwings reads from its settings file (upper case, as its ribbon writes them).
 INTERPRETER_KEY: Final = "INTERPRETER_WIN"
 UDF_MODULES_KEY: Final = "UDF MODULES"
@@ -46,8 +54,9 @@ _ENTRY: Final = re.compile(r'^\s*"([^"]*)"\s*,\s*"([^"]*)"')
 SYSTEM_NAMES: Final = {"windows": "Windows", "macos": "macOS", "linux": "Linux"}
 AVAILABILITY: Final = {
     "windows": (
-        "Worksheet functions (=CLUSTER_STATUS(), =CLUSTER_FLAGS(), =PCA_BENCHMARK()) work in "
-        "Excel on Windows once the xlwings add-in is set up.",
+        "Worksheet functions (=CLUSTER_STATUS(), =CLUSTER_FLAGS(), =PCA_BENCHMARK(), "
+        "=MICROPLAN_CHECK(), =CCPM_SCORE(), =CCPM_STATUS()) work in Excel on Windows once the "
+        "xlwings add-in is set up.",
         "The buttons (VBA macros in the 'macros' folder) call ClusterBook through the same "
         "add-in.",
         "The native formulas of the ClusterBook templates work with or without it.",
@@ -112,6 +121,11 @@ class UserFolders:
     def addin(self) -> Path:
         return self.xlstart / ADDIN_NAME
 
+    @property
+    def record_file(self) -> Path:
+        """Where the set-up records what it did, for :func:`remove`."""
+        return self.appdata / "ClusterBook" / RECORD_NAME
+
 
 def bundled_addin() -> Path:
     """The add-in that ships with the installed xlwings package (its version matches)."""
@@ -165,21 +179,24 @@ def read_settings(path: Path, encoding: str | None = None) -> dict[str, str]:
     return settings
 
 
-def updated_settings_text(text: str, changes: Mapping[str, str]) -> str:
-    """The settings file's text with ``changes`` made: a key's line is replaced where it is,
-    a new key is added at the end, and every other line is kept as it was."""
+def updated_settings_text(text: str, changes: Mapping[str, str | None]) -> str:
+    """The settings file's text with ``changes`` made: a key's line is replaced where it is
+    (or removed, for None), a new key is added at the end, and every other line is kept as it
+    was."""
     lines, done = [], set()
     for line in text.splitlines():
         match = _ENTRY.match(line)
         key = match.group(1).upper() if match else None
         if key in changes:
-            if key not in done:
-                lines.append(_entry(key, changes[key]))
-                done.add(key)
+            value = changes[key]
+            if key not in done and value is not None:
+                lines.append(_entry(key, value))
+            done.add(key)
             continue
         lines.append(line)
-    lines.extend(_entry(key, value) for key, value in changes.items() if key not in done)
-    return "\r\n".join(lines) + "\r\n"
+    lines.extend(_entry(key, value) for key, value in changes.items()
+                 if key not in done and value is not None)
+    return "\r\n".join(lines) + "\r\n" if lines else ""
 
 
 def _entry(key: str, value: str) -> str:
@@ -192,6 +209,15 @@ def with_item(items: str, item: str) -> str:
     """A ';'-separated list (UDF MODULES, PYTHONPATH) with ``item`` in it, others kept."""
     parts = [part.strip() for part in items.split(";") if part.strip()]
     return ";".join(parts if item in parts else [*parts, item])
+
+
+def without_item(items: str, item: str) -> str:
+    """A ';'-separated list without ``item``, others kept in their order."""
+    return ";".join(part for part in _items(items) if part != item)
+
+
+def _items(items: str) -> list[str]:
+    return [part.strip() for part in items.split(";") if part.strip()]
 
 
 def _encoding() -> str:
@@ -229,11 +255,18 @@ def setup(folders: UserFolders, interpreter: Path | str | None = None, *,
     if not python.is_file():
         raise InputError(f"the Python interpreter {python} does not exist; give its full "
                          f"path with --interpreter")
-    return SetupReport([_install_addin(folders), _write_settings(folders, python, encoding)])
+    record = _read_record(folders)
+    addin_done = _install_addin(folders, record)
+    settings_done = _write_settings(folders, python, encoding, record)
+    _write_record(folders, record)
+    return SetupReport([addin_done, settings_done])
 
 
-def _install_addin(folders: UserFolders) -> str:
+def _install_addin(folders: UserFolders, record: dict[str, Any]) -> str:
     source, target = bundled_addin(), folders.addin
+    mine = record.get("addin", {}).get("installed", not target.exists())
+    record["addin"] = {"path": str(target), "installed": bool(mine),
+                       "sha256": _sha256(source)}
     if target.is_file() and filecmp.cmp(source, target, shallow=False):
         return f"The xlwings add-in is already installed: {target}"
     replacing = target.exists()
@@ -248,15 +281,19 @@ def _install_addin(folders: UserFolders) -> str:
     return f"{verb} the xlwings add-in {xlwings_version()}: {target}"
 
 
-def _write_settings(folders: UserFolders, python: Path, encoding: str | None) -> str:
+def _write_settings(folders: UserFolders, python: Path, encoding: str | None,
+                    record: dict[str, Any]) -> str:
     path, encoding = folders.config_file, encoding or _encoding()
     before = path.read_bytes().decode(encoding, errors="replace") if path.is_file() else ""
     current = read_settings(path, encoding)
     changes = {INTERPRETER_KEY: str(python.resolve()),
                UDF_MODULES_KEY: with_item(current.get(UDF_MODULES_KEY, ""), UDF_MODULE)}
+    items = {UDF_MODULES_KEY: UDF_MODULE}
     source = source_folder()
     if source is not None:
         changes[PYTHONPATH_KEY] = with_item(current.get(PYTHONPATH_KEY, ""), str(source))
+        items[PYTHONPATH_KEY] = str(source)
+    _note_settings(record, current, changes[INTERPRETER_KEY], items)
     text = updated_settings_text(before, changes)
     if text == before:
         return f"The xlwings settings are already right: {path}"
@@ -269,6 +306,158 @@ def _write_settings(folders: UserFolders, python: Path, encoding: str | None) ->
         temporary.write_bytes(data)
     shown = ", ".join(f"{key} = {value}" for key, value in changes.items())
     return f"Wrote the xlwings settings {path}: {shown}"
+
+
+def _note_settings(record: dict[str, Any], current: Mapping[str, str], interpreter: str,
+                   items: Mapping[str, str]) -> None:
+    """Record what the set-up writes: the interpreter and the value it replaces (kept from
+    the first set-up), and each list item it adds to a list that did not hold it."""
+    settings = record.setdefault("settings", {})
+    first = settings.get(INTERPRETER_KEY, {"before": current.get(INTERPRETER_KEY)})
+    settings[INTERPRETER_KEY] = {"value": interpreter, "before": first["before"]}
+    for key, item in items.items():
+        noted = settings.get(key)
+        added = item not in _items(current.get(key, ""))
+        if noted is None or noted.get("item") != item:
+            settings[key] = {"item": item, "added": added}
+        else:
+            noted["added"] = noted["added"] or added
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_record(folders: UserFolders) -> dict[str, Any]:
+    """What earlier set-ups recorded ({} when none did, or the record cannot be read)."""
+    try:
+        record = json.loads(folders.record_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _write_record(folders: UserFolders, record: dict[str, Any]) -> None:
+    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    path = folders.record_file
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    with atomic_path(path) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+
+
+# -- removal ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RemoveReport:
+    """What the removal did, one sentence each."""
+
+    done: list[str]
+
+    def text(self) -> str:
+        return "\n".join(self.done)
+
+
+def remove(folders: UserFolders, *, platform: str | None = None,
+           encoding: str | None = None) -> RemoveReport:
+    """Undo :func:`setup` for the user (Windows): remove ClusterBook's entries from the
+    xlwings settings (a setting the set-up replaced gets its old value back; the file goes when
+    nothing else is left in it) and the add-in from Excel's start-up folder when the set-up
+    installed it and no other UDF module uses it.
+
+    Without a record of the set-up, the entries ClusterBook writes are recognised by their
+    values (this Python, ``clusterbook.udfs``, this source folder) and the add-in by being
+    xlwings' own. Idempotent and non-interactive; raises WorkbookError when Excel holds the
+    add-in open (nothing is changed then).
+    """
+    system = system_name(platform)
+    if system != "windows":
+        raise ClusterBookError(f"the Excel add-in is set up on Windows only; there is nothing "
+                               f"to remove on {SYSTEM_NAMES[system]}")
+    record = _read_record(folders)
+    path, encoding = folders.config_file, encoding or _encoding()
+    before = path.read_bytes().decode(encoding, errors="replace") if path.is_file() else ""
+    current = read_settings(path, encoding)
+    changes, undone = _settings_to_undo(record, current)
+    text = updated_settings_text(before, changes)
+    remaining = _items(current.get(UDF_MODULES_KEY, "")) if UDF_MODULES_KEY not in changes \
+        else _items(changes[UDF_MODULES_KEY] or "")
+    done = [_remove_addin(folders, record, remaining)]
+    if text != before:
+        if text.strip():
+            with atomic_path(path) as temporary:
+                temporary.write_bytes(text.encode(encoding))
+            done.append(f"Removed ClusterBook's settings ({', '.join(undone)}) from {path}; "
+                        f"the other settings are kept")
+        else:
+            path.unlink()
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()  # only when empty
+            done.append(f"Removed the xlwings settings {path}: only ClusterBook's were in it")
+    elif path.is_file():
+        done.append(f"The xlwings settings hold nothing of ClusterBook's: {path}")
+    if folders.record_file.exists():
+        folders.record_file.unlink()
+        with contextlib.suppress(OSError):
+            folders.record_file.parent.rmdir()
+    done = [line for line in done if line]
+    return RemoveReport(done or ["Nothing of ClusterBook's is set up for Excel for this user"])
+
+
+def _settings_to_undo(record: Mapping[str, Any], current: Mapping[str, str]
+                      ) -> tuple[dict[str, str | None], list[str]]:
+    """The changes that take ClusterBook's settings out (None removes a line), and their
+    keys."""
+    noted = record.get("settings", {})
+    changes: dict[str, str | None] = {}
+    interpreter = noted.get(INTERPRETER_KEY) or {
+        "value": str(Path(sys.executable).resolve()), "before": None}
+    restored = []
+    if current.get(INTERPRETER_KEY) == interpreter["value"]:
+        changes[INTERPRETER_KEY] = interpreter["before"] or None
+        if interpreter["before"]:
+            restored.append(INTERPRETER_KEY)
+    source = source_folder()
+    defaults = {UDF_MODULES_KEY: UDF_MODULE, PYTHONPATH_KEY: str(source) if source else None}
+    for key, default in defaults.items():
+        entry = noted.get(key) or ({"item": default, "added": True} if default else None)
+        if not entry or not entry["added"]:
+            continue
+        items = _items(current.get(key, ""))
+        if entry["item"] in items:
+            changes[key] = without_item(current[key], entry["item"]) or None
+    return changes, [f"{key} back to its earlier value" if key in restored else key
+                     for key in changes]
+
+
+def _remove_addin(folders: UserFolders, record: Mapping[str, Any],
+                  other_modules: list[str]) -> str:
+    target = folders.addin
+    if not target.is_file():
+        return ""
+    noted = record.get("addin")
+    if noted is not None:
+        ours = bool(noted.get("installed")) and _sha256(target) == noted.get("sha256")
+        why = "ClusterBook's set-up did not install it (it was there before)" \
+            if not noted.get("installed") else "it has changed since ClusterBook installed it"
+    else:
+        try:
+            ours = filecmp.cmp(bundled_addin(), target, shallow=False)
+        except ClusterBookError:
+            ours = False
+        why = "it is not the add-in ClusterBook installs"
+    if ours and other_modules:
+        ours, why = False, (f"other worksheet functions still use it (UDF MODULES: "
+                            f"{';'.join(other_modules)})")
+    if not ours:
+        return f"Kept the xlwings add-in {target}: {why}"
+    try:
+        target.unlink()
+    except PermissionError:
+        raise WorkbookError(ADDIN_NAME, f"{target} cannot be removed (Excel may have the "
+                                        f"add-in open); close Excel and run 'clusterbook "
+                                        f"excel remove' again (nothing was changed)") from None
+    return f"Removed the xlwings add-in {target}"
 
 
 @dataclass

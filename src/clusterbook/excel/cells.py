@@ -12,7 +12,8 @@ from clusterbook.forms.cells import (
     parse_ref,
     range_ref,
     sheet_ref,
+    split_sheet_ref,
 )
 
 __all__ = ["MAX_COLUMNS", "MAX_ROWS", "cell_ref", "column_index", "column_letter", "parse_ref",
-           "range_ref", "sheet_ref"]
+           "range_ref", "sheet_ref", "split_sheet_ref"]

@@ -8,6 +8,7 @@ pure domain's job (:mod:`clusterbook.domain.submission`, :mod:`clusterbook.domai
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from clusterbook.domain.findings import Finding
 from clusterbook.domain.submission import (
     Document,
     Grid,
+    Note,
     documents_from_workbook,
     identify_form,
     section_frames,
@@ -70,12 +72,32 @@ def read_submission(path: Path | str, *, name: str | None = None) -> Submission:
         grids = {name: _grid(book, name, file) for name in names if name in wanted}
     finally:
         book.close()
-    documents = documents_from_workbook(form, grids, file=file, version=version)
-    if notes and documents:
-        documents[0].notes[:0] = notes
+    documents = _documents(form, grids, file, version, notes)
     raw = path.read_bytes()
     return Submission(path, file, form, version, documents, hashlib.sha256(raw).hexdigest(),
                       len(raw), path.stat().st_mtime)
+
+
+def documents_from_sheets(file: str, sheets: Mapping[str, Sequence[Sequence[object]]]
+                          ) -> tuple[Form, str, list[Document]]:
+    """The form, its version and the filled forms of a workbook from the values of its sheets
+    (rows from A1, sheets in the book's order, the hidden mark sheet included), as a book open
+    in Excel gives them. Raises WorkbookError as :func:`read_submission` does."""
+    mark_rows = sheets.get(FORM_SHEET)
+    mark = None if mark_rows is None else (_cell(mark_rows, FORM_ID_ROW, 2),
+                                           _cell(mark_rows, FORM_VERSION_ROW, 2))
+    form, version, notes = identify_form(file, [name for name in sheets if name != FORM_SHEET],
+                                         mark)
+    grids = {name: Grid(name, rows) for name, rows in sheets.items() if name != FORM_SHEET}
+    return form, version, _documents(form, grids, file, version, notes)
+
+
+def _documents(form: Form, grids: Mapping[str, Grid], file: str, version: str,
+               notes: list[Note]) -> list[Document]:
+    documents = documents_from_workbook(form, grids, file=file, version=version)
+    if notes and documents:
+        documents[0].notes[:0] = notes
+    return documents
 
 
 def _sheet_rows(book: calamine.CalamineWorkbook, name: str, file: str) -> list[list[object]]:
@@ -100,7 +122,7 @@ def _read(book: calamine.CalamineWorkbook, name: str, file: str
                             kind="damaged") from None
 
 
-def _cell(rows: list[list[object]], row: int, column: int) -> object:
+def _cell(rows: Sequence[Sequence[object]], row: int, column: int) -> object:
     if row <= len(rows) and column <= len(rows[row - 1]):
         return rows[row - 1][column - 1]
     return None

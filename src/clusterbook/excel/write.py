@@ -48,6 +48,15 @@ def ensure_writable(path: Path) -> None:
         raise WorkbookError(path.name, f"the folder {folder} cannot be written to")
 
 
+def _new_file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_NEW_FILE_MODE = _new_file_mode()
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path | str) -> Iterator[Path]:
     """A temporary path beside ``path`` that replaces it only when the block succeeds.
@@ -63,6 +72,10 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     temporary_path = Path(temporary)
     try:
         yield temporary_path
+        # mkstemp makes a private file; the result gets the mode a new file would have (or
+        # keeps the mode of the file it replaces), so colleagues sharing the folder can read it.
+        os.chmod(temporary_path, path.stat().st_mode & 0o7777 if path.exists()
+                 else _NEW_FILE_MODE)
         try:
             os.replace(temporary_path, path)
         except PermissionError:

@@ -33,10 +33,15 @@ def column_index(letters: str) -> int:
     return index
 
 
-def cell_ref(row: int, column: int, *, absolute: bool = False) -> str:
-    """An A1 reference from 1-based row and column numbers: (7, 3) -> 'C7'."""
-    dollar = "$" if absolute else ""
-    return f"{dollar}{column_letter(column)}{dollar}{row}"
+def cell_ref(row: int, column: int, *, absolute: bool = False, fixed_row: bool = False,
+             fixed_column: bool = False) -> str:
+    """An A1 reference from 1-based row and column numbers: (7, 3) -> 'C7'.
+
+    ``absolute`` fixes both ('$C$7'); ``fixed_row`` or ``fixed_column`` fix one ('C$7',
+    '$C7'), as formulas copied along a row or down a column need."""
+    column_dollar = "$" if absolute or fixed_column else ""
+    row_dollar = "$" if absolute or fixed_row else ""
+    return f"{column_dollar}{column_letter(column)}{row_dollar}{row}"
 
 
 def parse_ref(ref: str) -> tuple[int, int]:
@@ -59,3 +64,16 @@ def sheet_ref(sheet: str, ref: str) -> str:
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", sheet):
         return f"{sheet}!{ref}"
     return "'" + sheet.replace("'", "''") + "'!" + ref
+
+
+def split_sheet_ref(text: str) -> tuple[str, str]:
+    """The sheet and the reference of a sheet-qualified reference, the inverse of
+    :func:`sheet_ref`: "'Team (2)'!$A$4:$E$504" -> ('Team (2)', '$A$4:$E$504'). A workbook
+    part ('[Plan.xlsm]Team!A1') is dropped; an unqualified reference has sheet ''."""
+    sheet, bang, ref = text.strip().rpartition("!")
+    if not bang:
+        return "", ref
+    if len(sheet) >= 2 and sheet[0] == sheet[-1] == "'":
+        sheet = sheet[1:-1].replace("''", "'")
+    # Sheet names cannot hold brackets, so the last ']' ends a workbook name.
+    return sheet[sheet.rfind("]") + 1:], ref

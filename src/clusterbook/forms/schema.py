@@ -44,6 +44,7 @@ class Field:
     help: str = ""  # the input message Excel shows on the cell, in plain words
     width: float = 16.0
     aliases: tuple[str, ...] = ()  # other header texts users rename columns to
+    default: float | str | None = None  # what a blank template holds in the cell
 
 
 def _column_letter(index: int) -> str:
@@ -100,6 +101,9 @@ class TableSection:
     #: False leaves the sheet unprotected, so that a whole export (header row included) can
     #: be pasted over the table and columns added.
     protect: bool = True
+    #: Whether users may type rows below the formatted ones (False: the table has a fixed
+    #: room, as when formulas elsewhere cover exactly ``rows`` rows).
+    extendable: bool = True
 
     @property
     def first_data_row(self) -> int:

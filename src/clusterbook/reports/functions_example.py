@@ -1,10 +1,11 @@
 """A book that shows what the worksheet functions give, for the demo and the docs.
 
 Sheets: CLUSTER_STATUS (the rules' worked example, each formula beside its answer),
-CLUSTER_FLAGS (every cluster of the sample region, as the spilled formula shows it), and the
-PCA and Refusals tables the formulas point at. The answers are values computed by the very
-functions Excel calls; the formulas are shown as text, so the book reads the same in any
-spreadsheet, with or without the add-in.
+CLUSTER_FLAGS (every cluster of the sample region, as the spilled formula shows it),
+MICROPLAN_CHECK (what the live check of a sample microplan with mistakes spills), CCPM (a
+question's score and status per row), and the PCA and Refusals tables the formulas point at.
+The answers are values computed by the very functions Excel calls; the formulas are shown as
+text, so the book reads the same in any spreadsheet, with or without the add-in.
 """
 
 from __future__ import annotations
@@ -18,13 +19,24 @@ from xlsxwriter.worksheet import Worksheet
 
 from clusterbook.excel.cells import range_ref, sheet_ref
 from clusterbook.excel.write import new_workbook, print_ready
-from clusterbook.styles import HEADER, STATUS_COLOURS
-from clusterbook.udfs import CLUSTER_FLAGS, CLUSTER_STATUS
+from clusterbook.styles import BAND_COLOURS, FINDING_COLOURS, HEADER, STATUS_COLOURS
+from clusterbook.udfs import CCPM_SCORE, CCPM_STATUS, CLUSTER_FLAGS, CLUSTER_STATUS, MICROPLAN_CHECK
 from clusterbook.udfs.flags import FLAG_COLUMNS
+from clusterbook.udfs.microplan import CHECK_COLUMNS
 
 #: The rules' worked example (N = 3, benchmark 90): coverage of clusters A, B and C.
 WORKED_EXAMPLE = {"A": [85, 88, 89, 96, 97, 98], "B": [85, 88, 92, 85, 86, 84],
                   "C": [85, None, 85, 85, 85, 96]}
+#: A sample cluster's microplan, and the mistakes made in it for the live check to show.
+MICROPLAN_EXAMPLE = ("KTL-004", ("bad-phone", "household-ratio", "review-before-end"))
+#: CCPM questions and their answers by five respondents (None: left blank).
+CCPM_EXAMPLE = [
+    ("1.1a", "Agreement", ["Agree", "Agree", "Agree", "Don't know", None]),
+    ("2.1b", "Agreement", ["Strongly agree", "Agree", "Strongly agree", "Agree", "Neutral"]),
+    ("3.2b", "Frequency", ["Sometimes", "Fairly often", "Rarely", "Never", "Very regularly"]),
+    ("4.1a", "Yes/No", ["Yes", "No", "No", "No", "Not applicable"]),
+    ("6.1c", "Yes/No", ["Don't know", None, "Not applicable", None, None]),
+]
 
 
 def write_functions_example(path: Path | str, rounds: pd.DataFrame, *, notice: str = "") -> Path:
@@ -39,6 +51,8 @@ def write_functions_example(path: Path | str, rounds: pd.DataFrame, *, notice: s
         tables = {name: _wide(rounds, column, labels, clusters["cluster_code"])
                   for name, column in (("PCA", "pca_coverage"), ("Refusals", "refusal_rate"))}
         _flags_sheet(book, formats, clusters, tables, labels, notice)
+        _check_sheet(book, formats)
+        _ccpm_sheet(book, formats)
         for name, table in tables.items():
             _table_sheet(book, formats, name, clusters, table, labels)
     return path
@@ -59,8 +73,16 @@ def _formats(book: Workbook) -> dict[str, Any]:
         "round": book.add_format({"bold": True, "bg_color": HEADER.fill, "border": 1,
                                   "font_color": HEADER.text, "align": "right"}),
     }
-    for status, colour in STATUS_COLOURS.items():
+    for status, colour in {**STATUS_COLOURS, **BAND_COLOURS}.items():
         formats[status] = book.add_format({"bg_color": colour.fill, "font_color": colour.text})
+    for severity, colour in FINDING_COLOURS.items():
+        formats[severity.capitalize()] = book.add_format(
+            {"bg_color": colour.fill, "font_color": colour.text, "valign": "top"})
+    formats["wrap"] = book.add_format({"text_wrap": True, "valign": "top"})
+    formats["formula_wrap"] = book.add_format({"font_name": "Consolas", "font_color": "1F4E78",
+                                               "text_wrap": True, "valign": "top"})
+    formats["top"] = book.add_format({"valign": "top"})
+    formats["score"] = book.add_format({"num_format": "0.0"})
     return formats
 
 
@@ -147,6 +169,73 @@ def _flags_sheet(book: Workbook, formats: dict[str, Any], clusters: pd.DataFrame
                 sheet.write_number(row, column, value)
     _colour_statuses(sheet, formats, 4, 3 + len(flags), 4)
     sheet.freeze_panes(4, 3)
+    print_ready(sheet, header_row=3)
+
+
+def _check_sheet(book: Workbook, formats: dict[str, Any]) -> None:
+    from clusterbook.domain.submission import blocks_from_data
+    from clusterbook.forms import MICROPLAN
+    from clusterbook.sample.submissions import microplan_data, with_mistake
+    from clusterbook.templates.form_book import check_formula
+
+    code, mistakes = MICROPLAN_EXAMPLE
+    data = microplan_data(code)
+    for kind in mistakes:
+        data, _ = with_mistake(data, kind)
+    rows = MICROPLAN_CHECK(*blocks_from_data(data))
+    sheet = book.add_worksheet("MICROPLAN_CHECK")
+    sheet.write(0, 0, "=MICROPLAN_CHECK(): what to correct in a microplan, as you type",
+                formats["title"])
+    sheet.merge_range(1, 0, 1, 3, f"The Checks sheet of the microplan template holds this "
+                      f"formula in A6. Filled for sample cluster {code} with three mistakes (a "
+                      f"contact, the households, a review date), it spills the rows below: the "
+                      f"findings clusterbook validate gives for the same file.", formats["note"])
+    sheet.set_row(1, 45)
+    sheet.merge_range(2, 0, 2, 3, check_formula(MICROPLAN), formats["formula_wrap"])
+    sheet.set_row(2, 30)
+    for column, (header, width) in enumerate(zip(CHECK_COLUMNS, (10, 16, 8, 90), strict=True)):
+        sheet.write(4, column, header, formats["header"])
+        sheet.set_column(column, column, width)
+    for row, values in enumerate(rows, start=5):
+        severity, *rest = values
+        sheet.write_string(row, 0, severity, formats.get(severity, formats["top"]))
+        for column, value in enumerate(rest, start=1):
+            sheet.write_string(row, column, value, formats["wrap" if column == 3 else "top"])
+        sheet.set_row(row, 15 * (1 + len(rest[-1]) // 95) + 2)  # the message wraps
+    print_ready(sheet, header_row=4)
+
+
+def _ccpm_sheet(book: Workbook, formats: dict[str, Any]) -> None:
+    sheet = book.add_worksheet("CCPM")
+    sheet.write(0, 0, "=CCPM_SCORE() and =CCPM_STATUS(): a question's score and its band",
+                formats["title"])
+    sheet.merge_range(1, 0, 1, 11, "Five respondents' answers to each question. The score is "
+                      "the mean code of the answers times 25; Don't know, Not applicable and "
+                      "blanks are left out. Each formula (shown as text) sits beside the answer "
+                      "the function gives.", formats["note"])
+    sheet.set_row(1, 30)
+    headers = ["Question", "Scale", *(f"R{k}" for k in range(1, 6)), "Formula", "Score",
+               "Formula", "Status"]
+    for column, header in enumerate(headers):
+        sheet.write(3, column, header, formats["header"])
+    for column, width in enumerate((9, 11, 14, 14, 14, 14, 14, 34, 7, 19, 14)):
+        sheet.set_column(column, column, width)
+    for row, (question, scale, answers) in enumerate(CCPM_EXAMPLE, start=4):
+        sheet.write_string(row, 0, question)
+        sheet.write_string(row, 1, scale)
+        for column, answer in enumerate(answers, start=2):
+            if answer is not None:
+                sheet.write_string(row, column, answer)
+        cells = range_ref(row + 1, 3, row + 1, 7)
+        score = CCPM_SCORE(answers, scale)
+        status = CCPM_STATUS(score)
+        sheet.write_string(row, 7, f'=CCPM_SCORE({cells}, "{scale}")', formats["formula"])
+        if score == "":
+            sheet.write_blank(row, 8, None)
+        else:
+            sheet.write_number(row, 8, score, formats["score"])
+        sheet.write_string(row, 9, f"=CCPM_STATUS(I{row + 1})", formats["formula"])
+        sheet.write_string(row, 10, status, formats[status])
     print_ready(sheet, header_row=3)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from clusterbook.domain.errors import InputError
 from clusterbook.forms import ACTION_PLAN, MICROPLAN, Form
+from clusterbook.forms.databook import DATABOOK
 
 WORKBOOKS_FOLDER = "workbooks"
 
@@ -56,6 +57,8 @@ TEMPLATES: tuple[Template, ...] = (
     _form_template(ACTION_PLAN, "low-performing cluster action plan (Pull / Push)"),
     Template("ccpm", "CCPM self-assessment: question bank, scales, responses, cluster "
                      "description, participants", _ccpm),
+    Template(DATABOOK.form_id, "campaign data book: clusters, PCA and refusals in, "
+                               "low-performing flags out by native formulas", _databook),
 )
 
 

@@ -53,7 +53,7 @@ _LARGEST_COUNT = 100_000_000
 _NOTE_WIDTH = 52.0
 _ENTRY_ROW_HEIGHT = 18
 _OPTIONAL_HEADER = "5B7FA6"
-_PROTECTION = {"insert_rows": True, "delete_rows": True, "format_columns": True,
+PROTECTION = {"insert_rows": True, "delete_rows": True, "format_columns": True,
                "format_rows": True, "select_locked_cells": True,
                "select_unlocked_cells": True}
 
@@ -154,12 +154,18 @@ def add_form_sheets(book: Workbook, form: Form,
     """Add a form's sheets to an XlsxWriter book (instructions, data sheets per copy, checks,
     hidden form record) and return the book's styles for callers adding sheets of their own."""
     styles = Styles(book)
-    _instructions_sheet(book, styles, form)
-    lists = _ListSheet(book, form)
+    contents = [(name, "; then ".join(_section_summary(section)
+                                      for section in form.sections_on(name)))
+                for name in form.sheets]
+    if form.live_check:
+        contents.append((CHECKS_SHEET, "the problems in what you typed, listed as you type "
+                                       "(needs the ClusterBook add-in)"))
+    add_instructions_sheet(book, styles, form, contents)
+    lists = FormRecord(book, form)
     for copy, data in enumerate(copies, start=1):
         for sheet_name in form.sheets:
             sheet = book.add_worksheet(copy_sheet_name(sheet_name, copy))
-            _data_sheet(sheet, styles, lists, form, form.sections_on(sheet_name), data)
+            write_sections(sheet, styles, lists, form, form.sections_on(sheet_name), data)
     if form.live_check:
         _checks_sheet(book, styles, form, len(copies))
     lists.finish()
@@ -168,8 +174,8 @@ def add_form_sheets(book: Workbook, form: Form,
 
 
 @dataclass
-class _Layout:
-    """What a data sheet uses, for print area and widths."""
+class SheetLayout:
+    """What a sheet uses so far: its last row and column (print area) and column widths."""
 
     last_row: int = 1
     last_column: int = 1
@@ -184,9 +190,9 @@ class _Layout:
         self.widths[column] = max(self.widths.get(column, 0.0), width)
 
 
-def _data_sheet(sheet: Worksheet, styles: Styles, lists: _ListSheet, form: Form,
+def write_sections(sheet: Worksheet, styles: Styles, lists: FormRecord, form: Form,
                 sections: Sequence[Section], data: FormData | None) -> None:
-    layout = _Layout()
+    layout = SheetLayout()
     column_formats: dict[int, Format] = {}
     table_widths = {section.column_index(f.key): f.width for section in sections
                     if isinstance(section, TableSection) for f in section.fields}
@@ -194,9 +200,9 @@ def _data_sheet(sheet: Worksheet, styles: Styles, lists: _ListSheet, form: Form,
     repeat_row: int | None = None
     for section in sections:
         if isinstance(section, RecordSection):
-            _record_section(sheet, styles, lists, section, data, layout, table_widths)
+            write_record(sheet, styles, lists, section, data, layout, table_widths)
         else:
-            _table_section(sheet, styles, lists, section, data, layout, column_formats)
+            write_table(sheet, styles, lists, section, data, layout, column_formats)
             landscape = landscape or sum(f.width for f in section.fields) > 110
             repeat_row = section.header_row - 1
             if section.header_row <= 10:
@@ -208,15 +214,15 @@ def _data_sheet(sheet: Worksheet, styles: Styles, lists: _ListSheet, form: Form,
     sheet.set_header(f"&L&8{_header_text(form.title)}&R&8{form.form_id} {form.version}")
     sheet.print_area(0, 0, layout.last_row - 1, layout.last_column - 1)
     if all(getattr(section, "protect", True) for section in sections):
-        sheet.protect("", _PROTECTION)
+        sheet.protect("", PROTECTION)
 
 
 def _header_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def _record_section(sheet: Worksheet, styles: Styles, lists: _ListSheet,
-                    section: RecordSection, data: FormData | None, layout: _Layout,
+def write_record(sheet: Worksheet, styles: Styles, lists: FormRecord,
+                    section: RecordSection, data: FormData | None, layout: SheetLayout,
                     table_widths: dict[int, float]) -> None:
     label_column, value_column = section.label_column, section.value_column
     note_column = last_note_column = value_column + 1
@@ -236,7 +242,7 @@ def _record_section(sheet: Worksheet, styles: Styles, lists: _ListSheet,
     for field_ in section.fields:
         row = section.row_of(field_.key)
         sheet.write_string(row - 1, label_column - 1, field_.label, styles.label)
-        _write_value(sheet, row, value_column, field_, values.get(field_.key), styles)
+        write_value(sheet, row, value_column, field_, values.get(field_.key), styles)
         note = _note(field_)
         if last_note_column > note_column:
             sheet.merge_range(row - 1, note_column - 1, row - 1, last_note_column - 1, note,
@@ -244,7 +250,7 @@ def _record_section(sheet: Worksheet, styles: Styles, lists: _ListSheet,
         else:
             sheet.write_string(row - 1, note_column - 1, note, styles.note)
         sheet.set_row(row - 1, 30 if len(note) > 60 or len(field_.label) > 34 else 20)
-        _validate(sheet, lists, field_, row, value_column, row)
+        validate_cells(sheet, lists, field_, row, value_column, row)
     layout.use(section.last_row, last_note_column)
     layout.widen(label_column, min(max(len(f.label) for f in section.fields) * 0.9 + 2, 36))
     layout.widen(value_column, max(f.width for f in section.fields))
@@ -253,7 +259,8 @@ def _record_section(sheet: Worksheet, styles: Styles, lists: _ListSheet,
 
 
 def _note(field_: Field) -> str:
-    parts = ["Required." if field_.required else "Optional."]
+    # Optional fields say nothing of it: some are needed later (the sign-off, before 'Final').
+    parts = ["Required."] if field_.required else []
     if field_.help:
         parts.append(field_.help)
     elif field_.kind is Kind.COUNT:
@@ -265,13 +272,15 @@ def _note(field_: Field) -> str:
     return " ".join(parts)
 
 
-def _table_section(sheet: Worksheet, styles: Styles, lists: _ListSheet, section: TableSection,
-                   data: FormData | None, layout: _Layout,
+def write_table(sheet: Worksheet, styles: Styles, lists: FormRecord, section: TableSection,
+                   data: FormData | None, layout: SheetLayout,
                    column_formats: dict[int, Format]) -> None:
     first_column = section.first_column
     sheet.write_string(section.title_row - 1, first_column - 1, section.title, styles.title)
     note = ("Dark blue columns must be filled in every row you use; lighter ones are optional. "
-            "Point at a cell to see what it needs. Type more rows below if you need them.")
+            "Point at a cell to see what it needs.")
+    note += (" Type more rows below if you need them." if section.extendable
+             else f" There is room for {section.rows:,} rows.")
     if section.title_row + 1 < section.header_row:
         sheet.merge_range(section.title_row, first_column - 1, section.title_row,
                           first_column + len(section.fields) - 2, note, styles.note)
@@ -281,7 +290,8 @@ def _table_section(sheet: Worksheet, styles: Styles, lists: _ListSheet, section:
         _refuse_unknown(section, row_values)
     entry_rows = max(section.rows, len(rows))
     sheet.set_row(section.header_row - 1, 32)
-    last_check_row = section.header_row + max(LIVE_CHECK_ROWS, entry_rows)
+    last_check_row = section.header_row + (max(LIVE_CHECK_ROWS, entry_rows)
+                                           if section.extendable else entry_rows)
     for field_ in section.fields:
         column = section.column_index(field_.key)
         sheet.write_string(section.header_row - 1, column - 1, field_.label,
@@ -290,10 +300,11 @@ def _table_section(sheet: Worksheet, styles: Styles, lists: _ListSheet, section:
             if column == first_column:
                 sheet.set_row(section.first_data_row + offset - 1, _ENTRY_ROW_HEIGHT)
             value = rows[offset].get(field_.key) if offset < len(rows) else None
-            _write_value(sheet, section.first_data_row + offset, column, field_, value, styles)
-        _validate(sheet, lists, field_, section.first_data_row, column, last_check_row)
+            write_value(sheet, section.first_data_row + offset, column, field_, value, styles)
+        validate_cells(sheet, lists, field_, section.first_data_row, column, last_check_row)
         layout.widen(column, field_.width)
-        column_formats.setdefault(column, styles.open_column(field_.kind))
+        if section.extendable:
+            column_formats.setdefault(column, styles.open_column(field_.kind))
     layout.use(section.header_row + entry_rows, first_column + len(section.fields) - 1)
 
 
@@ -304,11 +315,13 @@ def _refuse_unknown(section: Section, values: dict[str, object]) -> None:
         raise KeyError(f"section {section.key} has no field {', '.join(unknown)}")
 
 
-def _write_value(sheet: Worksheet, row: int, column: int, field_: Field, value: object,
+def write_value(sheet: Worksheet, row: int, column: int, field_: Field, value: object,
                  styles: Styles) -> None:
     """Write what a user would have typed; text is always written as text."""
     cell_format = styles.input(field_.kind)
     r, c = row - 1, column - 1
+    if value is None:
+        value = field_.default
     if value is None or value == "":
         sheet.write_blank(r, c, None, cell_format)
     elif isinstance(value, dt.datetime | dt.date):
@@ -325,7 +338,7 @@ def _minimum(field_: Field) -> float:
     return field_.minimum if field_.minimum is not None else 0.0
 
 
-def _validate(sheet: Worksheet, lists: _ListSheet, field_: Field, first_row: int, column: int,
+def validate_cells(sheet: Worksheet, lists: FormRecord, field_: Field, first_row: int, column: int,
               last_row: int) -> None:
     """Data validation and the input message of a field's cells, from its kind."""
     title = field_.label[:32]
@@ -349,7 +362,9 @@ def _validate(sheet: Worksheet, lists: _ListSheet, field_: Field, first_row: int
                    "error_message": "Pick one of the values in the list."}
     else:
         options = {"validate": "any"}
-    message = _note(field_).removeprefix("Optional. ")
+    message = _note(field_)
+    if options["validate"] == "any" and not message:
+        return
     options.update({"input_title": title, "input_message": message[:255],
                     "ignore_blank": True})
     if "error_message" in options:
@@ -358,8 +373,11 @@ def _validate(sheet: Worksheet, lists: _ListSheet, field_: Field, first_row: int
     sheet.data_validation(first_row - 1, column - 1, last_row - 1, column - 1, options)
 
 
-class _ListSheet:
-    """The hidden sheet recording the form id and version, and holding the dropdown lists."""
+class FormRecord:
+    """The hidden sheet recording the form id and version, and holding the dropdown lists.
+
+    Dropdowns ask it for their source while sheets are written; :meth:`finish` writes it
+    last."""
 
     def __init__(self, book: Workbook, form: Form) -> None:
         self.book, self.form = book, form
@@ -384,10 +402,13 @@ class _ListSheet:
             sheet.write_string(0, column - 1, self.labels[choices])
             sheet.write_column(1, column - 1, choices)
         sheet.hide()
-        sheet.protect("", _PROTECTION)
+        sheet.protect("", PROTECTION)
 
 
-def _instructions_sheet(book: Workbook, styles: Styles, form: Form) -> None:
+def add_instructions_sheet(book: Workbook, styles: Styles, form: Form,
+                           contents: Sequence[tuple[str, str]]) -> None:
+    """The first sheet: the form's title and version, its instructions in plain words, what
+    the colours mean, and ``contents``: (sheet, what it holds) for each sheet."""
     sheet = book.add_worksheet(INSTRUCTIONS_SHEET)
     sheet.set_column(0, 0, 4)
     sheet.set_column(1, 1, 30)
@@ -418,12 +439,6 @@ def _instructions_sheet(book: Workbook, styles: Styles, form: Form) -> None:
     row += 1
     sheet.write_string(row, 0, "The sheets", styles.subtitle)
     row += 1
-    contents = [(name, "; then ".join(_section_summary(section)
-                                      for section in form.sections_on(name)))
-                for name in form.sheets]
-    if form.live_check:
-        contents.append((CHECKS_SHEET, "the problems in what you typed, listed as you type "
-                                       "(needs the ClusterBook add-in)"))
     for name, text in contents:
         sheet.write_string(row, 1, name, styles.bold)
         sheet.write_string(row, 2, text, styles.plain)
@@ -432,7 +447,7 @@ def _instructions_sheet(book: Workbook, styles: Styles, form: Form) -> None:
     sheet.hide_gridlines(2)
     print_ready(sheet, landscape=False)
     sheet.print_area(0, 0, row, 2)
-    sheet.protect("", _PROTECTION)
+    sheet.protect("", PROTECTION)
 
 
 def _section_summary(section: Section) -> str:
@@ -459,7 +474,7 @@ def _checks_sheet(book: Workbook, styles: Styles, form: Form, copies: int) -> No
         sheet.write_dynamic_array_formula(5, first, 5, first, check_formula(form, copy))
     sheet.freeze_panes(5, 0)
     print_ready(sheet, header_row=4)
-    sheet.protect("", _PROTECTION)
+    sheet.protect("", PROTECTION)
 
 
 def check_formula(form: Form, copy: int = 1) -> str:
@@ -480,6 +495,24 @@ def entry_cell(section: Section, key: str, row: int = 0) -> str:
     return cell_ref(section.first_data_row + row, section.column_index(key))
 
 
-__all__ = ["ADDIN_MISSING_NOTE", "BUILD_TIME", "CHECKS_SHEET", "INSTRUCTIONS_SHEET", "Styles",
-           "add_form_sheets", "check_formula", "copy_sheet_name", "entry_cell",
-           "write_form"]
+__all__ = [
+    "ADDIN_MISSING_NOTE",
+    "BUILD_TIME",
+    "CHECKS_SHEET",
+    "INSTRUCTIONS_SHEET",
+    "PROTECTION",
+    "FormRecord",
+    "SheetLayout",
+    "Styles",
+    "add_form_sheets",
+    "add_instructions_sheet",
+    "check_formula",
+    "copy_sheet_name",
+    "entry_cell",
+    "validate_cells",
+    "write_form",
+    "write_record",
+    "write_sections",
+    "write_table",
+    "write_value",
+]

@@ -8,6 +8,9 @@ live in submodules by subject and are re-exported here.
 
 from __future__ import annotations
 
+from clusterbook.udfs.ccpm import CCPM_SCORE, CCPM_STATUS
 from clusterbook.udfs.flags import CLUSTER_FLAGS, CLUSTER_STATUS, PCA_BENCHMARK
+from clusterbook.udfs.microplan import MICROPLAN_CHECK
 
-__all__ = ["CLUSTER_FLAGS", "CLUSTER_STATUS", "PCA_BENCHMARK"]
+__all__ = ["CCPM_SCORE", "CCPM_STATUS", "CLUSTER_FLAGS", "CLUSTER_STATUS", "MICROPLAN_CHECK",
+           "PCA_BENCHMARK"]

@@ -36,19 +36,22 @@ def cell_text(error: Exception) -> str:
             f"please report it.")
 
 
-def excel_function(*, tables: Collection[str] = (), **argument_help: str) -> Callable[[F], F]:
+def excel_function(*, tables: Collection[str] = (), ranges: Collection[str] = (),
+                   **argument_help: str) -> Callable[[F], F]:
     """Make a function a worksheet function of the ClusterBook category.
 
     ``argument_help`` gives the help of every argument (Excel shows it under the argument in
     the Insert Function dialog); ``tables`` names arguments that always arrive as a list of
-    rows, even from a single row or cell. The docstring is the function's description there,
-    so it is written for officers and kept within :data:`HELP_LIMIT` characters.
+    rows, even from a single row or cell; ``ranges`` names arguments that arrive as the
+    xlwings Range itself (its values, sheet and address), or None when Excel passes no range.
+    The docstring is the function's description there, so it is written for officers and
+    kept within :data:`HELP_LIMIT` characters.
     """
 
     def decorate(function: F) -> F:
         parameters = list(inspect.signature(function).parameters)
         undocumented = [name for name in parameters if name not in argument_help]
-        unknown = [name for name in argument_help if name not in parameters]
+        unknown = [name for name in [*argument_help, *tables, *ranges] if name not in parameters]
         if undocumented or unknown:
             raise TypeError(f"{function.__name__}: help is missing for {undocumented} or "
                             f"given for unknown arguments {unknown}")
@@ -69,7 +72,9 @@ def excel_function(*, tables: Collection[str] = (), **argument_help: str) -> Cal
         in_a_cell.__doc__ = description
         registered: Any = in_a_cell
         for name in reversed(parameters):
-            options = {"ndim": 2} if name in tables else {}
+            options: dict[str, Any] = {"ndim": 2} if name in tables else {}
+            if name in ranges:
+                options["convert"] = "range"
             registered = xw.arg(name, doc=argument_help[name], **options)(registered)
         registered = xw.func(category=CATEGORY)(registered)
         return registered  # type: ignore[no-any-return]

@@ -21,6 +21,7 @@ from clusterbook.domain.errors import InputError, Location
 from clusterbook.domain.rules import RuleParameters
 from clusterbook.domain.table import fractions_as_percents, holds_fractions
 from clusterbook.domain.values import clean_text, is_blank, to_percent_parts
+from clusterbook.forms.cells import parse_ref, split_sheet_ref
 
 #: The type hint of every worksheet function's arguments and result. xlwings turns a type
 #: hint into a converter; ``Any`` is its default conversion, which accepts every shape.
@@ -88,10 +89,28 @@ class Numbers:
 
     def where(self, row: int, column: int) -> str:
         """Where a value of ``values`` sits in the argument, in words."""
-        if self.line:
-            return self.name if self.values.size == 1 else f"{self.name}, value {column + 1}"
         number = self.row_numbers[row] if self.row_numbers is not None else row + 1
-        return f"{self.name}, row {number}, column {column + 1}"
+        return position(self.name, number, column + 1, line=self.line,
+                        single=self.values.size == 1)
+
+
+def position(name: str, row: int, column: int, *, line: bool, single: bool = False) -> str:
+    """Where a cell sits in an argument, in words (row and column 1-based): 'pca' for a single
+    cell, 'pca, value 4' in a row or column (whichever way it runs), else
+    'pca_table, row 2, column 4'."""
+    if line:
+        return name if single else f"{name}, value {column}"
+    return f"{name}, row {row}, column {column}"
+
+
+def where_in(rows: Sequence[Sequence[Any]], name: str, row: int, column: int) -> str:
+    """Where cell (row, column) (0-based) of an argument's rows sits, in words; a one-row or
+    one-column argument is a line of values."""
+    height, width = len(rows), len(rows[0]) if rows else 0
+    if height == 1 or width == 1:
+        return position(name, row + 1, (column if height == 1 else row) + 1, line=True,
+                        single=height * width == 1)
+    return position(name, row + 1, column + 1, line=False)
 
 
 def read_numbers(rows: Sequence[Sequence[Any]], name: str, *,
@@ -266,6 +285,46 @@ def used_width(rows: Sequence[Sequence[Any]], positions: Sequence[int]) -> int:
         used = max((index for index in range(used, width) if not is_blank(row[index])),
                    default=used - 1) + 1
     return used
+
+
+def used_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """The rows without the empty ones at the end (at least the first row is kept): a form's
+    block holds hundreds of entry rows, a few of them filled."""
+    width = len(rows[0]) if rows else 0
+    end = len(rows)
+    while end > 1:
+        row = rows[end - 1]
+        if row.count(None) + row.count("") != width:
+            break
+        end -= 1
+    return rows if end == len(rows) else rows[:end]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of cells and where it sits: the sheet and its top-left (row, column), known
+    when Excel passed the range itself; ``rows`` is None when the argument is no range (a
+    deleted sheet makes it #REF!)."""
+
+    rows: list[list[Any]] | None
+    sheet: str | None = None
+    origin: tuple[int, int] | None = None
+
+
+def block_of(value: Cell, name: str) -> Block:
+    """A block from a range argument: an xlwings Range (an argument declared as a range, which
+    xlwings passes as the Range itself) gives its values, sheet and top-left cell; values
+    (a list of rows, as Python callers pass them) give the rows alone. Trailing empty rows
+    are dropped."""
+    if value is None:
+        return Block(None)
+    if hasattr(value, "get_address") and hasattr(value, "options"):
+        # An xlwings Range: one COM call for the values, one for the address.
+        rows = rows_of(value.options(ndim=2).value, name)
+        sheet, reference = split_sheet_ref(value.get_address(external=True))
+        origin = parse_ref(reference.split(":")[0])
+        return Block(used_rows(rows), sheet or None, origin)
+    return Block(used_rows(rows_of(value, name)))
 
 
 BLANK: Final = ""

@@ -1,0 +1,35 @@
+"""`clusterbook databook`: the live campaign data book, filled from round data."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from clusterbook.commands.options import add_rule_options, rule_options
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "databook", help="fill the live campaign data book from round data (CSV or XLSX)",
+        description="Fill the campaign data book (clusters, PCA and refusals per round, and "
+                    "every flag as a native Excel formula that recalculates as data is typed) "
+                    "from the same round data 'clusterbook flags' reads.",
+        epilog="Example: clusterbook databook rounds.csv --out databook.xlsx "
+               "--clusters clusters.csv")
+    parser.add_argument("input", type=Path, metavar="INPUT", help="round data, .csv or .xlsx")
+    parser.add_argument("--out", type=Path, metavar="BOOK.xlsx",
+                        help="the book to write (default: INPUT's name with '-databook.xlsx')")
+    parser.add_argument("--clusters", type=Path, metavar="FILE",
+                        help="a cluster list (.csv or .xlsx) with target population and "
+                             "households; its clusters without round data are added too")
+    add_rule_options(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from clusterbook.databook import run_databook
+
+    out = args.out or args.input.with_name(f"{args.input.stem}-databook.xlsx")
+    result = run_databook(args.input, out, clusters=args.clusters, **rule_options(args))
+    print(result.report())
+    return 0

@@ -1,0 +1,201 @@
+"""The campaign data book as written: classic formulas only, room for 2,000 x 36, filled from
+the same round table as the engine, and read back by the round-data reader."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from clusterbook.cli import main
+from clusterbook.domain.errors import InputError
+from clusterbook.domain.rules import classify_clusters
+from clusterbook.domain.table import prepare_round_table
+from clusterbook.excel.read import open_workbook, read_sheet
+from clusterbook.forms.databook import (
+    ADDIN_SHEET,
+    BENCHMARKS,
+    MAX_CLUSTERS,
+    MAX_ROUNDS,
+    PARAMETER_NAMES,
+    PARAMETERS,
+    PCA,
+)
+from clusterbook.rounddata import load_round_table
+from clusterbook.templates import template_path
+from clusterbook.templates.databook import (
+    DataBookContent,
+    addin_formula,
+    databook_content,
+    write_databook,
+)
+from xlsx_parts import defined_names, formulas, replace_in_part, sheet_parts
+
+#: Functions of Excel 2010 the native sheets may use. Nothing newer (LET, FILTER, XLOOKUP,
+#: LAMBDA, TEXTJOIN, IFS, MAXIFS, CONCAT, SWITCH, UNIQUE, SORT, SEQUENCE...).
+EXCEL_2010 = {"IF", "AND", "OR", "NOT", "ISNUMBER", "ISNA", "INDEX", "MATCH", "COUNT",
+              "COUNTIF", "COUNTIFS", "AVERAGE", "ROUND", "MAX", "ABS", "LEN", "TRIM", "TEXT",
+              "IFERROR", "N", "SUMPRODUCT", "MOD", "INT"}
+_FUNCTION = re.compile(r"([A-Z][A-Z0-9._]*)\(")
+
+
+@pytest.fixture(scope="module")
+def template_parts():
+    return sheet_parts(template_path("campaign-databook"))
+
+
+def test_native_sheets_use_only_excel_2010_functions(template_parts):
+    used: dict[str, set[str]] = {}
+    for sheet, xml in template_parts.items():
+        for formula in formulas(xml).values():
+            # Sheet names such as 'Flags (add-in)' are not functions.
+            text = re.sub(r"'[^']*'!", "", formula)
+            for name in _FUNCTION.findall(text):
+                used.setdefault(name, set()).add(sheet)
+        assert "_xlfn." not in xml, f"{sheet} uses a function newer than Excel 2010"
+    assert used.pop("CLUSTER_FLAGS") == {ADDIN_SHEET}
+    assert set(used) <= EXCEL_2010, set(used) - EXCEL_2010
+    # Only the add-in cell is a dynamic array formula; the native sheets never spill.
+    spilled = [sheet for sheet, xml in template_parts.items() if ' cm="1"' in xml]
+    assert spilled == [ADDIN_SHEET]
+
+
+def test_room_for_2000_clusters_and_36_rounds(template_parts):
+    last_row = PCA.header_row + MAX_CLUSTERS
+    status = formulas(template_parts["Status"])
+    assert f"AK{last_row}" in status and f"AL{last_row}" not in status
+    assert f"B{last_row + 1}" not in status
+    for helper in ("_runs", "_list"):
+        assert f"AL{last_row}" in formulas(template_parts[helper])
+    validations = re.findall(r'<dataValidation type="decimal"[^>]*sqref="([^"]+)"',
+                             template_parts["PCA"])
+    assert len(validations) == MAX_ROUNDS
+    assert f"AL{PCA.first_data_row}:AL{last_row}" in validations
+    assert 'ySplit="3"' in template_parts["PCA"] and 'xSplit="2"' in template_parts["PCA"]
+
+
+def test_parameters_are_named_cells(template_parts):
+    names = defined_names(template_path("campaign-databook"))
+    for key, name in PARAMETER_NAMES.items():
+        assert names[name] == f"Benchmarks!$B${PARAMETERS.row_of(key)}"
+    assert "LastRound" in names
+
+
+def test_status_walks_the_previous_round_and_the_benchmark(template_parts):
+    status = formulas(template_parts["Status"])
+    # Round 2 of the third cluster (row 6) reads the helper sheets' round-2 column, and the
+    # helpers read round 1's column; the benchmark used is Benchmarks!E (regional mean or
+    # override).
+    assert "_list!D6>0" in status["C6"] and "MOD(_runs!D6,100)>0" in status["C6"]
+    runs = formulas(template_parts["_runs"])["D6"]
+    assert "MOD(C6,100)+1" in runs and f"Benchmarks!$E${BENCHMARKS.row_of_round(2)}" in runs
+    assert "RefusalThreshold" in runs and "ExitBenchmark" in runs
+    on_list = formulas(template_parts["_list"])["D6"]
+    assert "IF(C6>0,C6,2)" in on_list and "-ABS(C6)" in on_list
+    average = formulas(template_parts["Benchmarks"])[f"C{BENCHMARKS.row_of_round(2)}"]
+    assert "ROUND(AVERAGE(PCA!$D$4:$D$2003),9)" in average
+
+
+def test_addin_formula_spans_the_whole_tables():
+    assert addin_formula() == (
+        "=CLUSTER_FLAGS(PCA!$C$4:$AL$2003,Refusals!$C$4:$AL$2003,Benchmarks!$E$11:$E$46,"
+        "PCA!$C$3:$AL$3,RoundsToEnter,RefusalThreshold,ExitBenchmark)")
+
+
+def _table(clusters: int, rounds: int) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Province": "P", "District": "D",
+        "Cluster code": np.repeat([f"C{i}" for i in range(clusters)], rounds),
+        "Round": np.tile([f"R{r + 1}" for r in range(rounds)], clusters),
+        "PCA": 90.0, "Refusal rate": 1.0,
+    })
+
+
+def test_capacity_is_checked_with_a_plain_message():
+    with pytest.raises(InputError, match="room for 2,000"):
+        databook_content(prepare_round_table(_table(MAX_CLUSTERS + 1, 1)))
+    with pytest.raises(InputError, match="room for 36"):
+        databook_content(prepare_round_table(_table(1, MAX_ROUNDS + 1)))
+
+
+def test_a_weighted_benchmark_is_refused_and_fixed_ones_become_overrides():
+    table = prepare_round_table(_table(2, 3))
+    with pytest.raises(InputError, match="weighted"):
+        databook_content(table, benchmark="weighted")
+    assert databook_content(table, benchmark=92.5).overrides == {0: 92.5, 1: 92.5, 2: 92.5}
+    assert databook_content(table, benchmark={"R2": 80}).overrides == {1: 80.0}
+    with pytest.raises(InputError, match="R9"):
+        databook_content(table, benchmark={"R9": 80})
+
+
+def test_cli_fills_the_book_and_the_reader_reads_it_back(tmp_path, sample_round_csv,
+                                                         sample_region):
+    clusters_csv = tmp_path / "clusters.csv"
+    sample_region.clusters.to_csv(clusters_csv, index=False)
+    out = tmp_path / "book.xlsx"
+    assert main(["databook", str(sample_round_csv), "--out", str(out), "--clusters",
+                 str(clusters_csv)]) == 0
+
+    # The book's own inputs, read back, flag exactly as the original data.
+    from_book = classify_clusters(load_round_table(out))
+    original = classify_clusters(sample_region.rounds)
+    for column in ("cluster_code", "round", "status", "reasons", "entered_round"):
+        assert from_book[column].astype(str).tolist() == original[column].astype(str).tolist()
+    np.testing.assert_array_equal(from_book["pca_coverage"], original["pca_coverage"])
+    clusters = sheet_parts(out)["Clusters"]
+    first = sample_region.clusters.iloc[0]
+    assert f"<v>{first['target_population']}</v>" in clusters
+
+
+def test_cli_refuses_bad_requests_plainly(tmp_path, sample_round_csv, capsys):
+    assert main(["databook", str(sample_round_csv), "--out", str(tmp_path / "x.csv")]) == 1
+    assert "must be an .xlsx" in capsys.readouterr().err
+    assert main(["databook", str(sample_round_csv), "--out", str(tmp_path / "x.xlsx"),
+                 "--benchmark", "weighted"]) == 1
+    assert "weighted" in capsys.readouterr().err
+    bad_list = tmp_path / "clusters.csv"
+    bad_list.write_text("Cluster code,Households\nKTL-001,12\nKTL-002,many\n")
+    assert main(["databook", str(sample_round_csv), "--out", str(tmp_path / "x.xlsx"),
+                 "--clusters", str(bad_list)]) == 1
+    assert "clusters.csv › row 3, column 'Households': Households 'many'" in \
+        capsys.readouterr().err
+    assert not list(tmp_path.glob("*.xlsx"))
+
+
+def test_a_typed_mistake_in_the_book_is_named_by_sheet_and_cell(tmp_path):
+    table = prepare_round_table(_table(3, 2))
+    book = write_databook(tmp_path / "book.xlsx", databook_content(table))
+    cell = re.search(r'<c r="D5" s="(\d+)"><v>90</v></c>', sheet_parts(book)["PCA"])
+    assert cell is not None
+    broken = replace_in_part(book, tmp_path / "broken.xlsx", "PCA", cell.group(0),
+                             f'<c r="D5" s="{cell.group(1)}" t="inlineStr"><is><t>ninety</t>'
+                             f"</is></c>")
+    with pytest.raises(InputError) as caught:
+        load_round_table(broken)
+    assert str(caught.value) == "broken.xlsx › PCA › D5: PCA coverage 'ninety' is not a number."
+
+
+def test_blank_content_writes_the_template(tmp_path):
+    book = write_databook(tmp_path / "blank.xlsx", DataBookContent())
+    assert book.read_bytes() == template_path("campaign-databook").read_bytes()
+
+
+def test_round_data_is_read_as_flags_reads_it(tmp_path):
+    """Fractions become percents, percent text is read, rounds are put in campaign order."""
+    source = tmp_path / "rounds.csv"
+    source.write_text("Province,District,Cluster Code,Round,PCA %,Refusal rate\n"
+                      "P,D,A-1,R10,0.93,0.05\n"
+                      "P,D,A-1,R2,0.8,0.12\n"
+                      "P,D,A-1,R1,0.855,\n"
+                      "P,D,B-2,R2,0.91,0.01\n")
+    out = tmp_path / "book.xlsx"
+    assert main(["databook", str(source), "--out", str(out)]) == 0
+    book = open_workbook(out)
+    pca, refusals = read_sheet(book, "PCA"), read_sheet(book, "Refusals")
+    assert [pca.value(3, column) for column in (3, 4, 5, 6)] == ["R1", "R2", "R10", ""]
+    assert [[pca.value(row, column) for column in (1, 3, 4, 5)] for row in (4, 5)] == [
+        ["A-1", 85.5, 80.0, 93.0], ["B-2", "", 91.0, ""]]
+    assert [[refusals.value(row, column) for column in (3, 4, 5)] for row in (4, 5)] == [
+        ["", 12.0, 5.0], ["", 1.0, ""]]

@@ -1,0 +1,172 @@
+"""The real installer, run under Wine: silent install, the bundled Python, silent uninstall.
+
+Wine 8 (Debian 12) runs the installer, the uninstaller and the embeddable CPython, but lacks
+three pieces of Windows 10 that compiled libraries load (``ucrtbase`` ``crealf`` for numpy,
+``bcryptprimitives.dll`` for python-calamine and pydantic-core, ``icuuc.dll`` for Qt), so the
+interpreter check here imports the pure-Python and pywin32 parts; the payload tests check that
+every DLL the compiled libraries load is in the payload or part of Windows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from clusterbook_installer.cli import BuildResult
+from conftest import IN_CI
+
+pytestmark = [pytest.mark.wine, pytest.mark.slow]
+
+WINE_CANDIDATES = ("wine64", "/usr/lib/wine/wine64", "wine")
+
+INTERPRETER_CHECK = r'''
+import importlib, json, sys, zoneinfo
+report = {"version": sys.version, "prefix": sys.prefix, "path": sys.path, "imports": {}}
+for name in ("pythoncom", "pywintypes", "win32api", "win32com.client", "xlsxwriter",
+             "defusedxml", "et_xmlfile", "dateutil", "tzdata", "clusterbook",
+             "clusterbook.forms", "sqlite3", "ssl", "ctypes"):
+    try:
+        importlib.import_module(name)
+        report["imports"][name] = "ok"
+    except BaseException as error:
+        report["imports"][name] = f"{type(error).__name__}: {error}"
+report["kabul"] = str(zoneinfo.ZoneInfo("Asia/Kabul"))
+with open(sys.argv[1], "w") as stream:
+    json.dump(report, stream)
+'''
+
+
+def wine_program() -> str:
+    for candidate in WINE_CANDIDATES:
+        found = shutil.which(candidate)
+        if found:
+            return found
+    message = "Wine is not installed (Debian: apt-get install wine64)"
+    if IN_CI:
+        pytest.fail(f"{message}, and CI must run every test (see .ci/run)")
+    pytest.skip(message)
+
+
+class Wine:
+    """A fresh Wine prefix: one Windows user profile in a temporary folder."""
+
+    def __init__(self, prefix: Path) -> None:
+        self.program = wine_program()
+        self.prefix = prefix
+        self.env = {**os.environ, "WINEPREFIX": str(prefix), "WINEDEBUG": "-all",
+                    "WINEDLLOVERRIDES": "mscoree,mshtml="}
+        self.env.pop("DISPLAY", None)
+        self.run("wineboot", "--init")
+
+    def run(self, *args: str, timeout: int = 900) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run([self.program, *args], env=self.env, capture_output=True,
+                                text=True, timeout=timeout, check=False)
+        self.wait()
+        return result
+
+    def run_console(self, *args: str) -> None:
+        """A console program needs a terminal under Wine for its standard streams."""
+        command = " ".join(f"'{arg}'" for arg in [self.program, *args])
+        subprocess.run(["script", "-qec", command, "/dev/null"], env=self.env,
+                       capture_output=True, timeout=900, check=False)
+        self.wait()
+
+    def _server(self, flag: str) -> None:
+        server = Path(self.program).with_name("wineserver")
+        subprocess.run([str(server) if server.exists() else "wineserver", flag],
+                       env=self.env, timeout=900, check=False)
+
+    def wait(self) -> None:
+        """Until every program in this prefix has ended."""
+        self._server("-w")
+
+    def close(self) -> None:
+        """End whatever still runs in this prefix (after a failure or a time-out)."""
+        self._server("-k")
+
+    def user_folder(self) -> Path:
+        (user,) = [path for path in (self.prefix / "drive_c" / "users").iterdir()
+                   if path.name != "Public"]
+        return user
+
+    def windows_path(self, path: Path) -> str:
+        return "Z:" + str(path).replace("/", "\\")
+
+    def machine_files(self) -> set[str]:
+        """Files outside the user's profile (Windows, Program Files, ProgramData)."""
+        drive = self.prefix / "drive_c"
+        return {str(path.relative_to(drive)) for path in drive.rglob("*")
+                if path.is_file() and "users" not in path.relative_to(drive).parts[:1]
+                and "temp" not in (part.lower() for part in path.relative_to(drive).parts)}
+
+
+@pytest.fixture
+def wine(tmp_path: Path) -> Iterator[Wine]:
+    prefix = Wine(tmp_path / "prefix")
+    yield prefix
+    prefix.close()
+
+
+def test_silent_install_bundled_python_and_silent_uninstall(
+        full_build: BuildResult, wine: Wine, tmp_path: Path) -> None:
+    assert full_build.installer is not None
+    machine_before = wine.machine_files()
+    system_registry_before = (wine.prefix / "system.reg").read_text(errors="replace")
+    user = wine.user_folder()
+    instdir = user / "AppData" / "Local" / "Programs" / "ClusterBook"
+    shortcut = user / "AppData" / "Roaming" / "Microsoft" / "Windows" / "Start Menu" / \
+        "Programs" / "ClusterBook.lnk"
+    documents_before = sorted((user / "Documents").rglob("*")) if (user / "Documents").exists() \
+        else []
+
+    wine.run(str(full_build.installer), "/S")
+
+    for name in ("python/python.exe", "python/pythonw.exe", "python/python312._pth",
+                 "clusterbook-launcher.pyw", "clusterbook_setup.py", "clusterbook.ico",
+                 "Uninstall ClusterBook.exe", "install-record.json", "setup.log"):
+        assert (instdir / name).is_file(), name
+    log = (instdir / "setup.log").read_text()
+    assert "python\\python.exe" in log and "Compiled the bundled libraries." in log
+    record = json.loads((instdir / "install-record.json").read_text())
+    assert record["steps"]["compile"] == "done"
+    assert set(record["steps"].values()) <= {"done", "unavailable"}
+    link = shortcut.read_bytes()
+    assert b"pythonw.exe" in link or "pythonw.exe".encode("utf-16-le") in link
+    assert "clusterbook-launcher.pyw".encode("utf-16-le") in link
+    user_registry = (wine.prefix / "user.reg").read_text(errors="replace")
+    assert "CurrentVersion\\\\Uninstall\\\\ClusterBook]" in user_registry
+    assert f'"DisplayVersion"="{full_build.app_version}"' in user_registry
+    assert "ClusterBook" not in (wine.prefix / "system.reg").read_text(errors="replace").replace(
+        system_registry_before, "")
+    assert wine.machine_files() - machine_before == set()
+
+    report_file = tmp_path / "interpreter.json"
+    check = tmp_path / "check.py"
+    check.write_text(INTERPRETER_CHECK)
+    wine.run_console(wine.windows_path(instdir / "python" / "python.exe"),
+                     wine.windows_path(check), wine.windows_path(report_file))
+    report = json.loads(report_file.read_text())
+    assert report["version"].startswith(full_build.payload.target.python_version)
+    path = [entry.lower() for entry in report["path"]]
+    site = "\\python\\lib\\site-packages"
+    assert any(entry.endswith(site) for entry in path)
+    assert any(entry.endswith(site + "\\win32") for entry in path)  # pywin32.pth was read
+    assert {name: status for name, status in report["imports"].items() if status != "ok"} == {}
+    assert report["kabul"] == "Asia/Kabul"  # time zones from the bundled tzdata
+
+    uninstaller = instdir / "Uninstall ClusterBook.exe"
+    wine.run(str(uninstaller), "/S")
+
+    assert not instdir.exists()
+    assert not shortcut.exists()
+    user_registry = (wine.prefix / "user.reg").read_text(errors="replace")
+    assert "Uninstall\\\\ClusterBook]" not in user_registry
+    documents_after = sorted((user / "Documents").rglob("*")) if (user / "Documents").exists() \
+        else []
+    assert documents_after == documents_before
