@@ -284,3 +284,57 @@ def test_templates_are_saved_as_the_built_files(settings, tmp_path):
     assert (folder / "cesm-microplan (old).xlsx").read_bytes() == b"my own older copy"
     with pytest.raises(InputError, match="Tick at least one template"):
         controller.save_job(folder, [])
+
+
+def test_databook_from_the_flags_page_is_the_command_s_book(settings, sample_round_csv, tmp_path):
+    from clusterbook.cli import main
+    from clusterbook.excel.read import open_workbook, read_sheet
+
+    controller = FlagsController(settings)
+    controller.choose_input(sample_round_csv)
+    out = controller.databook_job(tmp_path / "book.xlsx").run()
+    assert main(["databook", str(sample_round_csv), "--out", str(tmp_path / "cli.xlsx")]) == 0
+    ours, theirs = open_workbook(out), open_workbook(tmp_path / "cli.xlsx")
+    for sheet in ("PCA", "Refusals", "Clusters"):
+        assert read_sheet(ours, sheet).rows == read_sheet(theirs, sheet).rows
+    controller.benchmark = "weighted"
+    with pytest.raises(InputError, match="regional mean or a fixed benchmark"):
+        controller.databook_job(tmp_path / "weighted.xlsx")
+
+
+def test_excel_remove_undoes_the_setup(tmp_path, monkeypatch):
+    from clusterbook.launcher.controllers.addin import AddinController
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("USERPROFILE", str(home))
+    monkeypatch.setenv("APPDATA", str(home / "AppData" / "Roaming"))
+    controller = AddinController(platform="windows")
+    controller.setup_job().run()
+    assert controller.status().ready
+    controller.remove_job().run()
+    assert not controller.status().ready
+    assert not (home / "AppData" / "Roaming" / "Microsoft" / "Excel" / "XLSTART"
+                / "xlwings.xlam").exists()
+
+
+def test_ccpm_scores_csv(settings, ccpm_responses, tmp_path):
+    from clusterbook.launcher.controllers.ccpm import CcpmController
+
+    controller = CcpmController(settings)
+    controller.add_responses([ccpm_responses])
+    result = controller.scores_job(tmp_path / "scores.csv").run()
+    table = pd.read_csv(result.out, dtype={"function": str})
+    assert list(table.columns) == ["function", "score", "status", "respondents"]
+    assert len(table) == 17
+
+
+def test_demo_job_runs_the_demo_steps_with_progress(settings, tmp_path, monkeypatch):
+    from clusterbook import demo
+    from clusterbook.launcher.controllers.demo import DemoController
+
+    monkeypatch.setattr(demo, "STEPS", demo.STEPS[:2])
+    heard = []
+    artifacts = DemoController(settings).job(tmp_path / "demo").run(
+        lambda done, total, message: heard.append((done, total, message)))
+    assert heard[0] == (0, 2, demo.STEPS[0][0]) and heard[-1] == (2, 2, "Done")
+    assert all(artifact.path.exists() for artifact in artifacts)

@@ -170,3 +170,12 @@ def test_ccpm_page_scores_a_dropped_survey(qtbot, window, tmp_path):
     assert statuses <= {"Good", "Satisfactory", "Unsatisfactory", "Weak", "Not assessed"}
     colour = page.model.data(page.model.index(0, 3), Qt.ItemDataRole.BackgroundRole)
     assert colour is not None
+
+
+def test_every_page_shows_and_the_demo_fills_them(qtbot, window):
+    keys = [page.key for page in window.pages]
+    assert keys == ["flags", "validate", "ccpm", "templates", "excel", "sample"]
+    window.show_page("sample").load_everywhere()
+    assert window.show_page("flags").table_model.rowCount() == 928
+    assert window.show_page("validate").model.rowCount() > 0
+    assert window.show_page("ccpm").model.rowCount() == 17

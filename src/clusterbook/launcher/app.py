@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -49,22 +48,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.page:
         window.show_page(args.page)
     if args.demo:
+        from clusterbook.launcher.widgets.build import load_demo
+
         load_demo(window)
     window.show()
     if args.screenshot:
         return screenshot(app, window, args.screenshot)
     return app.exec()
-
-
-def load_demo(window: object) -> None:
-    """Fill the pages with the sample region (written to a temporary folder)."""
-    from clusterbook.launcher.widgets.build import demo_folder
-
-    folder = demo_folder(Path(tempfile.gettempdir()) / "clusterbook-launcher-demo")
-    for page in window.pages:  # type: ignore[attr-defined]
-        load = getattr(page, "load_demo", None)
-        if load is not None:
-            load(folder)
 
 
 def screenshot(app: object, window: object, path: Path) -> int:

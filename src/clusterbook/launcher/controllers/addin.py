@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from clusterbook.launcher.jobs import Job, Progress
 
 if TYPE_CHECKING:
-    from clusterbook.excel.addin import ExcelStatus, SetupReport
+    from clusterbook.excel.addin import ExcelStatus, RemoveReport, SetupReport
 
 PAGE = "excel"
 
@@ -41,3 +41,16 @@ class AddinController:
             return report
 
         return Job("Setting up the Excel add-in", work)
+
+    def remove_job(self) -> Job:
+        """Undo the set-up: ClusterBook's settings and the add-in it installed."""
+
+        def work(progress: Progress) -> RemoveReport:
+            from clusterbook.excel.addin import UserFolders, remove
+
+            progress(0, 1, "Removing the Excel set-up")
+            report = remove(UserFolders.of_current_user(), platform=self.platform)
+            progress(1, 1, "Done")
+            return report
+
+        return Job("Removing the Excel add-in set-up", work)

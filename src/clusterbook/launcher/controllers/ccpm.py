@@ -87,6 +87,19 @@ class CcpmController:
         self.settings.remember(PAGE + "-out", out)
         return Job(f"Writing {out.name}", work)
 
+    def scores_job(self, out: Path | str) -> Job:
+        """Write the scores table (function, score, status, respondents) as CSV."""
+        responses, bank, _ = self._inputs()
+        out = Path(out)
+
+        def work(progress: Progress) -> JobResult:
+            from clusterbook.ccpm import run_scores
+
+            progress(0, 1, f"Writing {out.name}")
+            return run_scores(responses, out, bank=bank)
+
+        return Job(f"Writing {out.name}", work)
+
     def overview_job(self, reports: list[Path], out: Path | str) -> Job:
         """Merge several clusters' report books into the inter-cluster overview."""
         if not reports:

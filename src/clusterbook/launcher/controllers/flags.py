@@ -90,6 +90,26 @@ class FlagsController:
         self.settings.remember(PAGE + "-out", out)
         return Job(f"Saving {out.name}", work)
 
+    def databook_job(self, out: Path | str) -> Job:
+        """Fill the campaign data book from the chosen round data, formulas left live."""
+        if self.input_path is None:
+            raise InputError("choose a round data file first")
+        path, out, options = self.input_path, Path(out), self.rule_options()
+        if options["benchmark"] == "weighted":
+            raise InputError("the data book's formulas use the regional mean or a fixed "
+                             "benchmark; choose one of those for the data book")
+
+        def work(progress: Progress) -> Path:
+            from clusterbook.databook import run_databook
+
+            progress(0, 1, f"Writing {out.name}")
+            run_databook(path, out, **options)
+            progress(1, 1, "Done")
+            return out
+
+        self.settings.remember(PAGE + "-out", out)
+        return Job(f"Filling the data book {out.name}", work)
+
     def accept(self, result: FlagsResult) -> None:
         """Show a finished job's result, at its last round."""
         self.result = result

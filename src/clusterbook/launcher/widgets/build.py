@@ -33,10 +33,36 @@ def build_pages(settings: Settings, runner: JobRunner) -> list[Page]:
 
 
 def build_window(settings: Settings) -> MainWindow:
+    from clusterbook.launcher.controllers.demo import DemoController
+    from clusterbook.launcher.widgets.pages.demo import DemoPage
+
     runner = JobRunner()
-    window = MainWindow(settings, runner, build_pages(settings, runner))
+    pages = build_pages(settings, runner)
+    holder: list[MainWindow] = []
+    pages.append(DemoPage(runner, DemoController(settings),
+                          lambda: load_demo(holder[0])))
+    window = MainWindow(settings, runner, pages)
+    holder.append(window)
     runner.setParent(window)
     return window
+
+
+def load_demo(window: MainWindow) -> None:
+    """Fill the pages with the sample region (written to a temporary folder)."""
+    import tempfile
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    folder = demo_folder(Path(tempfile.gettempdir()) / "clusterbook-launcher-demo")
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        for page in window.pages:
+            load = getattr(page, "load_demo", None)
+            if load is not None:
+                load(folder)
+    finally:
+        QApplication.restoreOverrideCursor()
 
 
 def demo_folder(folder: Path) -> Path:

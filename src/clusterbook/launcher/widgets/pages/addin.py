@@ -34,10 +34,15 @@ class AddinPage(Page):
         self.setup_button.clicked.connect(self.run_shortcut)
         self.refresh_button = QPushButton("Check again")
         self.refresh_button.clicked.connect(self.refresh)
+        self.remove_button = QPushButton("Remove the set-up")
+        self.remove_button.setToolTip("Take ClusterBook's entries out of the xlwings settings "
+                                      "and remove the add-in it installed")
+        self.remove_button.clicked.connect(lambda: self.run(self.controller.remove_job))
         self.macros_button = QPushButton("Open the buttons' folder")
         self.macros_button.setToolTip("The VBA modules to import into a workbook")
         self.macros_button.clicked.connect(self.open_macros)
-        for button in (self.setup_button, self.refresh_button, self.macros_button):
+        for button in (self.setup_button, self.remove_button, self.refresh_button,
+                       self.macros_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.layout_.addWidget(self.state)
@@ -57,6 +62,7 @@ class AddinPage(Page):
             self.state.setText("Excel is not set up yet: press 'Set up Excel for this user'.")
         self.details.setPlainText(status.text())
         self.setup_button.setEnabled(status.worksheet_functions and not self.runner.busy)
+        self.remove_button.setEnabled(status.worksheet_functions and not self.runner.busy)
         self.macros_button.setEnabled(bool(status.macros_folder))
         self._macros = status.macros_folder
 

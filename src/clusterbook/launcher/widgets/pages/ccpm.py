@@ -43,6 +43,10 @@ class CcpmPage(Page):
         self.score_button = QPushButton("Score")
         self.score_button.setToolTip("Score every function and sub-function (Ctrl+R)")
         self.score_button.clicked.connect(self.run_shortcut)
+        self.scores_button = QPushButton("Save scores…")
+        self.scores_button.setToolTip("The scores table as CSV: function, score, status, "
+                                      "respondents")
+        self.scores_button.clicked.connect(self.save_scores)
         self.report_button = QPushButton("Make report…")
         self.report_button.setDefault(True)
         self.report_button.clicked.connect(self.make_report)
@@ -51,6 +55,7 @@ class CcpmPage(Page):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.score_button)
+        buttons.addWidget(self.scores_button)
         buttons.addWidget(self.report_button)
         self.layout_.addWidget(self.inputs)
         self.layout_.addLayout(buttons)
@@ -124,6 +129,12 @@ class CcpmPage(Page):
         if path:
             self.run(lambda: self.controller.report_job(path))
 
+    def save_scores(self) -> None:
+        start = str(Path(self.controller.settings.folder(PAGE + "-out")) / "scores.csv")
+        path, _ = QFileDialog.getSaveFileName(self, "Save the scores", start, "CSV (*.csv)")
+        if path:
+            self.run(lambda: self.controller.scores_job(path))
+
     def check_annex(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Choose a filled report book",
                                               self.controller.settings.folder(PAGE + "-out"),
@@ -170,6 +181,7 @@ class CcpmPage(Page):
     def _set_enabled(self) -> None:
         ready = bool(self.controller.responses) and not self.runner.busy
         self.score_button.setEnabled(ready)
+        self.scores_button.setEnabled(ready)
         self.report_button.setEnabled(ready)
 
 

@@ -74,11 +74,16 @@ class FlagsPage(Page):
         self.save_button = QPushButton("Save as…")
         self.save_button.setToolTip("Save the flags as an Excel book or a CSV table")
         self.save_button.clicked.connect(self.save)
+        self.databook_button = QPushButton("Fill a data book…")
+        self.databook_button.setToolTip("Write the campaign data book from this round data: the "
+                                        "flags are computed by Excel's own formulas, live")
+        self.databook_button.clicked.connect(self.databook)
         for label, widget in (("Round", self.round_box), ("Status", self.status_box)):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
         filters.addWidget(self.search, 1)
         filters.addWidget(self.save_button)
+        filters.addWidget(self.databook_button)
         self.layout_.addLayout(filters)
 
         self.table_model, self.table = FrameModel(), QTableView()
@@ -175,6 +180,10 @@ class FlagsPage(Page):
         self.show_result(self.runner.run_now(self.controller.job()))
 
     def job_done(self, result: object) -> None:
+        if isinstance(result, Path):
+            self.headline.setText(f"Wrote {result}")
+            self._set_enabled()
+            return
         self.show_result(result)  # type: ignore[arg-type]
 
     def show_result(self, result: FlagsResult) -> None:
@@ -218,7 +227,18 @@ class FlagsPage(Page):
         if path:
             self.run(lambda: self.controller.save_job(path))
 
+    def databook(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        self._read_rules()
+        start = str(Path(self.controller.settings.folder(PAGE + "-out")) / "data-book.xlsx")
+        path, _ = QFileDialog.getSaveFileName(self, "Save the campaign data book", start,
+                                              "Excel book (*.xlsx)")
+        if path:
+            self.run(lambda: self.controller.databook_job(path))
+
     def _set_enabled(self) -> None:
         busy = self.runner.busy
+        self.databook_button.setEnabled(self.controller.input_path is not None and not busy)
         self.run_button.setEnabled(self.controller.input_path is not None and not busy)
         self.save_button.setEnabled(self.controller.result is not None and not busy)
