@@ -179,3 +179,22 @@ def test_every_page_shows_and_the_demo_fills_them(qtbot, window):
     assert window.show_page("flags").table_model.rowCount() == 928
     assert window.show_page("validate").model.rowCount() > 0
     assert window.show_page("ccpm").model.rowCount() == 17
+
+
+@pytest.mark.display
+def test_the_window_opens_on_a_real_x_display(tmp_path):
+    from conftest import require_program
+
+    xvfb_run = require_program("xvfb-run")
+    out = tmp_path / "xvfb.png"
+    env = {**os.environ, "PYTHONPATH": SRC, "QT_QPA_PLATFORM": "xcb",
+           "CLUSTERBOOK_CONFIG_DIR": str(tmp_path / "config")}
+    result = subprocess.run([xvfb_run, "-a", "-s", "-screen 0 1400x900x24", sys.executable,
+                             "-m", "clusterbook.launcher", "--page", "validate",
+                             "--screenshot", str(out)],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(out))
+    assert image.width() >= 1000 and image.height() >= 700
