@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -110,6 +111,6 @@ def test_demo_writes_what_it_says(tmp_path):
     result = run_cli("demo", "--out", str(tmp_path / "demo"))
     assert result.returncode == 0, result.stderr
     for line in result.stdout.split("Wrote:")[1].strip().splitlines():
-        name = line.split()[0]
+        name = re.split(r"\s{2,}", line.strip())[0]  # paths may hold single spaces
         assert (tmp_path / "demo" / name).stat().st_size > 0, name
     assert "Synthetic" in result.stdout

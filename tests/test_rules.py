@@ -226,3 +226,13 @@ def test_parameters_change_the_rules():
 def test_bad_parameters_are_clear_errors(bad):
     with pytest.raises(InputError):
         classify_clusters(long_table({"A": [80]}), **bad)
+
+
+def test_a_district_of_the_sample_keeps_every_clusters_values(sample_region):
+    """Fewer than 128 clusters over 12 rounds: each value stays with its cluster and round."""
+    rounds = sample_region.rounds[sample_region.rounds["district"] == "Kotal"]
+    flags = classify_clusters(rounds)
+    merged = flags.merge(rounds, on=["cluster_code", "round"], suffixes=("", "_input"))
+    assert len(merged) == len(rounds) == 42 * 12
+    pd.testing.assert_series_equal(merged["pca_coverage"], merged["pca_coverage_input"],
+                                   check_names=False)

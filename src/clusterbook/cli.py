@@ -21,6 +21,8 @@ COMMANDS = (
     "databook",
     "templates",
     "validate",
+    "merge",
+    "feedback",
     "ccpm",
     "excel",
     "launcher",

@@ -5,15 +5,17 @@ low-performing list."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import pandas as pd
 
 from clusterbook.domain.clusterlist import LOW_PERFORMING, ClusterList, cluster_list_from_flags
 from clusterbook.domain.errors import InputError, WorkbookError
 from clusterbook.domain.table import canonical_column, header_key
-from clusterbook.domain.values import clean_text
-from clusterbook.excel.read import iter_sheets, open_workbook
+from clusterbook.domain.values import clean_text, is_blank
+from clusterbook.excel.read import iter_sheets, open_workbook, read_sheet
+from clusterbook.forms.databook import BENCHMARKS, DATABOOK, PARAMETERS
+from clusterbook.rounddata import form_id
 
 #: Headers of a column that holds each cluster's status ('Low performing', 'On track'...).
 STATUS_HEADERS: Final = ("status", "currentstatus", "lpcstatus", "clusterstatus")
@@ -35,6 +37,8 @@ def load_cluster_list(path: Path | str) -> ClusterList:
         raise InputError(f"{path.name}: the cluster list must be a .csv or .xlsx file")
     book = open_workbook(path)
     try:
+        if form_id(book) == DATABOOK.form_id:
+            return _from_databook(book, path)
         tables = []
         for sheet in iter_sheets(book, file=path.name):
             table = _sheet_table(sheet.rows)
@@ -48,6 +52,30 @@ def load_cluster_list(path: Path | str) -> ClusterList:
     # The flags book's 'Current' sheet and a data book's round data come before other sheets.
     tables.sort(key=lambda item: (item[0] != "Current", not _is_round_data(item[1])))
     return _from_table(tables[0][1], f"{path.name} › {tables[0][0]}")
+
+
+def _from_databook(book: Any, path: Path) -> ClusterList:
+    """A campaign data book's clusters, flagged from its PCA and refusal rounds by the
+    framework's rules with the book's own parameters and benchmark overrides (its status
+    sheets are formulas, which hold no values until a spreadsheet saves the book)."""
+    from clusterbook.domain.rules import classify_clusters
+    from clusterbook.rounddata import read_round_file
+
+    frame, source = read_round_file(path)
+    sheet = read_sheet(book, PARAMETERS.sheet, file=path.name)
+    parameters: dict[str, Any] = {}
+    for item in PARAMETERS.fields:
+        value = sheet.value(PARAMETERS.row_of(item.key), PARAMETERS.value_column)
+        if not is_blank(value) and value != "":
+            parameters[item.key] = float(value) if item.key != "rounds" else int(value)
+    overrides = {}
+    for row in range(BENCHMARKS.header_row + 1, BENCHMARKS.last_row + 1):
+        label = clean_text(sheet.value(row, BENCHMARKS.label_column))
+        override = sheet.value(row, BENCHMARKS.override_column)
+        if label and isinstance(override, int | float) and not isinstance(override, bool):
+            overrides[label] = float(override)
+    flags = classify_clusters(frame, source=source, benchmark=overrides or None, **parameters)
+    return cluster_list_from_flags(flags, source=f"{path.name} (its rounds, by the rules)")
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

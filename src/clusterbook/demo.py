@@ -65,22 +65,68 @@ def _worksheet_functions(context: DemoContext) -> list[Artifact]:
     write_functions_example(out, sample_region().rounds, notice=NOTICE)
     return [Artifact(out, "what =CLUSTER_STATUS(), =CLUSTER_FLAGS(), =MICROPLAN_CHECK() and "
                           "=CCPM_SCORE() give in Excel (see docs/excel-addin.md)")]
-def _validation(context: DemoContext) -> list[Artifact]:
-    from clusterbook.sample.submissions import write_sample_submissions
-    from clusterbook.validation import validate_paths, write_back, write_findings
 
-    folder = context.out / "submissions"
-    checks = write_sample_submissions(folder, district="Kotal", mistake_share=0.075)
-    result = validate_paths([folder], checks)
+
+def _submissions(context: DemoContext) -> list[Artifact]:
+    from clusterbook.sample.submissions import write_region_submissions
+
+    written = write_region_submissions(context.out / "submissions")
+    context.results["submissions"] = written
+    return [Artifact(written.folder, f"what the region received (synthetic), a folder per "
+                                     f"province: {written.microplans} microplans "
+                                     f"({written.with_mistakes} with a mistake), "
+                                     f"{written.action_plans} action plans "
+                                     f"({len(written.plans_missing)} districts sent none), "
+                                     f"{written.newer_versions} newer versions, "
+                                     f"{written.copies} identical copies, a file cut off, a "
+                                     f"lock file and a scan")]
+
+
+def _merge(context: DemoContext) -> list[Artifact]:
+    from clusterbook.consolidate import merge_folder
+    from clusterbook.domain.findings import count_errors
+    from clusterbook.forms import FORMS
+    from clusterbook.reports.checks_book import write_checked_copy, write_findings_book
+    from clusterbook.sample.region import NOTICE
+
+    folder = context.results["submissions"].folder
+    out = context.out / "review" / "regional review.xlsx"
+    result = merge_folder(folder, out, clusters=context.out / "databook.xlsx", notice=NOTICE)
+    context.results["review"] = out
+    assert result.review is not None
+    sources = [item.source for item in result.review.files if item.source.form_id
+               or item.source.findings]
     findings = context.out / "validation-findings.xlsx"
-    write_findings(result, findings)
-    copies = [line for line in write_back(result, only_with_findings=True)
-              if line.startswith("Wrote ")]
-    context.results["validation"] = result
-    return [Artifact(folder, f"one district's filled microplans and action plan (synthetic), "
-                             f"3 with a mistake and a damaged file; {len(copies)} checked "
-                             f"copies (*.checked.xlsx) show the problems"),
-            Artifact(findings, "every validation finding, with file, sheet and cell")]
+    write_findings_book([(s.file, FORMS[s.form_id].title if s.form_id in FORMS else
+                          "not readable", len(s.entries), s.errors, s.warnings)
+                         for s in sources],
+                        [finding for s in sources for finding in s.findings], findings)
+    # A district officer's view: the checked copies of one district's files with errors.
+    checked = 0
+    for source in sources:
+        if source.readable and count_errors(source.findings) and \
+                source.path.startswith("Northern Hills/Kotal"):
+            write_checked_copy(folder / source.path, source.findings)
+            checked += 1
+    return [Artifact(out, f"the regional review book: summary and charts, every row with its "
+                          f"source, {len(result.review.replaced)} superseded or identical, "
+                          f"every finding, a Feedback sheet for reviewers "
+                          f"({result.seconds:.1f} s for {result.files} files)"),
+            Artifact(findings, "every validation finding of every file, with file, sheet and "
+                               "cell"),
+            Artifact(folder / "Northern Hills", f"{checked} checked copies "
+                                                f"(Kotal_*.checked.xlsx) show a district "
+                                                f"where its mistakes are")]
+
+
+def _feedback(context: DemoContext) -> list[Artifact]:
+    from clusterbook.consolidate import write_feedback_books
+
+    paths = write_feedback_books(context.results["review"], context.out / "feedback")
+    return [Artifact(paths[0].parent, f"{len(paths)} feedback books, one per province: review "
+                                      f"status and comment per cluster, and what to correct")]
+
+
 def _ccpm(context: DemoContext) -> list[Artifact]:
     from clusterbook.ccpm import run_overview, run_report
     from clusterbook.forms import CCPM
@@ -131,7 +177,9 @@ STEPS: list[tuple[str, Step]] = [
     ("Flagging low-performing clusters", _flags),
     ("Filling the campaign data book", _databook),
     ("Showing the worksheet functions", _worksheet_functions),
-    ("Checking filled microplans", _validation),
+    ("Writing the region's submissions", _submissions),
+    ("Checking and merging the submissions into the regional review book", _merge),
+    ("Writing feedback for each province", _feedback),
     ("Scoring a sample CCPM survey, its report, workshop and the inter-cluster overview",
      _ccpm),
 ]

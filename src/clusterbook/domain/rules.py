@@ -274,7 +274,9 @@ class RoundMatrix:
 
 def to_matrix(table: pd.DataFrame) -> RoundMatrix:
     """Lay a prepared round table out as (cluster x round) matrices."""
-    cluster_codes = np.asarray(table["cluster_code"].cat.codes)  # in order of appearance
+    # In order of appearance. As positions: pandas keeps the codes of fewer than 128
+    # categories in int8, where code * rounds below would overflow.
+    cluster_codes = np.asarray(table["cluster_code"].cat.codes, dtype=np.intp)
     first = first_positions(cluster_codes)
     round_column = table["round"].cat
     present = np.flatnonzero(np.bincount(round_column.codes.to_numpy(),
@@ -335,14 +337,15 @@ def benchmark_per_round(matrix: RoundMatrix, choice: BenchmarkChoice) -> np.ndar
                              f"{', '.join(map(str, unknown))}")
         for index, label in enumerate(matrix.rounds):
             if label in choice and choice[label] is not None:
-                base[index] = _fixed_benchmark(choice[label])
+                base[index] = fixed_benchmark(choice[label])
         return base
     if isinstance(choice, str):
         raise InputError(f"the benchmark must be 'mean', 'weighted' or a number, not '{choice}'")
-    return np.full(len(matrix.rounds), _fixed_benchmark(choice))
+    return np.full(len(matrix.rounds), fixed_benchmark(choice))
 
 
-def _fixed_benchmark(value: object) -> float:
+def fixed_benchmark(value: object) -> float:
+    """A benchmark the user gave, as a percent from 0 to 100; InputError otherwise."""
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):

@@ -45,6 +45,9 @@ ACTION_PLAN = Form(
     version="2025.1",
     title="Low-Performing Cluster Action Plan (Pull / Push)",
     sections=(DETAILS, ACTIONS),
+    cluster_field=("actions", "cluster_code"),
+    dated_by=(("details", "prepared_on"),),
+    plural="Action plans",
     instructions=(
         "One row per action, for clusters on the low-performing list.",
         "Pull actions raise demand (behaviour, trust, refusals); Push actions fix supply "

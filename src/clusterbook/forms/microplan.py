@@ -143,6 +143,9 @@ MICROPLAN = Form(
     title="Community Engagement, Advocacy and Social Mobilization Cluster Microplan",
     sections=(IDENTIFICATION, TEAM, MAPPING, ISSUES, ACTIVITIES, SUPERVISION, REVIEW, SIGN_OFF),
     live_check="MICROPLAN_CHECK",
+    cluster_field=("identification", "cluster_code"),
+    dated_by=(("sign_off", "dco_date"), ("sign_off", "dc_date"), ("sign_off", "cs_date")),
+    plural="Microplans",
     instructions=(
         "Fill one microplan per cluster. Yellow cells are for you; everything else is locked.",
         "Start with sheet 'Identification', then work through the sheets from left to right.",

@@ -142,6 +142,15 @@ class Form:
     #: The add-in function that checks a filled form live, called on a 'Checks' sheet with the
     #: blocks of :func:`section_block` in section order; "" when the form has none.
     live_check: str = ""
+    #: Where a filled form names its cluster: (section key, field key). A table's field means
+    #: one form covers several clusters, one per row (an action plan). None: not a district
+    #: submission, so it is not consolidated.
+    cluster_field: tuple[str, str] | None = None
+    #: The date fields that date a submission, as (section key, field key); the latest one
+    #: filled counts (a sign-off date, the date a plan was prepared).
+    dated_by: tuple[tuple[str, str], ...] = ()
+    #: What many of these forms are called, e.g. 'Microplans'.
+    plural: str = ""
 
     def section(self, key: str) -> Section:
         for section in self.sections:

@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import random
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Final
 
@@ -380,6 +380,70 @@ def low_performing_codes() -> list[str]:
             if info.low_performing]
 
 
+@dataclass(frozen=True)
+class SampleFile:
+    """A sample submission to write: which form, for which cluster (or district, for an action
+    plan), its mistake (a kind of :data:`MISTAKES`), and for a newer version how many days
+    after the first one it was signed or prepared."""
+
+    name: str  # the path within the folder
+    form_id: str
+    key: str
+    mistake: str = ""
+    seed: int = 0
+    days_later: int = 0
+
+
+def sample_file_data(item: SampleFile) -> FormData:
+    """The filled form of a sample file."""
+    if item.form_id == ACTION_PLAN.form_id:
+        data = action_plan_data(item.key)
+        if item.days_later:
+            details = data.records["details"]
+            details["prepared_on"] += dt.timedelta(days=item.days_later)  # type: ignore[operator]
+            for action in data.tables["actions"]:
+                action["status"] = "Done"
+                action["follow_up"] = "Checked again before the campaign"
+        return data
+    data = microplan_data(item.key)
+    if item.mistake:
+        data, _ = with_mistake(data, item.mistake, seed=item.seed)
+    if item.days_later:
+        sign_off = data.records["sign_off"]
+        for key in ("dco_date", "dc_date", "cs_date"):
+            if isinstance(sign_off.get(key), dt.date):
+                sign_off[key] += dt.timedelta(days=item.days_later)  # type: ignore[operator]
+    return data
+
+
+def _write_sample_chunk(folder: Path, items: list[SampleFile]) -> int:
+    from clusterbook.forms import FORMS
+    from clusterbook.templates import write_form
+
+    for item in items:
+        write_form(folder / item.name, FORMS[item.form_id], sample_file_data(item))
+    return len(items)
+
+
+def write_sample_files(folder: Path | str, items: list[SampleFile], *,
+                       workers: int | None = None) -> None:
+    """Write sample files with the template builder, on several cores when there are many."""
+    from clusterbook.workers import chunked, run_chunks, worker_count
+
+    folder = Path(folder)
+    for parent in {(folder / item.name).parent for item in items}:
+        parent.mkdir(parents=True, exist_ok=True)
+    sample_cluster_list()  # computed once here, not again in every worker
+    count = worker_count(len(items), minimum_items=100, requested=workers)
+    run_chunks(partial(_write_sample_chunk, folder), chunked(items, max(count, 1) * 4),
+               workers=count)
+
+
+def _spread(count: int, share: float) -> list[bool]:
+    """Which of ``count`` items get a mistake: about ``share`` of them, evenly spread."""
+    return [int((index + 1) * share) > int(index * share) for index in range(count)]
+
+
 def write_sample_submissions(folder: Path | str, *, district: str | None = None,
                              mistake_share: float = 0.05,
                              broken_file: bool = True) -> CheckContext:
@@ -387,25 +451,96 @@ def write_sample_submissions(folder: Path | str, *, district: str | None = None,
     928), about ``mistake_share`` of them with one realistic mistake each, each district's
     action plan, and (``broken_file``) one file cut off while copying, all with the template
     builder. Returns the check context that knows the sample region's cluster list."""
-    from clusterbook.templates import write_form
-
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     clusters = [info for info in sample_cluster_list().clusters.values()
                 if district is None or info.district == district]
     kinds = sorted(MISTAKES)
-    made = 0
-    for index, info in enumerate(clusters):
-        data = microplan_data(info.code)
-        if int((index + 1) * mistake_share) > int(index * mistake_share):
-            data, _ = with_mistake(data, kinds[made % len(kinds)], seed=index)
-            made += 1
-        write_form(folder / f"{info.district}_{info.code}.xlsx", MICROPLAN, data)
-    for name in dict.fromkeys(info.district for info in clusters):
-        write_form(folder / f"{name}_action_plan.xlsx", ACTION_PLAN, action_plan_data(name))
+    items, made = [], 0
+    for index, (info, wrong) in enumerate(zip(clusters, _spread(len(clusters), mistake_share),
+                                              strict=True)):
+        items.append(SampleFile(f"{info.district}_{info.code}.xlsx", MICROPLAN.form_id,
+                                info.code, kinds[made % len(kinds)] if wrong else "", index))
+        made += wrong
+    items.extend(SampleFile(f"{name}_action_plan.xlsx", ACTION_PLAN.form_id, name)
+                 for name in dict.fromkeys(info.district for info in clusters))
+    write_sample_files(folder, items)
     if broken_file and clusters:
         last = clusters[-1]
         (folder / f"{last.district}_copy_cut_off.xlsx").write_bytes(
             (folder / f"{last.district}_{last.code}.xlsx").read_bytes()[:4000])
+    return sample_check_context()
+
+
+def sample_check_context() -> CheckContext:
+    """The check context of the sample submissions: the sample region's cluster list, and a
+    day ten days before the campaign as today."""
     _, start, _ = _campaign()
     return CheckContext(clusters=sample_cluster_list(), today=start - dt.timedelta(days=10))
+
+
+@dataclass(frozen=True)
+class RegionSubmissions:
+    """What :func:`write_region_submissions` wrote."""
+
+    folder: Path
+    microplans: int
+    with_mistakes: int
+    action_plans: int
+    plans_missing: list[str]  # districts with listed clusters that sent no action plan
+    newer_versions: int
+    copies: int
+    other_files: int  # a cut-off file, a lock file and a scan that is not a workbook
+
+
+def write_region_submissions(folder: Path | str, *, mistake_share: float = 0.05,
+                             workers: int | None = None) -> RegionSubmissions:
+    """Write what a region receives for one campaign, one folder per province: a filled
+    microplan for every cluster (about ``mistake_share`` of them with one realistic mistake),
+    the action plans of the districts with low-performing clusters (a few districts have not
+    sent theirs), newer versions of a few microplans (mistake corrected, signed later) and of
+    one action plan, a few identical copies ('Copy of ...', '... (1)'), a file cut off while
+    copying, a lock file Excel left behind, and a scanned sign-off that is not a workbook."""
+    folder = Path(folder)
+    clusters = list(sample_cluster_list().clusters.values())
+    kinds = sorted(MISTAKES)
+    first: list[SampleFile] = []
+    wrong_items: list[SampleFile] = []
+    made = 0
+    for index, (info, wrong) in enumerate(zip(clusters, _spread(len(clusters), mistake_share),
+                                              strict=True)):
+        item = SampleFile(f"{info.province}/{info.district}_{info.code}.xlsx",
+                          MICROPLAN.form_id, info.code, kinds[made % len(kinds)] if wrong else "",
+                          index)
+        first.append(item)
+        if wrong:
+            wrong_items.append(item)
+        made += wrong
+    districts = {info.district: info.province for info in clusters}
+    listed = [name for name in districts
+              if sample_cluster_list().low_performing_in(name)]
+    missing = listed[5::8]
+    plans = [SampleFile(f"{districts[name]}/{name}_action_plan.xlsx", ACTION_PLAN.form_id, name)
+             for name in listed if name not in missing]
+    newer = [SampleFile(item.name.replace(".xlsx", "_v2.xlsx"), item.form_id, item.key,
+                        days_later=3) for item in wrong_items[::5]]
+    if plans:
+        newer.append(SampleFile(plans[0].name.replace(".xlsx", "_updated.xlsx"),
+                                ACTION_PLAN.form_id, plans[0].key, days_later=7))
+    write_sample_files(folder, first + plans, workers=workers)
+    write_sample_files(folder, newer, workers=workers)  # later, as resent files are
+    copies = [(first[3], "Copy of {name}"), (first[300], "Copy of {name}"),
+              (first[610], "{stem} (1){suffix}"), (first[905], "{stem} (1){suffix}")]
+    for item, pattern in copies:
+        source = folder / item.name
+        target = source.with_name(pattern.format(name=source.name, stem=source.stem,
+                                                 suffix=source.suffix))
+        target.write_bytes(source.read_bytes())
+    last = folder / first[-1].name
+    (last.parent / f"{first[-1].key}_cut_off.xlsx").write_bytes(last.read_bytes()[:4000])
+    opened = folder / first[40].name
+    (opened.parent / f"~${opened.name}").write_bytes(b"\x0bDCO Laptop" + b" " * 40)
+    (folder / first[100].name).with_name("Sign-off scan.pdf").write_bytes(
+        b"%PDF-1.4\n% a scanned sign-off page\n%%EOF\n")
+    return RegionSubmissions(folder, len(first), len(wrong_items), len(plans), missing,
+                             len(newer), len(copies), 3)

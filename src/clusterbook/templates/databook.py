@@ -36,6 +36,7 @@ from clusterbook.domain.rules import (
     STATUS_LABELS,
     BenchmarkChoice,
     RuleParameters,
+    fixed_benchmark,
     to_matrix,
 )
 from clusterbook.excel.cells import cell_ref, column_letter, range_ref, sheet_ref
@@ -198,20 +199,10 @@ def _overrides(rounds: Sequence[Hashable], benchmark: BenchmarkChoice) -> dict[i
         if unknown:
             raise InputError(f"benchmarks were given for rounds that are not in the data: "
                              f"{', '.join(unknown)}")
-        return {rounds.index(label): _percent(value) for label, value in benchmark.items()
-                if value is not None}
-    value = _percent(benchmark)
+        return {rounds.index(label): fixed_benchmark(value)
+                for label, value in benchmark.items() if value is not None}
+    value = fixed_benchmark(benchmark)
     return dict.fromkeys(range(len(rounds)), value)
-
-
-def _percent(value: object) -> float:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InputError(f"the benchmark must be a number, not '{value}'") from None
-    if math.isnan(number) or not 0 <= number <= 100:
-        raise InputError(f"the benchmark must be a percent from 0 to 100, not {value}")
-    return number
 
 
 # ---------------------------------------------------------------------------------------------
