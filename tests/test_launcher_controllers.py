@@ -338,3 +338,53 @@ def test_demo_job_runs_the_demo_steps_with_progress(settings, tmp_path, monkeypa
         lambda done, total, message: heard.append((done, total, message)))
     assert heard[0] == (0, 2, demo.STEPS[0][0]) and heard[-1] == (2, 2, "Done")
     assert all(artifact.path.exists() for artifact in artifacts)
+
+
+def test_merge_job_writes_the_review_book_and_feedback(settings, district_submissions, tmp_path):
+    import shutil
+
+    from clusterbook.launcher.controllers.merge import MergeController
+
+    folder = tmp_path / "submissions"
+    shutil.copytree(district_submissions, folder)
+    controller = MergeController(settings)
+    controller.choose_folder(folder)
+    assert controller.out == tmp_path / "review-book.xlsx"
+    heard = []
+    controller.accept(controller.job().run(lambda done, total, message: heard.append(message)))
+    assert controller.out.is_file() and heard
+    assert "Merged" in controller.summary_text()
+    districts = controller.districts()
+    assert districts is not None and "Kotal" in set(districts["District"])
+    books = controller.feedback_job(tmp_path / "feedback").run()
+    assert books and all(book.suffix == ".xlsx" for book in books)
+
+
+def test_a_cancelled_merge_writes_nothing(settings, district_submissions, tmp_path):
+    import shutil
+
+    from clusterbook.launcher.controllers.merge import MergeController
+
+    folder = tmp_path / "submissions"
+    shutil.copytree(district_submissions, folder)
+    controller = MergeController(settings)
+    controller.choose_folder(folder)
+    token = CancelToken()
+
+    def stop_at_first_report(done, total, message):
+        token.cancel()
+
+    with pytest.raises(Cancelled):
+        controller.job().run(stop_at_first_report, token)
+    assert not controller.out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["submissions"]
+
+
+def test_merge_needs_a_folder(settings, tmp_path):
+    from clusterbook.launcher.controllers.merge import MergeController
+
+    controller = MergeController(settings)
+    with pytest.raises(InputError, match="Choose the folder of submissions first"):
+        controller.job()
+    with pytest.raises(InputError, match="is not a folder"):
+        controller.choose_folder(tmp_path / "missing")

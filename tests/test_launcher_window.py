@@ -174,7 +174,7 @@ def test_ccpm_page_scores_a_dropped_survey(qtbot, window, tmp_path):
 
 def test_every_page_shows_and_the_demo_fills_them(qtbot, window):
     keys = [page.key for page in window.pages]
-    assert keys == ["flags", "validate", "ccpm", "templates", "excel", "sample"]
+    assert keys == ["flags", "validate", "merge", "ccpm", "templates", "excel", "sample"]
     window.show_page("sample").load_everywhere()
     assert window.show_page("flags").table_model.rowCount() == 928
     assert window.show_page("validate").model.rowCount() > 0
@@ -198,3 +198,18 @@ def test_the_window_opens_on_a_real_x_display(tmp_path):
 
     image = QImage(str(out))
     assert image.width() >= 1000 and image.height() >= 700
+
+
+def test_merge_page_by_dropping_a_folder_and_clicking(qtbot, window, tmp_path):
+    from clusterbook.sample.submissions import write_sample_submissions
+
+    folder = tmp_path / "submissions"
+    write_sample_submissions(folder, district="Pirkoh", mistake_share=0.1)
+    page = window.show_page("merge")
+    assert page.drop([folder])
+    assert page.out.edit.text().endswith("review-book.xlsx")
+    with qtbot.waitSignal(window.runner.idle, timeout=120000):
+        qtbot.mouseClick(page.merge_button, Qt.MouseButton.LeftButton)
+    assert (tmp_path / "review-book.xlsx").is_file()
+    assert page.model.rowCount() > 0 and page.chart.bars
+    assert page.feedback_button.isEnabled() and page.open_button.isEnabled()

@@ -15,17 +15,20 @@ def build_pages(settings: Settings, runner: JobRunner) -> list[Page]:
     from clusterbook.launcher.controllers.addin import AddinController
     from clusterbook.launcher.controllers.ccpm import CcpmController
     from clusterbook.launcher.controllers.flags import FlagsController
+    from clusterbook.launcher.controllers.merge import MergeController
     from clusterbook.launcher.controllers.templates import TemplatesController
     from clusterbook.launcher.controllers.validate import ValidateController
     from clusterbook.launcher.widgets.pages.addin import AddinPage
     from clusterbook.launcher.widgets.pages.ccpm import CcpmPage
     from clusterbook.launcher.widgets.pages.flags import FlagsPage
+    from clusterbook.launcher.widgets.pages.merge import MergePage
     from clusterbook.launcher.widgets.pages.templates import TemplatesPage
     from clusterbook.launcher.widgets.pages.validate import ValidatePage
 
     return [
         FlagsPage(runner, FlagsController(settings)),
         ValidatePage(runner, ValidateController(settings)),
+        MergePage(runner, MergeController(settings)),
         CcpmPage(runner, CcpmController(settings)),
         TemplatesPage(runner, TemplatesController(settings)),
         AddinPage(runner, AddinController()),
