@@ -388,3 +388,21 @@ def test_merge_needs_a_folder(settings, tmp_path):
         controller.job()
     with pytest.raises(InputError, match="is not a folder"):
         controller.choose_folder(tmp_path / "missing")
+
+
+def test_a_merge_with_nothing_new_still_shows_the_books_summary(settings, district_submissions,
+                                                                tmp_path):
+    import shutil
+
+    from clusterbook.launcher.controllers.merge import MergeController
+
+    folder = tmp_path / "submissions"
+    shutil.copytree(district_submissions, folder)
+    controller = MergeController(settings)
+    controller.choose_folder(folder)
+    controller.accept(controller.job().run())
+    first = controller.districts()
+    written = controller.out.stat().st_mtime_ns
+    controller.accept(controller.job().run())
+    assert controller.result.up_to_date and controller.out.stat().st_mtime_ns == written
+    pd.testing.assert_frame_equal(controller.districts(), first)

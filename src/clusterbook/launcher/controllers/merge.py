@@ -20,6 +20,21 @@ PAGE = "merge"
 LEVELS = ("region", "province")
 
 
+def review_of_book(book: Path, clusters: Path | None) -> object:
+    """The review a review book holds, rebuilt from the files it carries."""
+    from clusterbook.consolidate.review_book import read_review_book
+    from clusterbook.domain.consolidation import consolidate
+
+    content = read_review_book(book)
+    cluster_list = None
+    if clusters is not None:
+        from clusterbook.clusterfile import load_cluster_list
+
+        cluster_list = load_cluster_list(clusters)
+    return consolidate(content.sources, clusters=cluster_list, notes=content.notes,
+                       level=content.info.level)
+
+
 @dataclass
 class MergeController:
     """State and jobs of the Merge page."""
@@ -65,7 +80,12 @@ class MergeController:
         def work(progress: Progress) -> MergeResult:
             from clusterbook.consolidate.job import merge_folder
 
-            return merge_folder(folder, out, clusters, level, progress)
+            result = merge_folder(folder, out, clusters, level, progress)
+            if result.up_to_date:
+                # Nothing changed, so nothing was written; show what the book holds.
+                progress(result.files, result.files, f"Reading {out.name}")
+                result.review = review_of_book(out, clusters)
+            return result
 
         return Job(f"Merging {folder.name} into {out.name}", work)
 
