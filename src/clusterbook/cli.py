@@ -25,6 +25,7 @@ COMMANDS = (
     "feedback",
     "ccpm",
     "excel",
+    "launcher",
     "demo",
 )
 

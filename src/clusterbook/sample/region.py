@@ -15,8 +15,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-NOTICE = ("Synthetic sample data made by ClusterBook for demonstration and training. "
-          "Every place, name and number is invented; these are not campaign results.")
+from clusterbook.sample.notice import NOTICE
 
 #: Invented provinces and districts (four provinces of six districts).
 PROVINCES: dict[str, tuple[str, ...]] = {

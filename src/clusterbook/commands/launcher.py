@@ -1,0 +1,26 @@
+"""`clusterbook launcher`: open the window (the same as `clusterbook-launcher`)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "launcher", help="open the ClusterBook window (every job a click away)",
+        description="Open the ClusterBook launcher window.")
+    parser.add_argument("--demo", action="store_true",
+                        help="load the built-in sample region (synthetic) first")
+    parser.add_argument("--page", metavar="NAME", help="open on this page")
+    parser.add_argument("--screenshot", type=Path, metavar="PATH",
+                        help="render the window to a PNG file and exit")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from clusterbook.launcher.app import main
+
+    argv = [*(["--demo"] if args.demo else []), *(["--page", args.page] if args.page else []),
+            *(["--screenshot", str(args.screenshot)] if args.screenshot else [])]
+    return main(argv)

@@ -1,0 +1,7 @@
+"""`python -m clusterbook.launcher` opens the launcher."""
+
+import sys
+
+from clusterbook.launcher.app import main
+
+sys.exit(main())

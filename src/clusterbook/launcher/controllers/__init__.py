@@ -1,0 +1,1 @@
+"""Page logic without Qt: each controller holds a page's state and makes its jobs."""

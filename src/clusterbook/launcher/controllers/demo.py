@@ -1,0 +1,44 @@
+"""The Sample region page: every job run on the built-in synthetic region."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from clusterbook.launcher.jobs import Job, Progress
+from clusterbook.launcher.settings import Settings
+
+if TYPE_CHECKING:
+    from clusterbook.demo import Artifact
+
+PAGE = "sample"
+
+
+@dataclass
+class DemoController:
+    settings: Settings
+
+    def notice(self) -> str:
+        from clusterbook.sample.notice import NOTICE
+
+        return NOTICE
+
+    def job(self, folder: Path | str) -> Job:
+        """Write every demo file into ``folder``, step by step."""
+        folder = Path(folder)
+        self.settings.remember(PAGE, folder)
+
+        def work(progress: Progress) -> list[Artifact]:
+            from clusterbook.demo import STEPS, run_demo
+
+            titles = [title for title, _ in STEPS]
+
+            def step(title: str) -> None:
+                progress(titles.index(title), len(titles), title)
+
+            artifacts = run_demo(folder, progress=step)
+            progress(len(titles), len(titles), "Done")
+            return artifacts
+
+        return Job(f"Writing the demo into {folder}", work)

@@ -1,0 +1,127 @@
+"""The Merge page: a folder of district submissions in, the review book out, and feedback
+books back to the provinces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from clusterbook.domain.errors import InputError
+from clusterbook.launcher.jobs import Job, Progress
+from clusterbook.launcher.settings import Settings
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from clusterbook.consolidate.job import MergeResult
+
+PAGE = "merge"
+LEVELS = ("region", "province")
+
+
+def review_of_book(book: Path, clusters: Path | None) -> object:
+    """The review a review book holds, rebuilt from the files it carries."""
+    from clusterbook.consolidate.review_book import read_review_book
+    from clusterbook.domain.consolidation import consolidate
+
+    content = read_review_book(book)
+    cluster_list = None
+    if clusters is not None:
+        from clusterbook.clusterfile import load_cluster_list
+
+        cluster_list = load_cluster_list(clusters)
+    return consolidate(content.sources, clusters=cluster_list, notes=content.notes,
+                       level=content.info.level)
+
+
+@dataclass
+class MergeController:
+    """State and jobs of the Merge page."""
+
+    settings: Settings
+    folder: Path | None = None
+    out: Path | None = None
+    clusters: Path | None = None
+    level: str = "region"
+    result: MergeResult | None = None
+
+    def choose_folder(self, folder: Path) -> None:
+        """The folder of submissions (searched with its sub-folders)."""
+        if not folder.is_dir():
+            raise InputError(f"'{folder}' is not a folder: choose the folder that holds the "
+                             f"submitted workbooks")
+        self.folder = folder
+        self.settings.remember(PAGE, folder)
+        if self.out is None:
+            self.out = folder.parent / "review-book.xlsx"
+
+    def choose_out(self, out: Path) -> None:
+        if out.suffix.lower() != ".xlsx":
+            raise InputError(f"the review book is an .xlsx file, not '{out.name}'")
+        self.out = out
+        self.settings.remember(PAGE + "-out", out)
+
+    def choose_clusters(self, path: Path | None) -> None:
+        if path is not None and not path.is_file():
+            raise InputError(f"'{path}' does not exist")
+        self.clusters = path
+
+    def job(self) -> Job:
+        """Merge the folder into the review book (the reviewers' feedback is kept)."""
+        if self.folder is None:
+            raise InputError("choose the folder of submissions first")
+        if self.out is None:
+            raise InputError("choose where the review book goes")
+        if self.level not in LEVELS:
+            raise InputError(f"the level is 'region' or 'province', not '{self.level}'")
+        folder, out, clusters, level = self.folder, self.out, self.clusters, self.level
+
+        def work(progress: Progress) -> MergeResult:
+            from clusterbook.consolidate.job import merge_folder
+
+            result = merge_folder(folder, out, clusters, level, progress)
+            if result.up_to_date:
+                # Nothing changed, so nothing was written; show what the book holds.
+                progress(result.files, result.files, f"Reading {out.name}")
+                result.review = review_of_book(out, clusters)
+            return result
+
+        return Job(f"Merging {folder.name} into {out.name}", work)
+
+    def feedback_job(self, out_dir: Path | str) -> Job:
+        """One feedback book per province from the review book."""
+        if self.out is None or not self.out.is_file():
+            raise InputError("merge first: there is no review book yet")
+        review_book, out_dir = self.out, Path(out_dir)
+
+        def work(progress: Progress) -> list[Path]:
+            from clusterbook.consolidate.feedback_books import write_feedback_books
+
+            progress(0, 1, "Writing the feedback books")
+            return write_feedback_books(review_book, out_dir)
+
+        return Job("Writing feedback books for the provinces", work)
+
+    def accept(self, result: MergeResult) -> None:
+        self.result = result
+
+    def summary_text(self) -> str:
+        if self.result is None:
+            return ("Choose the folder of submissions and where the review book goes, then "
+                    "Merge. Reviewers' feedback in an existing book is always kept.")
+        return self.result.summary()
+
+    def districts(self) -> pd.DataFrame | None:
+        """Received, valid and missing submissions per district, when the merge made a book."""
+        if self.result is None or self.result.review is None:
+            return None
+        table = self.result.review.districts
+        return table.rename(columns=lambda name: str(name).replace("_", " ").capitalize())
+
+    def received_per_district(self) -> list[tuple[str, float]]:
+        table = self.districts()
+        if table is None or "District" not in table or "Received" not in table:
+            return []
+        return [(str(district), float(received)) for district, received in
+                zip(table["District"], table["Received"], strict=True)]

@@ -1,0 +1,69 @@
+"""The Templates page: save blank standard templates where the user wants them."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from clusterbook.domain.errors import InputError
+from clusterbook.launcher.jobs import Job, Progress
+from clusterbook.launcher.settings import Settings
+
+PAGE = "templates"
+
+
+@dataclass(frozen=True)
+class TemplateChoice:
+    name: str
+    file_name: str
+    description: str
+
+
+@dataclass
+class TemplatesController:
+    """State and jobs of the Templates page."""
+
+    settings: Settings
+    chosen: set[str] = field(default_factory=set)
+
+    def available(self) -> list[TemplateChoice]:
+        """Every standard template, in the catalog's order."""
+        from clusterbook.templates.catalog import TEMPLATES
+
+        return [TemplateChoice(item.name, item.file_name, item.description)
+                for item in TEMPLATES]
+
+    def save_job(self, folder: Path | str, names: list[str] | None = None) -> Job:
+        """Copy the chosen blank templates into ``folder`` (built afresh when a built file is
+        missing). Existing files of the same name are kept as '<name> (old).xlsx'."""
+        folder = Path(folder)
+        names = names if names is not None else [item.name for item in self.available()]
+        if not names:
+            raise InputError("tick at least one template")
+        self.settings.remember(PAGE, folder)
+
+        def work(progress: Progress) -> list[Path]:
+            from clusterbook.excel.write import atomic_path
+            from clusterbook.templates.catalog import template, template_path
+
+            folder.mkdir(parents=True, exist_ok=True)
+            written = []
+            for done, name in enumerate(names):
+                item = template(name)
+                progress(done, len(names), f"Saving {item.file_name}")
+                target = folder / item.file_name
+                if target.exists():
+                    target.replace(target.with_name(f"{target.stem} (old){target.suffix}"))
+                try:
+                    source = template_path(name)
+                except InputError:
+                    item.build(target)
+                else:
+                    with atomic_path(target) as temporary:
+                        shutil.copyfile(source, temporary)
+                written.append(target)
+            progress(len(names), len(names), "Done")
+            return written
+
+        return Job(f"Saving templates to {folder}", work)

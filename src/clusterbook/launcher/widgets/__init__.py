@@ -1,0 +1,1 @@
+"""The launcher's Qt widgets; all logic lives in ``clusterbook.launcher.controllers``."""

@@ -1,0 +1,98 @@
+"""Running a job in a worker thread, so the window never freezes."""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from clusterbook.domain.errors import ClusterBookError, InputError
+from clusterbook.launcher.jobs import Cancelled, CancelToken, Job
+
+
+def explain(error: BaseException) -> tuple[str, str]:
+    """What to tell the user about an error: a sentence, and the details behind it."""
+    if isinstance(error, InputError) and len(error.problems) > 1:
+        first = str(error).splitlines()[0]
+        return (f"{first}\n\n{len(error.problems)} problems in all: see the details.",
+                str(error))
+    if isinstance(error, ClusterBookError):
+        return str(error), ""
+    return ("Something went wrong inside ClusterBook. Your files were not changed. "
+            "Please send the details below to your ClusterBook contact.",
+            "".join(traceback.format_exception(error)))
+
+
+class _Thread(QThread):
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(str, str)
+    stopped = Signal()
+
+    def __init__(self, job: Job, token: CancelToken):
+        super().__init__()
+        self.job, self.token = job, token
+
+    def run(self) -> None:
+        try:
+            result = self.job.run(self.progressed.emit, self.token)
+        except Cancelled:
+            self.stopped.emit()
+        except Exception as error:  # every failure reaches the user as a dialog
+            self.failed.emit(*explain(error))
+        else:
+            self.succeeded.emit(result)
+
+
+class JobRunner(QObject):
+    """Runs one job at a time off the GUI thread and reports back through signals."""
+
+    started = Signal(str)
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(str, str)
+    cancelled = Signal()
+    idle = Signal()
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._thread: _Thread | None = None
+        self._token = CancelToken()
+
+    @property
+    def busy(self) -> bool:
+        return self._thread is not None and self._thread.isRunning()
+
+    def start(self, job: Job) -> None:
+        """Start ``job``; ignored while another job runs."""
+        if self.busy:
+            return
+        self._token = CancelToken()
+        thread = _Thread(job, self._token)
+        thread.progressed.connect(self.progressed)
+        thread.succeeded.connect(self.succeeded)
+        thread.failed.connect(self.failed)
+        thread.stopped.connect(self.cancelled)
+        thread.finished.connect(self._finished)
+        self._thread = thread
+        self.started.emit(job.title)
+        thread.start()
+
+    def cancel(self) -> None:
+        """Ask the running job to stop at its next progress report."""
+        self._token.cancel()
+
+    def wait(self, milliseconds: int = 30000) -> bool:
+        """Block until the running job ends (for closing the window and for tests)."""
+        return self._thread.wait(milliseconds) if self._thread is not None else True
+
+    def _finished(self) -> None:
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.deleteLater()
+        self.idle.emit()
+
+    def run_now(self, job: Job) -> Any:
+        """Run a job on this thread (start-up work such as --demo before a screenshot)."""
+        return job.run(None, self._token)
