@@ -104,7 +104,7 @@ def place_templates(documents: Path, previous: dict, log: Log) -> tuple[str, dic
     record = {"folder": str(folder), "files": installed,
               "created_folder": bool(previous.get("created_folder"))}
     with tempfile.TemporaryDirectory(prefix="clusterbook-templates-") as scratch:
-        status = clusterbook(["templates", "build", "--out", scratch], log)
+        status = clusterbook(["templates", "save", "--out", scratch], log)
         if status != "done":
             return status, record
         for source in sorted(Path(scratch).rglob("*")):

@@ -391,4 +391,4 @@ def test_the_build_names_the_commands_this_checkout_lacks(
     missing = missing_contracts(tmp_path)
     assert [item.split(" (")[0] for item in missing] == [
         "'clusterbook excel setup'", "'clusterbook excel remove'",
-        "'clusterbook templates build'", "clusterbook.launcher.app:main"]
+        "'clusterbook templates save'", "clusterbook.launcher.app:main"]

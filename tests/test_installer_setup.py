@@ -1,6 +1,6 @@
 """clusterbook_setup.py, the script the installed Python runs after the files are copied.
 
-It calls three ClusterBook commands (``excel setup``, ``excel remove``, ``templates build``).
+It calls three ClusterBook commands (``excel setup``, ``excel remove``, ``templates save``).
 Here they are played by a small stand-in package that keeps their documented contract, so
 the script's own work is checked on real files: templates placed, a user's edited template
 never overwritten or deleted, the Excel configuration written and removed, failures reported.
@@ -33,7 +33,7 @@ if not os.environ.get("OLDER_CLUSTERBOOK"):  # an older version has neither comm
     setup.add_argument("--quiet", action="store_true")
     excel.add_parser("remove").add_argument("--quiet", action="store_true")
     templates = jobs.add_parser("templates").add_subparsers(dest="action", required=True)
-    templates.add_parser("build").add_argument("--out", required=True)
+    templates.add_parser("save").add_argument("--out", required=True)
 args = parser.parse_args()
 
 conf = pathlib.Path(os.environ["HOME"]) / ".xlwings" / "xlwings.conf"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -47,6 +48,29 @@ def test_cli_builds_every_template(tmp_path, capsys):
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
         item.file_name for item in TEMPLATES)
     assert "Wrote" in capsys.readouterr().out
+
+
+def test_cli_saves_the_shipped_templates_without_loading_pandas(tmp_path):
+    """What the Windows installer runs: a copy of each shipped file, in a fresh interpreter
+    that never imports numpy (the installer's Python may not load it yet)."""
+    probe = ("import sys; from clusterbook.cli import main; "
+             f"code = main(['templates', 'save', '--out', {str(tmp_path)!r}]); "
+             "sys.exit(code or ('numpy' in sys.modules and 'numpy was imported'))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(REPO / "src")}, check=False)
+    assert result.returncode == 0, result.stderr
+    for item in TEMPLATES:
+        assert (tmp_path / item.file_name).read_bytes() == \
+            (WORKBOOKS / item.file_name).read_bytes()
+
+
+def test_saving_a_template_builds_it_when_the_shipped_file_is_missing(tmp_path, monkeypatch):
+    from clusterbook.templates import catalog, save_template
+
+    monkeypatch.setattr(catalog, "workbooks_folders", lambda: [tmp_path / "nowhere"])
+    saved = save_template("lpc-action-plan", tmp_path / "plan.xlsx")
+    assert zipfile.is_zipfile(saved)
+    assert saved.read_bytes() == (WORKBOOKS / "lpc-action-plan.xlsx").read_bytes()
 
 
 @pytest.mark.slow

@@ -26,7 +26,7 @@ DEFAULT_OUT = PROJECT / "installer" / "build"
 CONTRACTS = (
     (("excel", "setup"), "installs the xlwings add-in and writes xlwings.conf"),
     (("excel", "remove"), "removes the add-in and ClusterBook's xlwings.conf entries"),
-    (("templates", "build"), "writes the blank templates into Documents"),
+    (("templates", "save"), "copies the blank templates into Documents"),
 )
 
 

@@ -1,4 +1,4 @@
-"""`clusterbook templates`: write the standard templates, or list them."""
+"""`clusterbook templates`: build the standard templates, save the shipped ones, or list them."""
 
 from __future__ import annotations
 
@@ -18,6 +18,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--out", type=Path, default=Path("workbooks"), metavar="DIR",
                        help="folder to write into (default: ./workbooks)")
     build.set_defaults(run=run_build)
+    save = actions.add_parser(
+        "save", help="copy the blank templates shipped with ClusterBook into a folder",
+        description="Copy the blank templates shipped with ClusterBook into a folder (each is "
+                    "built afresh only when its file is missing). Quicker than 'build'.")
+    save.add_argument("--out", type=Path, required=True, metavar="DIR",
+                      help="folder to write into")
+    save.set_defaults(run=run_save)
     listing = actions.add_parser("list", help="list the templates and where each is",
                                  description="List the standard templates.")
     listing.set_defaults(run=run_list)
@@ -27,6 +34,16 @@ def run_build(args: argparse.Namespace) -> int:
     from clusterbook.templates import TEMPLATES, build_templates
 
     for item, path in zip(TEMPLATES, build_templates(args.out), strict=True):
+        print(f"Wrote {path}  ({item.description})")
+    return 0
+
+
+def run_save(args: argparse.Namespace) -> int:
+    from clusterbook.templates import TEMPLATES, save_template
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    for item in TEMPLATES:
+        path = save_template(item.name, args.out / item.file_name)
         print(f"Wrote {path}  ({item.description})")
     return 0
 

@@ -2,7 +2,8 @@
 
 ``write_form(path, form, data=None)`` writes any form as a blank template or a filled copy;
 ``build_templates(folder)`` writes every standard template; ``template_path(name)`` finds a
-built one. Names load on first use, so listing the templates does not load the builder.
+built one and ``save_template(name, path)`` copies it (building it when missing). Names load
+on first use, so listing the templates does not load the builder.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
         TEMPLATES,
         Template,
         build_templates,
+        save_template,
         template,
         template_path,
     )
@@ -30,8 +32,8 @@ if TYPE_CHECKING:
     )
 
 _HOMES = {
-    "clusterbook.templates.catalog": ("TEMPLATES", "Template", "build_templates", "template",
-                                      "template_path"),
+    "clusterbook.templates.catalog": ("TEMPLATES", "Template", "build_templates",
+                                      "save_template", "template", "template_path"),
     "clusterbook.templates.form_book": ("BUILD_TIME", "CHECKS_SHEET", "INSTRUCTIONS_SHEET",
                                         "add_form_sheets", "check_formula", "copy_sheet_name",
                                         "entry_cell", "write_form"),
@@ -40,7 +42,7 @@ _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = ["BUILD_TIME", "CHECKS_SHEET", "INSTRUCTIONS_SHEET", "TEMPLATES", "Template",
            "add_form_sheets", "build_templates", "check_formula", "copy_sheet_name",
-           "entry_cell", "template", "template_path", "write_form"]
+           "entry_cell", "save_template", "template", "template_path", "write_form"]
 
 
 def __getattr__(name: str) -> Any:

@@ -6,6 +6,7 @@ installed ``clusterbook`` package (``clusterbook/workbooks``), so they are found
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,3 +95,18 @@ def template_path(name: str) -> Path:
             return candidate
     raise InputError(f"the template file {file_name} is missing; run "
                      f"'clusterbook templates build' to write it")
+
+
+def save_template(name: str, target: Path | str) -> Path:
+    """Write the blank template ``name`` to ``target``: a copy of the built file shipped with
+    ClusterBook (quick, and needs no pandas), or built afresh when that file is missing."""
+    from clusterbook.excel.write import atomic_path
+
+    target = Path(target)
+    try:
+        source = template_path(name)
+    except InputError:
+        return template(name).build(target)
+    with atomic_path(target) as temporary:
+        shutil.copyfile(source, temporary)
+    return target

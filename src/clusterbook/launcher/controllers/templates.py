@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,8 +43,7 @@ class TemplatesController:
         self.settings.remember(PAGE, folder)
 
         def work(progress: Progress) -> list[Path]:
-            from clusterbook.excel.write import atomic_path
-            from clusterbook.templates.catalog import template, template_path
+            from clusterbook.templates.catalog import save_template, template
 
             folder.mkdir(parents=True, exist_ok=True)
             written = []
@@ -55,14 +53,7 @@ class TemplatesController:
                 target = folder / item.file_name
                 if target.exists():
                     target.replace(target.with_name(f"{target.stem} (old){target.suffix}"))
-                try:
-                    source = template_path(name)
-                except InputError:
-                    item.build(target)
-                else:
-                    with atomic_path(target) as temporary:
-                        shutil.copyfile(source, temporary)
-                written.append(target)
+                written.append(save_template(name, target))
             progress(len(names), len(names), "Done")
             return written
 
