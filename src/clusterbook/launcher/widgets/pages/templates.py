@@ -25,8 +25,11 @@ class TemplatesPage(Page):
         super().__init__(runner)
         self.controller = controller
         self.list = QListWidget()
+        self.list.setSpacing(5)
         for choice in controller.available():
-            item = QListWidgetItem(f"{choice.file_name} — {choice.description}")
+            description = choice.description[:1].upper() + choice.description[1:]
+            item = QListWidgetItem(f"{description}\n{choice.file_name}")
+            item.setToolTip(choice.file_name)
             item.setData(Qt.ItemDataRole.UserRole, choice.name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
@@ -47,9 +50,14 @@ class TemplatesPage(Page):
         row.addWidget(self.open_button)
         self.result = QLabel("")
         self.result.setWordWrap(True)
-        self.layout_.addWidget(self.list, 1)
+        # The list is as tall as its four entries, so the folder row sits right under them.
+        rows = sum(self.list.sizeHintForRow(row) + 2 * self.list.spacing()
+                   for row in range(self.list.count()))
+        self.list.setFixedHeight(rows + 2 * self.list.frameWidth() + 4)
+        self.layout_.addWidget(self.list)
         self.layout_.addLayout(row)
         self.layout_.addWidget(self.result)
+        self.layout_.addStretch(1)
         self.finish_layout()
 
     def ticked(self) -> list[str]:
