@@ -11,7 +11,8 @@ provincial book is a valid input to the regional merge.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -62,10 +63,10 @@ from clusterbook.domain.findings import Finding, Severity
 from clusterbook.domain.values import clean_text, to_date
 from clusterbook.excel.cells import MAX_ROWS
 from clusterbook.excel.read import open_workbook, read_sheet
-from clusterbook.excel.write import new_workbook, print_ready
+from clusterbook.excel.write import BookFormats, new_workbook, print_ready
 from clusterbook.forms import ACTION_PLAN, FORM_SHEET, FORMS, MICROPLAN, Form, Kind
 from clusterbook.forms.schema import FORM_ID_ROW, FORM_VERSION_ROW
-from clusterbook.styles import FINDING_COLOURS, HEADER, INPUT_CELL, STATUS_COLOURS, TITLE_SIZE
+from clusterbook.styles import FINDING_COLOURS, HEADER, INPUT_CELL, STATUS_COLOURS
 
 _DATE_FORMAT: Final = "dd/mm/yyyy"
 #: Feedback rows below the last cluster that keep the dropdowns, for rows reviewers add.
@@ -99,15 +100,10 @@ class BookInfo:
 
 # --- writing --------------------------------------------------------------------------------------
 
-class _Formats:
+class _Formats(BookFormats):
     def __init__(self, book: Workbook) -> None:
+        super().__init__(book)
         add = book.add_format
-        self.title = add({"bold": True, "font_size": TITLE_SIZE, "font_color": HEADER.fill})
-        self.subtitle = add({"bold": True, "font_size": 11, "font_color": HEADER.fill})
-        self.note = add({"italic": True, "font_color": "595959"})
-        self.header = add({"bold": True, "bg_color": HEADER.fill, "font_color": HEADER.text,
-                           "text_wrap": True, "valign": "vcenter", "border": 1,
-                           "border_color": "FFFFFF"})
         self.reviewer_header = add({"bold": True, "bg_color": "7F6000",
                                     "font_color": "FFFFFF", "text_wrap": True,
                                     "valign": "vcenter", "border": 1,
@@ -548,14 +544,8 @@ def read_review_book(path: Path | str, *, name: str | None = None,
     """Read a review book: its mark, the Feedback sheet's notes, and (``sources``) every file
     it carries with its rows, findings and outcome. Raises WorkbookError when the file is not a
     review book."""
-    path = Path(path)
-    file = name or path.name
-    book = open_workbook(path)
-    try:
-        info = read_mark(book, file)
-        if info is None:
-            raise WorkbookError(file, "this workbook is not a ClusterBook review book",
-                                kind="not-template")
+    file = name or Path(path).name
+    with _open_review_book(path, file) as (book, info):
         names = set(book.sheet_names)
 
         def rows_of(sheet: str) -> list[list[Any]]:
@@ -564,8 +554,6 @@ def read_review_book(path: Path | str, *, name: str | None = None,
         content = ReviewBookContent(info, notes=_notes(rows_of(FEEDBACK)))
         if sources:
             content.sources = _sources(file, rows_of)
-    finally:
-        book.close()
     return content
 
 
@@ -573,14 +561,8 @@ def read_review_tables(path: Path | str, tables: dict[str, Sequence[Column]], *,
                        name: str | None = None) -> tuple[BookInfo, dict[str, list[dict[str, Any]]]]:
     """Sheets of a review book as rows of {column key: value} (None for an empty cell), found
     by their headers. Raises WorkbookError when the file is not a review book."""
-    path = Path(path)
-    file = name or path.name
-    book = open_workbook(path)
-    try:
-        info = read_mark(book, file)
-        if info is None:
-            raise WorkbookError(file, "this workbook is not a ClusterBook review book",
-                                kind="not-template")
+    file = name or Path(path).name
+    with _open_review_book(path, file) as (book, info):
         found: dict[str, list[dict[str, Any]]] = {}
         for sheet, columns in tables.items():
             rows = read_sheet(book, sheet, file=file).rows if sheet in book.sheet_names else []
@@ -588,9 +570,21 @@ def read_review_tables(path: Path | str, tables: dict[str, Sequence[Column]], *,
             get = _getter(positions)
             found[sheet] = [{column.key: get(row, column.key) for column in columns}
                             for row in body if any(value != "" for value in row)]
+    return info, found
+
+
+@contextmanager
+def _open_review_book(path: Path | str, file: str) -> Iterator[tuple[Any, BookInfo]]:
+    """The open workbook and its mark; WorkbookError when it is not a review book."""
+    book = open_workbook(Path(path))
+    try:
+        info = read_mark(book, file)
+        if info is None:
+            raise WorkbookError(file, "this workbook is not a ClusterBook review book",
+                                kind="not-template")
+        yield book, info
     finally:
         book.close()
-    return info, found
 
 
 def _table(rows: list[list[Any]], columns: Sequence[Column]
