@@ -31,26 +31,23 @@ class AddinController:
 
     def setup_job(self) -> Job:
         """Install the add-in for this user and write the xlwings settings."""
-
-        def work(progress: Progress) -> SetupReport:
-            from clusterbook.excel.addin import UserFolders, setup
-
-            progress(0, 1, "Setting up Excel")
-            report = setup(UserFolders.of_current_user(), platform=self.platform)
-            progress(1, 1, "Done")
-            return report
-
-        return Job("Setting up the Excel add-in", work)
+        return self._job("setup", "Setting up the Excel add-in", "Setting up Excel")
 
     def remove_job(self) -> Job:
         """Undo the set-up: ClusterBook's settings and the add-in it installed."""
+        return self._job("remove", "Removing the Excel add-in set-up",
+                         "Removing the Excel set-up")
 
-        def work(progress: Progress) -> RemoveReport:
-            from clusterbook.excel.addin import UserFolders, remove
+    def _job(self, action: str, title: str, step: str) -> Job:
+        """A job running ``clusterbook.excel.addin.<action>`` for the current user."""
 
-            progress(0, 1, "Removing the Excel set-up")
-            report = remove(UserFolders.of_current_user(), platform=self.platform)
+        def work(progress: Progress) -> SetupReport | RemoveReport:
+            from clusterbook.excel import addin
+
+            progress(0, 1, step)
+            report: SetupReport | RemoveReport = getattr(addin, action)(
+                addin.UserFolders.of_current_user(), platform=self.platform)
             progress(1, 1, "Done")
             return report
 
-        return Job("Removing the Excel add-in set-up", work)
+        return Job(title, work)
