@@ -17,6 +17,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 
 from clusterbook.domain.errors import WorkbookError
+from clusterbook.styles import HEADER, TITLE_SIZE
 
 #: Options that keep data as data: no string ever turns into a formula, number or link.
 SAFE_OPTIONS: dict[str, Any] = {
@@ -121,3 +122,19 @@ def print_ready(sheet: Any, *, header_row: int | None = None, landscape: bool = 
     sheet.set_footer("&L&A&RPage &P of &N")
     if header_row is not None:
         sheet.repeat_rows(header_row)
+
+
+class BookFormats:
+    """The formats every ClusterBook book shares, so titles, notes and headers look alike;
+    each book adds its own in a subclass."""
+
+    def __init__(self, book: Workbook) -> None:
+        add = book.add_format
+        self.title = add({"bold": True, "font_size": TITLE_SIZE, "font_color": HEADER.fill})
+        self.subtitle = add({"bold": True, "font_size": 12, "font_color": HEADER.fill})
+        self.note = add({"italic": True, "font_color": "595959"})
+        self.wrapped_note = add({"italic": True, "font_color": "595959", "text_wrap": True,
+                                 "valign": "top"})
+        self.header = add({"bold": True, "bg_color": HEADER.fill, "font_color": HEADER.text,
+                           "text_wrap": True, "valign": "vcenter", "border": 1,
+                           "border_color": "FFFFFF"})

@@ -36,7 +36,7 @@ from clusterbook.domain.ccpm_cycle import (
     group_plan,
 )
 from clusterbook.excel.cells import cell_ref, column_letter, range_ref, sheet_ref
-from clusterbook.excel.write import new_workbook, print_ready
+from clusterbook.excel.write import BookFormats, new_workbook, print_ready
 from clusterbook.forms.ccpm import (
     AMENDABLE_STATUSES,
     ANNEX_ACTIONS,
@@ -62,7 +62,7 @@ from clusterbook.forms.ccpm_bank import (
     function_label,
 )
 from clusterbook.forms.schema import FORM_ID_ROW, FORM_SHEET, FORM_VERSION_ROW, TableSection
-from clusterbook.styles import BAND_COLOURS, HEADER, INPUT_CELL, TITLE_SIZE
+from clusterbook.styles import BAND_COLOURS, INPUT_CELL
 
 OVERVIEW = "Overview"
 PRACTICE = "Good practice"
@@ -81,18 +81,11 @@ def function_sheet(function: str) -> str:
     return f"{function} {FUNCTION_SHORT_NAMES[function]}"
 
 
-class _Formats:
+class _Formats(BookFormats):
     def __init__(self, book: Workbook) -> None:
+        super().__init__(book)
         add = book.add_format
-        self.title = add({"bold": True, "font_size": TITLE_SIZE, "font_color": HEADER.fill})
-        self.subtitle = add({"bold": True, "font_size": 12, "font_color": HEADER.fill})
-        self.note = add({"italic": True, "font_color": "595959", "text_wrap": True,
-                         "valign": "top"})
         self.line = add({"font_color": "404040"})
-        self.line_note = add({"italic": True, "font_color": "595959"})
-        self.header = add({"bold": True, "bg_color": HEADER.fill, "font_color": HEADER.text,
-                           "text_wrap": True, "valign": "vcenter", "border": 1,
-                           "border_color": "FFFFFF"})
         self.text = add({"text_wrap": True, "valign": "top", "border": 1,
                          "border_color": "D9D9D9"})
         self.bold_text = add({"bold": True, "text_wrap": True, "valign": "top", "border": 1,
@@ -244,7 +237,7 @@ def _overview_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> No
                              "answer (0 to 4) on the function's questions, times 25.",
                        fmt.line)
     if content.notice:
-        sheet.merge_range(3, 0, 3, len(_OVERVIEW_WIDTHS) - 1, content.notice, fmt.note)
+        sheet.merge_range(3, 0, 3, len(_OVERVIEW_WIDTHS) - 1, content.notice, fmt.wrapped_note)
         sheet.set_row(3, _height(content.notice, sum(_OVERVIEW_WIDTHS)))
     row = _OVERVIEW_HEADER
     row = _score_table(sheet, fmt, row, "Function", assessment.function_scores, bold=True)
@@ -326,7 +319,7 @@ def _next_due_cells(sheet: Worksheet, fmt: _Formats, content: ReportContent, row
     if description.ccpm_date is None or due is None:
         sheet.merge_range(row + 1, column, row + 3, column + 2,
                           "Give the date of this CCPM in the cluster description to see when "
-                          "the next one is due.", fmt.note)
+                          "the next one is due.", fmt.wrapped_note)
         return
     statuses = _final_status_range()
     weak = f'COUNTIF({statuses},"{WEAK}")+COUNTIF({statuses},"{UNSATISFACTORY}")>0'
@@ -339,9 +332,9 @@ def _next_due_cells(sheet: Worksheet, fmt: _Formats, content: ReportContent, row
     sheet.write_formula(row + 2, column + 1,
                         f"=IF({weak},EDATE({this_ccpm},6),EDATE({this_ccpm},12))",
                         fmt.big_date, _excel_serial(due.due))
-    sheet.merge_range(row + 3, column, row + 4, column + 2, "", fmt.note)
-    sheet.write_formula(row + 3, column, f'=IF({weak},"{DUE_SOONER}","{DUE_YEARLY}")', fmt.note,
-                        due.reason)
+    sheet.merge_range(row + 3, column, row + 4, column + 2, "", fmt.wrapped_note)
+    sheet.write_formula(row + 3, column, f'=IF({weak},"{DUE_SOONER}","{DUE_YEARLY}")',
+                        fmt.wrapped_note, due.reason)
 
 
 def _excel_serial(day: dt.date) -> float:
@@ -368,7 +361,7 @@ def _function_sheet(book: Workbook, fmt: _Formats, content: ReportContent, funct
     _score_cell(sheet, 1, 3, line["score"], fmt.bold_score)
     _status_cell(sheet, 1, 4, str(line["status"]), fmt)
     respondents = _respondent_line(content, function)
-    sheet.merge_range(2, 0, 2, last, respondents, fmt.note)
+    sheet.merge_range(2, 0, 2, last, respondents, fmt.wrapped_note)
     sheet.set_row(2, _height(respondents, sum(_QUESTION_WIDTHS)))
     row = 4
     subs = assessment.scores[(assessment.scores["level"] == "sub-function")
@@ -408,7 +401,7 @@ def _function_sheet(book: Workbook, fmt: _Formats, content: ReportContent, funct
     sheet.write_string(row, 0, f"Comments ({len(comments)})", fmt.subtitle)
     if comments.empty:
         sheet.write_string(row + 1, 0, "No comments were given on this function.",
-                           fmt.line_note)
+                           fmt.note)
     for number, comment in enumerate(comments.itertuples(index=False), start=1):
         row += 1
         sheet.write_number(row, 0, number, fmt.centre)
@@ -466,7 +459,7 @@ def _practice_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> No
                  fmt)
         if table.empty:
             row += 1
-            sheet.write_string(row, 0, empty, fmt.line_note)
+            sheet.write_string(row, 0, empty, fmt.note)
         for question in table.itertuples(index=False):
             row += 1
             sheet.write_string(row, 0, str(question.question_id), fmt.centre)
@@ -499,7 +492,7 @@ def _rates_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> None:
         sheet.write_string(row, 0, str(line.organisation_type),
                            fmt.bold_text if total else fmt.text)
         if pd.isna(line.partners):
-            sheet.write_string(row, 1, "not given", fmt.note)
+            sheet.write_string(row, 1, "not given", fmt.wrapped_note)
         else:
             sheet.write_number(row, 1, int(line.partners),
                                fmt.bold_count if total else fmt.count)
@@ -512,7 +505,7 @@ def _rates_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> None:
         row += 1
         sheet.write_string(row, 0, "The cluster description gives no partners per "
                                    "organisation type, so no rates can be worked out.",
-                           fmt.line_note)
+                           fmt.note)
     row += 3
     table = content.assessment.function_respondents
     sheet.write_string(row, 0, "Respondents per function", fmt.subtitle)
@@ -538,17 +531,17 @@ def _workshop_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> No
         sheet.set_column(index, index, width)
     sheet.write_string(0, 0, "Workshop working groups", fmt.title)
     sheet.set_row(1, 32)
-    sheet.merge_range(1, 0, 1, 4, "", fmt.note)
+    sheet.merge_range(1, 0, 1, 4, "", fmt.wrapped_note)
     sheet.write_string(1, 0, "At most 6 groups of 5 to 6 people, one function each; with "
                              "fewer than 30 participants functions 4 and 5, and 6 and 7, "
                              "are taken together. Each group reviews its function's scores, "
-                             "good practice and constraints, and drafts Annex I.", fmt.note)
+                             "good practice and constraints, and drafts Annex I.", fmt.wrapped_note)
     row = 3
     groups = content.groups
     if groups is None or groups.empty:
         sheet.write_string(row, 0, "No participant list was given (add one in the CCPM "
                                    "workbook's Participants sheet, or with --participants). "
-                                   "The groups by number of participants:", fmt.line_note)
+                                   "The groups by number of participants:", fmt.note)
         row += 2
         for title, plan in (("Fewer than 30 participants", group_plan(0)),
                             ("30 participants or more", group_plan(30))):
@@ -610,13 +603,13 @@ def _annex_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> None:
         sheet.set_column(index, index, item.width)
     sheet.write_string(0, 0, f"Annex I: status of each function, "
                              f"{content.survey.description.title}", fmt.title)
-    sheet.merge_range(1, 0, 2, 7, "", fmt.note)
+    sheet.merge_range(1, 0, 2, 7, "", fmt.wrapped_note)
     sheet.write_string(1, 0, "Fill the yellow cells at the workshop. Amend a status only by "
                              "consensus, with the reason and the consensus note; the computed "
                              "status stays as it was. Every Unsatisfactory or Weak function "
                              f"needs at least one action (sheet '{ANNEX_ACTIONS.sheet}'), and "
                              f"no function more than {MAX_ACTIONS}. The Check column says what "
-                             "is missing.", fmt.note)
+                             "is missing.", fmt.wrapped_note)
     status = ANNEX_STATUS
     sheet.write_string(status.title_row - 1, 0, status.title, fmt.subtitle)
     _headers(sheet, status.header_row - 1, [item.label for item in status.fields], fmt)
@@ -692,7 +685,7 @@ def _actions_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> Non
                       "Up to 5 priority follow-up actions per function, one per row: pick the "
                       "function from the list, say what will be done, by which organisation, "
                       "by when, and what support it needs. Every Unsatisfactory or Weak "
-                      "function needs at least one action.", fmt.note)
+                      "function needs at least one action.", fmt.wrapped_note)
     sheet.write_string(actions.title_row - 1, 0, actions.title, fmt.subtitle)
     _headers(sheet, actions.header_row - 1, [item.label for item in actions.fields], fmt)
     sheet.set_row(actions.header_row - 1, 30)
@@ -775,7 +768,7 @@ def _follow_up_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> N
     sheet.merge_range(1, 0, 2, 9, "The actions come from Annex I. Each month, pick each "
                                   "action's progress: Not started, In progress, Done or "
                                   "Delayed. Q1 to Q4 show the latest progress at each "
-                                  "quarter's end, for the quarterly report.", fmt.note)
+                                  "quarter's end, for the quarterly report.", fmt.wrapped_note)
     months = _month_names(content.survey.description.ccpm_date)
     headers = []
     for item in section.fields:
@@ -846,7 +839,7 @@ def _quarterly_sheet(book: Workbook, fmt: _Formats, start: dt.date | None) -> No
     sheet.merge_range(1, 0, 1, len(widths) - 1,
                       "Each action counts under its latest progress by the end of the quarter "
                       "(Follow-up sheet); an action with no progress recorded yet counts as "
-                      "Not started.", fmt.note)
+                      "Not started.", fmt.wrapped_note)
     sheet.set_row(1, 2 * _LINE_HEIGHT)
     months = _month_names(start)
     follow = FOLLOW_UP
@@ -905,7 +898,7 @@ def _findings_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> No
     sheet.write_string(0, 0, "Problems found in the survey data", fmt.title)
     sheet.write_string(1, 0, "Answers with an error were left out of the scores (never "
                              "counted as zero). Fix them in the files and make the report "
-                             "again.", fmt.line_note)
+                             "again.", fmt.note)
     _headers(sheet, 3, ("Severity", "What", "File", "Sheet", "Cell", "Value"), fmt)
     ordered = sorted(content.findings, key=lambda item: str(item.severity))
     for row, finding in enumerate(ordered, start=4):

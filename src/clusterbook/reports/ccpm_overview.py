@@ -18,25 +18,19 @@ from xlsxwriter.worksheet import Worksheet
 from clusterbook import __version__
 from clusterbook.domain.ccpm import status_for
 from clusterbook.domain.ccpm_cycle import COMMON_IN
-from clusterbook.excel.write import new_workbook, print_ready
+from clusterbook.excel.write import BookFormats, new_workbook, print_ready
 from clusterbook.forms.ccpm_bank import FUNCTION_SHORT_NAMES, FUNCTIONS, STATUSES, SUB_FUNCTIONS
-from clusterbook.styles import BAND_COLOURS, HEADER, TITLE_SIZE
+from clusterbook.styles import BAND_COLOURS, HEADER
 
 
-class _Formats:
+class _Formats(BookFormats):
     def __init__(self, book: Workbook) -> None:
+        super().__init__(book)
         add = book.add_format
-        self.title = add({"bold": True, "font_size": TITLE_SIZE, "font_color": HEADER.fill})
-        self.subtitle = add({"bold": True, "font_size": 12, "font_color": HEADER.fill})
-        self.note = add({"italic": True, "font_color": "595959", "text_wrap": True,
-                         "valign": "top"})
-        self.line_note = add({"italic": True, "font_color": "595959"})
-        self.header = add({"bold": True, "bg_color": HEADER.fill, "font_color": HEADER.text,
-                           "text_wrap": True, "valign": "vcenter", "align": "center",
-                           "border": 1, "border_color": "FFFFFF"})
-        self.header_left = add({"bold": True, "bg_color": HEADER.fill,
-                                "font_color": HEADER.text, "text_wrap": True,
-                                "valign": "vcenter", "border": 1, "border_color": "FFFFFF"})
+        self.header_centre = add({"bold": True, "bg_color": HEADER.fill,
+                                  "font_color": HEADER.text, "text_wrap": True,
+                                  "valign": "vcenter", "align": "center", "border": 1,
+                                  "border_color": "FFFFFF"})
         border = {"border": 1, "border_color": "D9D9D9", "valign": "top"}
         self.text = add({**border, "text_wrap": True})
         self.bold_text = add({**border, "text_wrap": True, "bold": True})
@@ -96,9 +90,9 @@ def _cluster_columns(sheet: Worksheet, fmt: _Formats, row: int, clusters: list[s
     sheet.set_column(0, 0, 7)
     sheet.set_column(1, 1, _NAME_WIDTH)
     sheet.set_column(2, 1 + len(clusters), 15)
-    sheet.merge_range(row, 0, row, 1, "Function", fmt.header_left)
+    sheet.merge_range(row, 0, row, 1, "Function", fmt.header)
     for offset, cluster in enumerate(clusters, start=2):
-        sheet.write_string(row, offset, cluster, fmt.header)
+        sheet.write_string(row, offset, cluster, fmt.header_centre)
     sheet.set_row(row, 32)
 
 
@@ -120,7 +114,7 @@ def _matrix_sheet(book: Workbook, fmt: _Formats, statuses: pd.DataFrame, matrix:
     sheet.merge_range(1, 0, 1, 1 + len(clusters),
                       "The final status is the one agreed at the cluster's workshop: amended "
                       "statuses are in italics with a dark border, and listed below with the "
-                      "computed one and the reason.", fmt.note)
+                      "computed one and the reason.", fmt.wrapped_note)
     sheet.set_row(1, 30)
     header = 3
     _cluster_columns(sheet, fmt, header, clusters)
@@ -152,7 +146,7 @@ def _scores_sheet(book: Workbook, fmt: _Formats, scores: pd.DataFrame) -> None:
     clusters = [str(column) for column in scores.columns]
     sheet.write_string(0, 0, "Scores (%) of each function and sub-function", fmt.title)
     sheet.merge_range(1, 0, 1, 1 + len(clusters), "As computed from each cluster's survey, "
-                                                  "before any amendment.", fmt.note)
+                                                  "before any amendment.", fmt.wrapped_note)
     header = 3
     _cluster_columns(sheet, fmt, header, clusters)
     row = header
@@ -178,9 +172,9 @@ def _counts_sheet(book: Workbook, fmt: _Formats, matrix: pd.DataFrame) -> None:
     sheet.write_string(0, 0, "How many clusters are in each band, function by function",
                        fmt.title)
     header = 2
-    sheet.merge_range(header, 0, header, 1, "Function", fmt.header_left)
+    sheet.merge_range(header, 0, header, 1, "Function", fmt.header)
     for offset, status in enumerate(STATUSES, start=2):
-        sheet.write_string(header, offset, status, fmt.header)
+        sheet.write_string(header, offset, status, fmt.header_centre)
     functions = [group for group in matrix.index if "." not in str(group)]
     for row, group in enumerate(functions, start=header + 1):
         _label_cells(sheet, fmt, row, str(group), short=True)
@@ -218,13 +212,13 @@ def _weaknesses_sheet(book: Workbook, fmt: _Formats, weaknesses: pd.DataFrame,
     sheet.write_string(0, 0, "Weaknesses common to several clusters", fmt.title)
     sheet.merge_range(1, 0, 1, 4, f"Functions and sub-functions Unsatisfactory or Weak, and "
                                   f"questions at 75 % or less, in at least {COMMON_IN} of the "
-                                  f"{clusters} clusters.", fmt.note)
+                                  f"{clusters} clusters.", fmt.wrapped_note)
     header = 3
     for offset, text in enumerate(("Kind", "Id", "Name", "Clusters", "Which")):
-        sheet.write_string(header, offset, text, fmt.header_left)
+        sheet.write_string(header, offset, text, fmt.header)
     if weaknesses.empty:
         sheet.write_string(header + 1, 0, "No weakness is shared by several clusters.",
-                           fmt.line_note)
+                           fmt.note)
     for row, line in enumerate(weaknesses.itertuples(index=False), start=header + 1):
         sheet.write_string(row, 0, str(line.kind), fmt.text)
         sheet.write_string(row, 1, str(line.id), fmt.centre)

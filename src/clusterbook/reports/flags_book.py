@@ -22,8 +22,8 @@ from clusterbook.domain.errors import InputError
 from clusterbook.domain.rules import RuleParameters
 from clusterbook.domain.summary import SUMMARY_COLUMNS, latest_status, summary_headers
 from clusterbook.excel.cells import MAX_ROWS
-from clusterbook.excel.write import new_workbook, print_ready
-from clusterbook.styles import HEADER, STATUS_COLOURS
+from clusterbook.excel.write import BookFormats, new_workbook, print_ready
+from clusterbook.styles import STATUS_COLOURS
 
 #: Flags columns in the book, with their headers, widths and kinds.
 FLAG_COLUMNS: tuple[tuple[str, str, float, str], ...] = (
@@ -84,13 +84,9 @@ def _round_text(flags: pd.DataFrame) -> str:
     return str(rounds[-1]) if rounds else "the last round"
 
 
-class _Formats:
-    def __init__(self, book: Workbook):
-        self.title = book.add_format({"bold": True, "font_size": 14, "font_color": HEADER.fill})
-        self.note = book.add_format({"italic": True, "font_color": "595959"})
-        self.header = book.add_format({"bold": True, "bg_color": HEADER.fill,
-                                       "font_color": HEADER.text, "text_wrap": True,
-                                       "valign": "top", "border": 1})
+class _Formats(BookFormats):
+    def __init__(self, book: Workbook) -> None:
+        super().__init__(book)
         self.percent = book.add_format({"num_format": "0.0"})
         self.count = book.add_format({"num_format": "#,##0"})
         self.bold = book.add_format({"bold": True})
