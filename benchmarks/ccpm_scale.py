@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import pandas as pd
+from timing import timings
 
 from clusterbook.ccpm import prepare_report
 from clusterbook.ccpm.inputs import Survey
@@ -65,28 +66,19 @@ def float_scores(table: pd.DataFrame) -> dict[str, float]:
     return result
 
 
-def best_of(runs: int, job):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        value = job()
-        times.append(time.perf_counter() - start)
-    return min(times), value
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--respondents", type=int, default=2000)
     args = parser.parse_args()
     table = survey_of(args.respondents)
     print(f"{table['respondent_id'].nunique():,} respondents, {len(table):,} answers")
-    exact_time, assessment = best_of(3, lambda: assess(table))
-    peer_time, peer = best_of(3, lambda: float_scores(table))
+    assessment, exact_ms, _ = timings(lambda: assess(table), 3)
+    peer, peer_ms, _ = timings(lambda: float_scores(table), 3)
     scores = assessment.scores.set_index("function")["score"]
     difference = max(abs(scores[group] - value) for group, value in peer.items())
-    print(f"assess (exact, every table):      {exact_time:7.3f} s")
-    print(f"float groupby (17 scores only):   {peer_time:7.3f} s   "
-          f"ratio {exact_time / peer_time:.1f}x")
+    print(f"assess (exact, every table):      {exact_ms / 1000:7.3f} s")
+    print(f"float groupby (17 scores only):   {peer_ms / 1000:7.3f} s   "
+          f"ratio {exact_ms / peer_ms:.1f}x")
     print(f"largest score difference:         {difference:.2e} points")
     survey = Survey(table, default_bank(), sample_survey("Nutrition").description)
     content = prepare_report(survey)

@@ -17,14 +17,13 @@ Each figure is the best of ``--repeat`` runs, with the median beside it.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from timing import timings
 
 from clusterbook import classify_clusters
 from clusterbook.domain.table import prepare_round_table
@@ -32,16 +31,6 @@ from clusterbook.sample.region import sample_region
 from clusterbook.udfs import CLUSTER_FLAGS, CLUSTER_STATUS, PCA_BENCHMARK
 
 GOAL_MS = 10.0
-
-
-def timings(function: Callable[[], Any], repeat: int) -> tuple[Any, float, float]:
-    """The result and the best and median time of ``repeat`` runs, in milliseconds."""
-    seconds, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        seconds.append(time.perf_counter() - started)
-    return result, min(seconds) * 1000, statistics.median(seconds) * 1000
 
 
 def excel_cells(frame: Any, value: str, labels: list[str], order: list[str]) -> list[list]:

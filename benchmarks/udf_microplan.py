@@ -18,17 +18,15 @@ Each figure is the best of ``--repeat`` runs, with the median beside it.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 # The tests' helpers shape values as Excel passes them.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from timing import timings
 
 from clusterbook.domain.checks import check_documents
 from clusterbook.domain.submission import document_from_blocks
@@ -40,16 +38,6 @@ from clusterbook.validation import validate_paths
 from excel_shapes import ExcelRange, excel_range, formula_ranges, range_values, sheet_cells
 
 GOAL_MS = 5.0
-
-
-def timings(function: Callable[[], Any], repeat: int) -> tuple[Any, float, float]:
-    """The result and the best and median time of ``repeat`` runs, in milliseconds."""
-    seconds, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        seconds.append(time.perf_counter() - started)
-    return result, min(seconds) * 1000, statistics.median(seconds) * 1000
 
 
 def main() -> None:
