@@ -17,7 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from clusterbook.forms.schema import Field, Form, Kind, RecordSection, TableSection
+from clusterbook.forms.schema import (
+    Field,
+    Form,
+    Kind,
+    RecordSection,
+    RowsUnderHeader,
+    TableSection,
+)
 
 #: Room in the book: clusters (rows) and campaign rounds (columns).
 MAX_CLUSTERS: Final = 2000
@@ -42,7 +49,7 @@ CLUSTERS = TableSection(
 
 
 @dataclass(frozen=True)
-class RoundGrid:
+class RoundGrid(RowsUnderHeader):
     """A sheet of one value per cluster (rows, aligned with ``Clusters``) per round (columns)."""
 
     key: str  # the round-table column it holds, e.g. "pca_coverage"
@@ -55,14 +62,6 @@ class RoundGrid:
     district_column: int = 2
     rows: int = MAX_CLUSTERS
     rounds: int = MAX_ROUNDS
-
-    @property
-    def first_data_row(self) -> int:
-        return self.header_row + 1
-
-    @property
-    def last_data_row(self) -> int:
-        return self.header_row + self.rows
 
     @property
     def last_column(self) -> int:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
+from clusterbook.forms.cells import column_letter
+
 #: The hidden sheet that records which form and version a workbook is.
 FORM_SHEET: Final = "_clusterbook"
 #: Its rows: (label in column A, value in column B).
@@ -47,12 +49,19 @@ class Field:
     default: float | str | None = None  # what a blank template holds in the cell
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
+class RowsUnderHeader:
+    """Entry rows under a header row: ``rows`` of them, starting just below it."""
+
+    header_row: int
+    rows: int
+
+    @property
+    def first_data_row(self) -> int:
+        return self.header_row + 1
+
+    @property
+    def last_data_row(self) -> int:
+        return self.header_row + self.rows
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,7 @@ class RecordSection:
 
     def cell(self, key: str) -> str:
         """The A1 cell where a field's value is typed, e.g. 'B5'."""
-        return f"{_column_letter(self.value_column)}{self.row_of(key)}"
+        return f"{column_letter(self.value_column)}{self.row_of(key)}"
 
     @property
     def last_row(self) -> int:
@@ -86,7 +95,7 @@ class RecordSection:
 
 
 @dataclass(frozen=True)
-class TableSection:
+class TableSection(RowsUnderHeader):
     """Rows of records under a header row; users may add rows beyond ``rows``."""
 
     key: str
@@ -105,14 +114,6 @@ class TableSection:
     #: room, as when formulas elsewhere cover exactly ``rows`` rows).
     extendable: bool = True
 
-    @property
-    def first_data_row(self) -> int:
-        return self.header_row + 1
-
-    @property
-    def last_data_row(self) -> int:
-        return self.header_row + self.rows
-
     def column_index(self, key: str) -> int:
         """1-based column of a field in the template's layout."""
         for offset, item in enumerate(self.fields):
@@ -122,7 +123,7 @@ class TableSection:
 
     def column(self, key: str) -> str:
         """The column letter of a field in the template's layout, e.g. 'C'."""
-        return _column_letter(self.column_index(key))
+        return column_letter(self.column_index(key))
 
 
 Section = RecordSection | TableSection
