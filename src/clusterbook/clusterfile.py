@@ -15,7 +15,7 @@ from clusterbook.domain.table import canonical_column, header_key
 from clusterbook.domain.values import clean_text, is_blank
 from clusterbook.excel.read import iter_sheets, open_workbook, read_sheet
 from clusterbook.forms.databook import BENCHMARKS, DATABOOK, PARAMETERS
-from clusterbook.rounddata import form_id
+from clusterbook.rounddata import form_id, header_row_index, read_csv_table, sheet_table
 
 #: Headers of a column that holds each cluster's status ('Low performing', 'On track'...).
 STATUS_HEADERS: Final = ("status", "currentstatus", "lpcstatus", "clusterstatus")
@@ -23,7 +23,6 @@ STATUS_HEADERS: Final = ("status", "currentstatus", "lpcstatus", "clusterstatus"
 LISTED_HEADERS: Final = ("lowperforming", "lpc", "onthelist", "onlist", "listed",
                          "lowperformingcluster", "onthelowperforminglist")
 _YES: Final = {"yes", "y", "true", "1", "x", "low performing", "lpc", "listed"}
-_HEADER_SEARCH_ROWS: Final = 20
 
 
 def load_cluster_list(path: Path | str) -> ClusterList:
@@ -32,7 +31,7 @@ def load_cluster_list(path: Path | str) -> ClusterList:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
-        return _from_table(_read_csv(path), path.name)
+        return _from_table(read_csv_table(path)[0], path.name)
     if suffix not in (".xlsx", ".xlsm"):
         raise InputError(f"{path.name}: the cluster list must be a .csv or .xlsx file")
     book = open_workbook(path)
@@ -41,8 +40,9 @@ def load_cluster_list(path: Path | str) -> ClusterList:
             return _from_databook(book, path)
         tables = []
         for sheet in iter_sheets(book, file=path.name):
-            table = _sheet_table(sheet.rows)
-            if table is not None:
+            header = header_row_index(sheet.rows, {"cluster_code", "district"})
+            if header is not None:
+                table, _ = sheet_table(path.name, sheet.name, sheet.rows, header)
                 tables.append((sheet.name, table))
     finally:
         book.close()
@@ -76,30 +76,6 @@ def _from_databook(book: Any, path: Path) -> ClusterList:
             overrides[label] = float(override)
     flags = classify_clusters(frame, source=source, benchmark=overrides or None, **parameters)
     return cluster_list_from_flags(flags, source=f"{path.name} (its rounds, by the rules)")
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python",
-                            encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{path.name}: the file does not exist") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise InputError(f"{path.name}: the cluster list is not a readable table "
-                         f"({str(error).splitlines()[0]})") from None
-    return frame
-
-
-def _sheet_table(rows: list[list[object]]) -> pd.DataFrame | None:
-    for index, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
-        known = {canonical_column(cell) for cell in row if clean_text(cell)}
-        if {"cluster_code", "district"} <= known:
-            headers = [clean_text(cell) or f"column {position + 1}"
-                       for position, cell in enumerate(row)]
-            body = [list(values) + [""] * (len(headers) - len(values))
-                    for values in rows[index + 1:] if any(clean_text(v) for v in values)]
-            return pd.DataFrame(body, columns=headers, dtype=object)
-    return None
 
 
 def _is_round_data(frame: pd.DataFrame) -> bool:

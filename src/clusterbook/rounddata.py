@@ -93,13 +93,22 @@ def find_round_table(file: str, sheets: Iterable[tuple[str, list[list[object]]]]
     'Round' (within its first rows), from each sheet's cells from A1 ('' or None when
     empty); a workbook file and an open book both come here."""
     for name, rows in sheets:
-        for index, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
-            known = {canonical_column(cell) for cell in row
-                     if cell is not None and str(cell).strip()} - {None}
-            if {"cluster_code", "round"} <= known:
-                return sheet_table(file, name, rows, index)
+        index = header_row_index(rows, {"cluster_code", "round"})
+        if index is not None:
+            return sheet_table(file, name, rows, index)
     raise WorkbookError(file, "no sheet has a header row with 'Cluster code' and 'Round' "
                               "columns")
+
+
+def header_row_index(rows: list[list[object]], columns: set[str]) -> int | None:
+    """The 0-based index of the first row (within a sheet's first rows) whose headers name
+    all of ``columns`` (canonical names such as 'cluster_code'), or None."""
+    for index, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
+        known = {canonical_column(cell) for cell in row
+                 if cell is not None and str(cell).strip()} - {None}
+        if columns <= known:
+            return index
+    return None
 
 
 def sheet_table(file: str, sheet: str, rows: list[list[object]],
