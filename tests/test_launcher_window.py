@@ -85,6 +85,26 @@ def test_window_stays_responsive_and_cancel_stops_a_job(qtbot, window):
     assert not page.progress.isVisible()
 
 
+def test_a_finished_job_leaves_the_runner_free_for_the_next(qtbot, window):
+    """Whoever hears a job's outcome sees the runner idle: buttons re-enable, a next job starts."""
+    runner = window.runner
+    seen = []
+
+    def on_success(result):
+        seen.append((result, runner.busy))
+        if len(seen) == 1:
+            runner.start(Job("second job", lambda progress: "second"))
+
+    runner.succeeded.connect(on_success)
+    try:
+        with qtbot.waitSignal(runner.idle, timeout=10000):
+            runner.start(Job("first job", lambda progress: "first"))
+    finally:
+        runner.succeeded.disconnect(on_success)
+    assert seen == [("first", False), ("second", False)]
+    assert not runner.busy
+
+
 def test_bad_file_is_a_plain_dialog(qtbot, window, errors, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("Province,District,Cluster,Round,PCA,Refusal\nP,D,C1,R1,abc,1\n")

@@ -25,24 +25,25 @@ def explain(error: BaseException) -> tuple[str, str]:
 
 
 class _Thread(QThread):
+    """Runs a job and keeps its outcome; the runner announces it once the thread has ended,
+    so whoever hears it sees the runner idle and may start the next job at once."""
+
     progressed = Signal(int, int, str)
-    succeeded = Signal(object)
-    failed = Signal(str, str)
-    stopped = Signal()
 
     def __init__(self, job: Job, token: CancelToken):
         super().__init__()
         self.job, self.token = job, token
+        self.result: Any = None
+        self.cancelled = False
+        self.failure: tuple[str, str] | None = None
 
     def run(self) -> None:
         try:
-            result = self.job.run(self.progressed.emit, self.token)
+            self.result = self.job.run(self.progressed.emit, self.token)
         except Cancelled:
-            self.stopped.emit()
+            self.cancelled = True
         except Exception as error:  # every failure reaches the user as a dialog
-            self.failed.emit(*explain(error))
-        else:
-            self.succeeded.emit(result)
+            self.failure = explain(error)
 
 
 class JobRunner(QObject):
@@ -62,7 +63,8 @@ class JobRunner(QObject):
 
     @property
     def busy(self) -> bool:
-        return self._thread is not None and self._thread.isRunning()
+        """True from ``start`` until the job's outcome has been announced."""
+        return self._thread is not None
 
     def start(self, job: Job) -> None:
         """Start ``job``; ignored while another job runs."""
@@ -71,9 +73,6 @@ class JobRunner(QObject):
         self._token = CancelToken()
         thread = _Thread(job, self._token)
         thread.progressed.connect(self.progressed)
-        thread.succeeded.connect(self.succeeded)
-        thread.failed.connect(self.failed)
-        thread.stopped.connect(self.cancelled)
         thread.finished.connect(self._finished)
         self._thread = thread
         self.started.emit(job.title)
@@ -89,9 +88,17 @@ class JobRunner(QObject):
 
     def _finished(self) -> None:
         thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.deleteLater()
-        self.idle.emit()
+        if thread is None:
+            return
+        thread.deleteLater()
+        if thread.cancelled:
+            self.cancelled.emit()
+        elif thread.failure is not None:
+            self.failed.emit(*thread.failure)
+        else:
+            self.succeeded.emit(thread.result)
+        if not self.busy:  # a listener may have started the next job already
+            self.idle.emit()
 
     def run_now(self, job: Job) -> Any:
         """Run a job on this thread (start-up work such as --demo before a screenshot)."""
