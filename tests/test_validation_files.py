@@ -115,10 +115,12 @@ def make_padded_xml_bomb(folder: Path, good: Path) -> Path:
 
 
 def make_zip_bomb(folder: Path, good: Path) -> Path:
+    # An XML part that really unpacks to 100 MB of nothing from 100 KB (a picture part that
+    # the reader never unpacks is left alone, see test_intake).
     path = folder / "inflated.xlsx"
     path.write_bytes(good.read_bytes())
     with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("xl/media/padding.bin", b"\x00" * 60_000_000)
+        package.writestr("xl/padding.xml", b"<a>" + b" " * 100_000_000 + b"</a>")
     return path
 
 
@@ -163,8 +165,8 @@ BROKEN = [
      "type declaration (a possible XML bomb); it was not opened."),
     (make_padded_xml_bomb, "error", "file-bomb", "padded_bomb.xlsx", "The workbook contains "
      "an XML document type declaration (a possible XML bomb); it was not opened."),
-    (make_zip_bomb, "error", "file-bomb", "inflated.xlsx", "The workbook would unpack to an "
-     "unreasonable size (a zip bomb); it was not opened."),
+    (make_zip_bomb, "error", "file-bomb", "inflated.xlsx", "Part 'xl/padding.xml' unpacks to "
+     "far more than a workbook holds (a zip bomb); it was not opened."),
     (make_old_xls, "error", "file-not-workbook", "old.xls", "This is an old .xls workbook; "
      "open it in Excel and save it as .xlsx."),
     (make_csv_named_xlsx, "error", "file-not-workbook", "export.xlsx", "This is not an Excel "

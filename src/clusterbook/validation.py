@@ -12,10 +12,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clusterbook.domain.checks import CheckContext, check_documents, file_finding
+from clusterbook.domain.checks import (
+    FILE_NAME,
+    RULES,
+    CheckContext,
+    check_documents,
+    file_finding,
+)
 from clusterbook.domain.errors import InputError, WorkbookError
 from clusterbook.domain.findings import Finding, Severity, count_errors
+from clusterbook.domain.outcomes import printable
 from clusterbook.excel.forms_reader import Submission, read_submission
+from clusterbook.excel.intake import Intake, display_name, take
 from clusterbook.excel.read import WORKBOOK_SUFFIXES, is_lock_file
 
 #: Suffixes of files a folder search looks at; other files are skipped and listed.
@@ -35,6 +43,8 @@ class FileResult:
     file: str
     submission: Submission | None
     findings: list[Finding] = field(default_factory=list)
+    #: Findings about the file itself (its name) that stay beside the form's findings.
+    notes: list[Finding] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -103,7 +113,9 @@ def collect_paths(arguments: Iterable[Path | str]) -> tuple[list[Path], list[Pat
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            found = (p for p in path.rglob("*") if p.is_file())
+            # Pipes, sockets and broken links are listed too (the intake names them, never
+            # opening them); links to folders are not followed.
+            found = (p for p in path.rglob("*") if p.is_symlink() or not p.is_dir())
             for candidate in sorted(found, key=lambda p: str(p.relative_to(path)).casefold()):
                 relative = candidate.relative_to(path)
                 if any(part.startswith(".") for part in relative.parts) and not \
@@ -115,7 +127,7 @@ def collect_paths(arguments: Iterable[Path | str]) -> tuple[list[Path], list[Pat
                     files.append(candidate)
                 else:
                     skipped.append(candidate)
-        elif path.exists() or is_lock_file(path):
+        elif path.exists() or path.is_symlink() or is_lock_file(path):
             files.append(path)
         else:
             missing.append(path)
@@ -131,7 +143,7 @@ def display_names(paths: Sequence[Path]) -> dict[Path, str]:
     names = {}
     for path in paths:
         if counts[path.name] == 1:
-            names[path] = path.name
+            names[path] = display_name(path)
             continue
         clashing = [other for other in paths if other.name == path.name]
         depth = 2
@@ -140,7 +152,7 @@ def display_names(paths: Sequence[Path]) -> dict[Path, str]:
             if len(tails) == len(clashing):
                 break
             depth += 1
-        names[path] = Path(*path.parts[-depth:]).as_posix()
+        names[path] = printable(Path(*path.parts[-depth:]).as_posix())
     return names
 
 
@@ -155,14 +167,28 @@ def read_files(paths: Sequence[Path], progress: Progress | None = None) -> list[
         name = names[path]
         if progress is not None:
             progress(done, len(paths), f"Reading {name}")
+        intake = take(path, name)
         try:
-            submission = read_submission(path, name=name)
+            submission = read_submission(intake)
         except WorkbookError as error:
-            error.file = name
-            results.append(FileResult(path, name, None, [file_finding(error)]))
+            intake.fail(error)
+            results.append(FileResult(path, name, None, intake_findings(intake)))
             continue
-        results.append(FileResult(path, name, submission))
+        result = FileResult(path, name, submission)
+        result.notes = intake_findings(intake)
+        results.append(result)
     return results
+
+
+def intake_findings(intake: Intake) -> list[Finding]:
+    """What the intake has to say about a file: why it cannot be read, and an odd name."""
+    findings = [file_finding(intake.error)] if intake.error is not None else []
+    if intake.odd_name:
+        findings.append(Finding(RULES[FILE_NAME].severity, FILE_NAME, (
+            f"The file's name is not valid text (it was saved by a program using another "
+            f"alphabet, or holds control characters); it is shown as '{intake.name}'. Rename "
+            f"the file with ordinary letters."), intake.name))
+    return findings
 
 
 def check_submissions(submissions: Sequence[Submission],
@@ -199,7 +225,7 @@ def validate_paths(arguments: Iterable[Path | str], context: CheckContext | None
     check_submissions(readable, context)
     for result in results:
         if result.submission is not None:
-            result.findings = result.submission.findings
+            result.findings = [*result.notes, *result.submission.findings]
     return ValidationResult(results, skipped)
 
 
@@ -215,12 +241,14 @@ def table_text(result: ValidationResult) -> str:
         what = "" if submission is None else (
             f" — {submission.form.title}" + (f", {len(submission.documents)} forms"
                                               if len(submission.documents) > 1 else ""))
-        lines.append(f"{file_result.file}{what}: " + (counts if file_result.findings
-                                                      else "no problems found"))
+        lines.append(printable(f"{file_result.file}{what}: ") + (
+            counts if file_result.findings else "no problems found"))
         where_width = max((len(_where(f)) for f in file_result.findings), default=0)
         for finding in file_result.findings:
-            lines.append(f"  {finding.severity:<8} {_where(finding):<{where_width}}  "
-                         f"{finding.message} [{finding.rule}]")
+            # Values typed in cells may hold control characters: shown as escapes, never
+            # sent raw to the terminal.
+            lines.append(printable(f"  {finding.severity:<8} {_where(finding):<{where_width}}  "
+                                   f"{finding.message} [{finding.rule}]"))
     lines.append("")
     lines.append(result.summary())
     return "\n".join(lines)

@@ -35,6 +35,8 @@ from clusterbook.domain.checks import CheckContext
 from clusterbook.domain.clusterlist import ClusterList
 from clusterbook.domain.consolidation import LEVELS, REVIEW_BOOK_ID, Review, Source, consolidate
 from clusterbook.domain.errors import ClusterBookError, InputError, WorkbookError
+from clusterbook.domain.outcomes import printable
+from clusterbook.excel.intake import Intake, found
 from clusterbook.excel.read import open_workbook
 from clusterbook.excel.write import atomic_path, ensure_writable
 from clusterbook.validation import CHECKED_MARK, collect_paths, display_names
@@ -112,6 +114,7 @@ class _Seen:
     modified: float
     fingerprint: str
     skipped: bool = False
+    intake: Intake | None = field(default=None, compare=False, repr=False)
 
 
 @contextlib.contextmanager
@@ -189,26 +192,29 @@ def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, l
     cached_keys = [(item.fingerprint, context_key) for item in files
                    if (item.fingerprint, context_key) in state.cached]
     reused = ledger.contents(cached_keys) if cached_keys else {}
-    to_read = [ToRead(item.path, item.name, item.relative, received[item.relative])
-               for item in files if item.fingerprint not in reused]
+    to_read = [ToRead(item.intake, item.relative, received[item.relative])
+               for item in files if item.fingerprint not in reused and item.intake is not None]
     check_context = CheckContext(clusters=cluster_list)
     read = read_sources(to_read, check_context, progress=report, workers=workers)
     read_by_path = {item.relative: sources for item, sources in zip(to_read, read, strict=True)}
+    for item in seen:  # the bytes are read; only the sources are kept from here
+        if item.intake is not None:
+            item.intake.data = None
     step("read")
 
     sources: list[Source] = []
     per_file: dict[str, list[Source]] = {}
     for item in seen:
         if item.skipped:
-            found = [Source(item.name, item.relative, item.fingerprint, item.size,
+            of_file = [Source(item.name, item.relative, item.fingerprint, item.size,
                             received[item.relative],
                             carried_outcome=_skipped(item))]
         elif item.relative in read_by_path:
-            found = read_by_path[item.relative]
+            of_file = read_by_path[item.relative]
         else:
-            found = _restored(reused[item.fingerprint], item, received[item.relative])
-        per_file[item.relative] = found
-        sources.extend(found)
+            of_file = _restored(reused[item.fingerprint], item, received[item.relative])
+        per_file[item.relative] = of_file
+        sources.extend(of_file)
     review = consolidate(sources, clusters=cluster_list, notes=notes, level=level)
     report(len(to_read), len(to_read), f"Writing {out.name}")
     step("merge")
@@ -284,14 +290,11 @@ def _scan(folder: Path, out: Path) -> list[_Seen]:
     names = display_names([*paths, *skipped])
     seen = []
     for path, is_skipped in [*((p, False) for p in paths), *((p, True) for p in skipped)]:
-        try:
-            stat = path.stat()
-            data = path.read_bytes()
-        except OSError:
-            stat, data = None, b""
-        seen.append(_Seen(path, names[path], path.relative_to(folder).as_posix(),
-                          stat.st_size if stat else 0, stat.st_mtime if stat else 0.0,
-                          hashlib.sha256(data).hexdigest() if stat else "", is_skipped))
+        # Found and fingerprinted once: the bytes read here are the ones checked and read.
+        intake = found(path, names[path])
+        seen.append(_Seen(path, intake.name, printable(path.relative_to(folder).as_posix()),
+                          intake.size, intake.modified, intake.fingerprint, is_skipped,
+                          None if is_skipped else intake))
     return seen
 
 

@@ -62,6 +62,7 @@ from clusterbook.domain.errors import WorkbookError
 from clusterbook.domain.findings import Finding, Severity
 from clusterbook.domain.values import clean_text, to_date
 from clusterbook.excel.cells import MAX_ROWS
+from clusterbook.excel.intake import Intake, open_intake
 from clusterbook.excel.read import open_workbook, read_sheet
 from clusterbook.excel.write import BookFormats, new_workbook, print_ready
 from clusterbook.forms import ACTION_PLAN, FORM_SHEET, FORMS, MICROPLAN, Form, Kind
@@ -539,21 +540,27 @@ def read_mark(book: Any, file: str) -> BookInfo | None:
     return BookInfo(**values)
 
 
-def read_review_book(path: Path | str, *, name: str | None = None,
+def read_review_book(path: Path | str | Intake, *, name: str | None = None,
                      sources: bool = True) -> ReviewBookContent:
     """Read a review book: its mark, the Feedback sheet's notes, and (``sources``) every file
     it carries with its rows, findings and outcome. Raises WorkbookError when the file is not a
     review book."""
-    file = name or Path(path).name
+    file = name or (path.name if isinstance(path, Intake) else Path(path).name)
     with _open_review_book(path, file) as (book, info):
-        names = set(book.sheet_names)
+        return review_book_content(book, info, file, sources=sources)
 
-        def rows_of(sheet: str) -> list[list[Any]]:
-            return read_sheet(book, sheet, file=file).rows if sheet in names else []
 
-        content = ReviewBookContent(info, notes=_notes(rows_of(FEEDBACK)))
-        if sources:
-            content.sources = _sources(file, rows_of)
+def review_book_content(book: Any, info: BookInfo, file: str, *,
+                        sources: bool = True) -> ReviewBookContent:
+    """What an open review book holds (see :func:`read_review_book`)."""
+    names = set(book.sheet_names)
+
+    def rows_of(sheet: str) -> list[list[Any]]:
+        return read_sheet(book, sheet, file=file).rows if sheet in names else []
+
+    content = ReviewBookContent(info, notes=_notes(rows_of(FEEDBACK)))
+    if sources:
+        content.sources = _sources(file, rows_of)
     return content
 
 
@@ -574,9 +581,10 @@ def read_review_tables(path: Path | str, tables: dict[str, Sequence[Column]], *,
 
 
 @contextmanager
-def _open_review_book(path: Path | str, file: str) -> Iterator[tuple[Any, BookInfo]]:
+def _open_review_book(path: Path | str | Intake, file: str
+                      ) -> Iterator[tuple[Any, BookInfo]]:
     """The open workbook and its mark; WorkbookError when it is not a review book."""
-    book = open_workbook(Path(path))
+    book = open_intake(path) if isinstance(path, Intake) else open_workbook(Path(path))
     try:
         info = read_mark(book, file)
         if info is None:
@@ -756,4 +764,4 @@ def is_review_book(path: Path | str) -> bool:
 
 
 __all__ = ["BookInfo", "ReviewBookContent", "fit_row", "is_review_book", "read_mark",
-           "read_review_book", "read_review_tables", "write_review_book"]
+           "read_review_book", "read_review_tables", "review_book_content", "write_review_book"]

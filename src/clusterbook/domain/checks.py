@@ -74,11 +74,20 @@ FILE_DAMAGED = _rule("file-damaged", ERROR, FILES,
                      "The file is damaged or cut off (truncated) and cannot be read.")
 FILE_PASSWORD = _rule("file-password", ERROR, FILES, "The workbook is protected with a password.")
 FILE_BOMB = _rule("file-bomb", ERROR, FILES,
-                  "The file would unpack to an unreasonable size or declares XML entities "
-                  "(a zip or XML bomb); it is refused unopened.")
+                  "A part of the file really unpacks to far more than a workbook holds, or it "
+                  "declares XML entities (a zip or XML bomb); it is refused unopened.")
 FILE_NOT_WORKBOOK = _rule("file-not-workbook", ERROR, FILES,
                           "The file is not an .xlsx/.xlsm workbook (an old .xls, another kind "
                           "of file, or missing).")
+FILE_SPECIAL = _rule("file-special", ERROR, FILES,
+                     "The path is a pipe, a device, a socket or a broken link, not a file; it is "
+                     "refused unopened.")
+FILE_TOO_LARGE = _rule("file-too-large", ERROR, FILES,
+                       "The file, or a sheet's cells, reach far beyond any form; it is refused "
+                       "before the reader makes room for it.")
+FILE_NAME = _rule("file-name", WARNING, FILES,
+                  "The file's name is not valid text (bytes of another alphabet, or control "
+                  "characters); it is shown with escapes. Rename the file.")
 NOT_TEMPLATE = _rule("not-template", ERROR, FILES,
                      "The workbook is not one of the ClusterBook templates.")
 UNKNOWN_VERSION = _rule("unknown-version", ERROR, FILES,
@@ -177,7 +186,7 @@ DEADLINE_PASSED = _rule("deadline-passed", WARNING, ACTION_SCOPE,
 FILE_RULES: Final = {
     "lock": FILE_LOCK, "empty": FILE_EMPTY, "damaged": FILE_DAMAGED, "password": FILE_PASSWORD,
     "bomb": FILE_BOMB, "not-workbook": FILE_NOT_WORKBOOK, "not-template": NOT_TEMPLATE,
-    "unknown-version": UNKNOWN_VERSION,
+    "unknown-version": UNKNOWN_VERSION, "special": FILE_SPECIAL, "too-large": FILE_TOO_LARGE,
 }
 
 #: Dates further from today than this are mistyped years.

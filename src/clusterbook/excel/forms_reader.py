@@ -7,7 +7,6 @@ pure domain's job (:mod:`clusterbook.domain.submission`, :mod:`clusterbook.domai
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ from clusterbook.domain.submission import (
     section_frames,
     split_groups,
 )
-from clusterbook.excel.read import open_workbook
+from clusterbook.excel.intake import Intake, open_intake, take
 from clusterbook.forms import FORM_SHEET, Form
 from clusterbook.forms.schema import FORM_ID_ROW, FORM_VERSION_ROW
 
@@ -51,31 +50,38 @@ class Submission:
         return section_frames(self.documents, typed=typed)
 
 
-def read_submission(path: Path | str, *, name: str | None = None) -> Submission:
-    """Read a filled form workbook; raises WorkbookError (with a ``kind``) for a file that is
-    not a readable form: damaged, empty, protected, not a template, an unknown version..."""
-    path = Path(path)
-    file = name or path.name
-    book = open_workbook(path)
+def read_submission(source: Path | str | Intake, *, name: str | None = None) -> Submission:
+    """Read a filled form workbook (a path, or a file the intake has taken: its bytes are
+    used, never read again); raises WorkbookError (with a ``kind``) for a file that is not a
+    readable form: damaged, empty, protected, not a template, an unknown version..."""
+    intake = source if isinstance(source, Intake) else take(Path(source), name)
+    if name:
+        intake.name = name
+    book = open_intake(intake)
     try:
-        names = list(book.sheet_names)
-        mark = None
-        if FORM_SHEET in names:
-            rows = _sheet_rows(book, FORM_SHEET, file)
-            mark = (_cell(rows, FORM_ID_ROW, 2), _cell(rows, FORM_VERSION_ROW, 2))
-        form, version, notes = identify_form(file, [n for n in names if n != FORM_SHEET], mark)
-        groups = split_groups(form, names)
-        wanted = {name for sheets in groups.values() for name in sheets.values()}
-        if not groups or any(len(sheets) < len(form.sheets) for sheets in groups.values()):
-            # A form sheet is missing: look at the other sheets too, it may have been renamed.
-            wanted.update(name for name in names if not name.startswith("_"))
-        grids = {name: _grid(book, name, file) for name in names if name in wanted}
+        return submission_from_book(book, intake)
     finally:
         book.close()
+
+
+def submission_from_book(book: calamine.CalamineWorkbook, intake: Intake) -> Submission:
+    """The filled forms of a workbook the intake has opened."""
+    file = intake.name
+    names = list(book.sheet_names)
+    mark = None
+    if FORM_SHEET in names:
+        rows = _sheet_rows(book, FORM_SHEET, file)
+        mark = (_cell(rows, FORM_ID_ROW, 2), _cell(rows, FORM_VERSION_ROW, 2))
+    form, version, notes = identify_form(file, [n for n in names if n != FORM_SHEET], mark)
+    groups = split_groups(form, names)
+    wanted = {name for sheets in groups.values() for name in sheets.values()}
+    if not groups or any(len(sheets) < len(form.sheets) for sheets in groups.values()):
+        # A form sheet is missing: look at the other sheets too, it may have been renamed.
+        wanted.update(name for name in names if not name.startswith("_"))
+    grids = {name: _grid(book, name, file) for name in names if name in wanted}
     documents = _documents(form, grids, file, version, notes)
-    raw = path.read_bytes()
-    return Submission(path, file, form, version, documents, hashlib.sha256(raw).hexdigest(),
-                      len(raw), path.stat().st_mtime)
+    return Submission(intake.path, file, form, version, documents, intake.fingerprint,
+                      intake.size, intake.modified)
 
 
 def documents_from_sheets(file: str, sheets: Mapping[str, Sequence[Sequence[object]]]

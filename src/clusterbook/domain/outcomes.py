@@ -1,0 +1,52 @@
+"""What became of a file handed to ClusterBook: one typed outcome every caller uses.
+
+The intake decides ``read``, ``unreadable``, ``not-a-form`` or ``refused`` from the file alone;
+the merge may later turn ``read`` into ``superseded``. Words for people are made at the edge.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+
+class Outcome(StrEnum):
+    """The outcome of one file."""
+
+    READ = "read"
+    SUPERSEDED = "superseded"
+    UNREADABLE = "unreadable"  # damaged, empty, cut off, protected with a password
+    NOT_A_FORM = "not-a-form"  # another kind of file, another workbook, a lock file
+    REFUSED = "refused"  # never opened or stopped early: a bomb, a pipe, a broken link
+
+
+#: The outcome of each kind of unreadable file (see ``WorkbookError.kind``).
+OUTCOME_OF_KIND: Final = {
+    "empty": Outcome.UNREADABLE, "damaged": Outcome.UNREADABLE,
+    "password": Outcome.UNREADABLE, "unreadable": Outcome.UNREADABLE,
+    "lock": Outcome.NOT_A_FORM, "not-workbook": Outcome.NOT_A_FORM,
+    "not-template": Outcome.NOT_A_FORM, "unknown-version": Outcome.NOT_A_FORM,
+    "bomb": Outcome.REFUSED, "too-large": Outcome.REFUSED, "special": Outcome.REFUSED,
+}
+
+
+def outcome_of(kind: str) -> Outcome:
+    """The outcome of a file that could not be read for a reason of this kind."""
+    return OUTCOME_OF_KIND.get(kind, Outcome.UNREADABLE)
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters (which can move the cursor, clear
+    the screen or change colours) are shown as escapes such as ``\\x1b``; tabs and line breaks
+    inside one message too, so a value cannot forge another line."""
+    if text.isprintable():
+        return text
+    return "".join(character if character.isprintable() else _escape(character)
+                   for character in text)
+
+
+def _escape(character: str) -> str:
+    code = ord(character)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
