@@ -11,14 +11,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from clusterbook.domain.checks import CheckContext, file_finding
-from clusterbook.domain.consolidation import Source, entries_from_documents
-from clusterbook.domain.errors import WorkbookError
 from clusterbook.consolidate.review_book import (
     ReviewBookContent,
     read_mark,
     review_book_content,
 )
+from clusterbook.domain.checks import CheckContext, file_finding
+from clusterbook.domain.consolidation import Source, entries_from_documents
+from clusterbook.domain.errors import WorkbookError
 from clusterbook.excel.forms_reader import Submission, submission_from_book
 from clusterbook.excel.intake import Intake, check, first_line, open_intake
 from clusterbook.workers import chunked, run_chunks, worker_count
