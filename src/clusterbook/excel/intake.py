@@ -360,8 +360,8 @@ class _Prolog:
         try:
             # In small pieces: the parser stops at the first declaration, before it would
             # take in (and expand) what follows.
-            for start in range(0, len(chunk), 4096):
-                self._parser.Parse(chunk[start:start + 4096], False)
+            for offset in range(0, len(chunk), 4096):
+                self._parser.Parse(chunk[offset:offset + 4096], False)
         except _Stop:
             self.open = False
         except expat.ExpatError:
