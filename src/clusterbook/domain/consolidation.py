@@ -30,7 +30,7 @@ from clusterbook.domain.checks import typed_value
 from clusterbook.domain.clusterlist import ClusterInfo, ClusterList, code_key, place_key
 from clusterbook.domain.findings import Finding, Severity
 from clusterbook.domain.submission import Document, sheet_name
-from clusterbook.domain.values import clean_text
+from clusterbook.domain.values import clean_text, without_invisible
 from clusterbook.forms import (
     ACTION_PLAN,
     FORMS,
@@ -226,14 +226,15 @@ def entries_of(form: Form, group: str, sections: dict[str, list[SourceRow]], *,
         by_cluster: dict[str, list[SourceRow]] = {}
         codes: dict[str, str] = {}
         for row in sections.get(cluster_section, []):
-            code = clean_text(row.values[position])
+            code = without_invisible(clean_text(row.values[position]))
             by_cluster.setdefault(code_key(code), []).append(row)
             codes.setdefault(code_key(code), code)
         parts = [(codes[key], {**sections, cluster_section: rows})
                  for key, rows in by_cluster.items()]
     else:
         rows = sections.get(cluster_section, [])
-        parts = [(clean_text(rows[0].values[position]) if rows else "", sections)]
+        parts = [(without_invisible(clean_text(rows[0].values[position])) if rows else "",
+                  sections)]
     entries = []
     for code, entry_sections in parts:
         place = _place(form, entry_sections)

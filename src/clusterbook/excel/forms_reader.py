@@ -25,6 +25,7 @@ from clusterbook.domain.submission import (
     section_frames,
     split_groups,
 )
+from clusterbook.domain.values import CellError
 from clusterbook.excel.intake import Intake, open_intake, take
 from clusterbook.forms import FORM_SHEET, Form
 from clusterbook.forms.schema import FORM_ID_ROW, FORM_VERSION_ROW
@@ -78,7 +79,8 @@ def submission_from_book(book: calamine.CalamineWorkbook, intake: Intake) -> Sub
     if not groups or any(len(sheets) < len(form.sheets) for sheets in groups.values()):
         # A form sheet is missing: look at the other sheets too, it may have been renamed.
         wanted.update(name for name in names if not name.startswith("_"))
-    grids = {name: _grid(book, name, file) for name in names if name in wanted}
+    grids = {name: _grid(book, name, file, intake.cell_errors.get(name, {}))
+             for name in names if name in wanted}
     documents = _documents(form, grids, file, version, notes)
     return Submission(intake.path, file, form, version, documents, intake.fingerprint,
                       intake.size, intake.modified)
@@ -110,8 +112,14 @@ def _sheet_rows(book: calamine.CalamineWorkbook, name: str, file: str) -> list[l
     return _read(book, name, file)[0]
 
 
-def _grid(book: calamine.CalamineWorkbook, name: str, file: str) -> Grid:
+def _grid(book: calamine.CalamineWorkbook, name: str, file: str,
+          errors: Mapping[tuple[int, int], str]) -> Grid:
     rows, merged = _read(book, name, file)
+    for (row, column), text in errors.items():
+        # The reader shows a saved error value as an empty cell: put the error back.
+        if row <= len(rows) and column <= len(rows[row - 1]) and rows[row - 1][column - 1] \
+                in ("", None):
+            rows[row - 1][column - 1] = CellError(text)
     return Grid(name, rows, merged=tuple((first[0] + 1, first[1] + 1, last[0] + 1, last[1] + 1)
                                          for first, last in merged))
 

@@ -22,7 +22,7 @@ import stat
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 from xml.parsers import expat
@@ -74,6 +74,9 @@ class Intake:
     error: WorkbookError | None = None
     #: The file's name is not valid text (bytes of another code page): shown escaped.
     odd_name: bool = False
+    #: Error values Excel saved in cells ('#DIV/0!'), by sheet name and (row, column), 1-based:
+    #: the reader shows them as empty, the checks must not.
+    cell_errors: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
 
     @property
     def outcome(self) -> Outcome:
@@ -121,7 +124,7 @@ def check(intake: Intake) -> Intake:
     intake's ``error``."""
     if intake.error is None and intake.data is not None:
         try:
-            intake.data = checked_package(intake.name, intake.data)
+            intake.data = checked_package(intake.name, intake.data, intake.cell_errors)
         except WorkbookError as error:
             intake.fail(error)
     return intake
@@ -217,7 +220,8 @@ def first_line(error: BaseException) -> str:
 
 # --- the package ----------------------------------------------------------------------------------
 
-def checked_package(name: str, data: bytes) -> bytes:
+def checked_package(name: str, data: bytes,
+                    cell_errors: dict[str, dict[tuple[int, int], str]] | None = None) -> bytes:
     """The bytes of a workbook that is safe to hand to the reader: the same bytes, or a copy
     whose overstated counts were corrected. Raises WorkbookError for everything else."""
     if not data:
@@ -237,14 +241,15 @@ def checked_package(name: str, data: bytes) -> bytes:
                                   "copying); send it again", kind="damaged") from None
     with package:
         try:
-            return _checked(name, data, package)
+            return _checked(name, data, package, {} if cell_errors is None else cell_errors)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, ValueError,
                 OSError, NotImplementedError, RuntimeError):
             raise WorkbookError(name, "the file is damaged and cannot be read; send it again",
                                 kind="damaged") from None
 
 
-def _checked(name: str, data: bytes, package: zipfile.ZipFile) -> bytes:
+def _checked(name: str, data: bytes, package: zipfile.ZipFile,
+             cell_errors: dict[str, dict[tuple[int, int], str]]) -> bytes:
     infos = package.infolist()
     names = {info.filename for info in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
@@ -283,6 +288,8 @@ def _checked(name: str, data: bytes, package: zipfile.ZipFile) -> bytes:
             scan.feed(chunk)
         if scan is not None:
             repair = scan.finish()
+            if isinstance(scan, _SheetScan) and scan.errors:
+                cell_errors[scan.sheet] = scan.errors
             if repair is not None:
                 repairs[part] = repair
     return _repacked(package, repairs) if repairs else data
@@ -413,6 +420,7 @@ class _SheetScan(_Scan):
         self.file, self.sheet = file, sheet
         self.rows = self.columns = self.placed = self.elements = 0
         self.far = (0, 0)
+        self.errors: dict[tuple[int, int], str] = {}
 
     def scan(self, text: bytes) -> None:
         for match in _REFERENCE.finditer(text):
@@ -428,6 +436,14 @@ class _SheetScan(_Scan):
             if number * max(column, 1) > self.far[0] * max(self.far[1], 1):
                 self.far = (number, column)
         self.elements += len(_CELL_OR_ROW.findall(text))
+        if b't="e"' in text:
+            for cell in _ERROR_CELL.finditer(text):
+                letters, number = cell.group(1), int(cell.group(2))
+                column = 0
+                for letter in letters:
+                    column = column * 26 + letter - 64
+                value = cell.group(3).decode("utf-8", "replace")[:20]
+                self.errors[(number, column)] = value
 
     def finish(self) -> Callable[[bytes], bytes] | None:
         self.scan(self._carry)
@@ -485,6 +501,10 @@ def _without(pattern: re.Pattern[bytes]) -> Callable[[bytes], bytes]:
 
 
 _REFERENCE_TEXT: Final = re.compile(rb"([A-Z]{1,3})([0-9]{1,9})")
+#: A cell holding an error value: <c r="B8" t="e"><f>...</f><v>#DIV/0!</v></c>.
+_ERROR_CELL: Final = re.compile(
+    rb'<c\b(?=[^>]*\bt="e")[^>]*?\br="([A-Z]{1,3})([0-9]{1,9})"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v>',
+    re.DOTALL)
 _SST_CLAIM: Final = re.compile(rb'(?:count|uniqueCount)="([0-9]{1,20})"')
 
 
