@@ -307,9 +307,10 @@ def write_back(result: ValidationResult, *, only_with_findings: bool = False) ->
         try:
             out = write_checked_copy(file_result.path, file_result.findings)
         except WorkbookError as error:
-            lines.append(f"Could not write a checked copy: {error}")
+            error.file = file_result.file
+            lines.append(f"Could not write a checked copy: {printable(str(error))}")
             continue
-        lines.append(f"Wrote {out}")
+        lines.append(printable(f"Wrote {out}"))
     return lines
 
 

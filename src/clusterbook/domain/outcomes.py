@@ -6,6 +6,7 @@ the merge may later turn ``read`` into ``superseded``. Words for people are made
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Final
 
@@ -43,6 +44,19 @@ def printable(text: str) -> str:
         return text
     return "".join(character if character.isprintable() else _escape(character)
                    for character in text)
+
+
+def printable_in_cell(text: str) -> str:
+    """Text a spreadsheet cell can hold: control characters (which the file format cannot
+    store) and stray surrogates as escapes; tabs, line breaks and every script's letters and
+    joiners kept."""
+    if text.isprintable():
+        return text
+    return "".join(_escape(character) if _UNSTORABLE.match(character) else character
+                   for character in text)
+
+
+_UNSTORABLE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _escape(character: str) -> str:
