@@ -15,8 +15,8 @@ from clusterbook.domain.errors import WorkbookError
 from clusterbook.domain.findings import FINDING_COLUMNS, Finding
 from clusterbook.domain.outcomes import printable, printable_in_cell
 from clusterbook.domain.values import MAX_CELL_TEXT
-from clusterbook.excel.intake import first_line
 from clusterbook.excel.cells import sheet_ref
+from clusterbook.excel.intake import first_line
 from clusterbook.excel.write import atomic_path, new_workbook, print_ready, set_cell
 from clusterbook.styles import FINDING_COLOURS, HEADER
 
