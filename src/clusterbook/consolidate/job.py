@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+from clusterbook.consolidate.layout import BACKUPS_FOLDER
 from clusterbook.consolidate.ledger import FileRecord, Ledger, LedgerState, ledger_path
 from clusterbook.consolidate.reading import ToRead, read_sources
 from clusterbook.consolidate.review_book import (
@@ -44,7 +45,6 @@ from clusterbook.validation import CHECKED_MARK, collect_paths, display_names
 #: Hears ``(files done, files in all, what is happening)``; may raise to cancel the merge.
 Progress = Callable[[int, int, str], None]
 
-BACKUPS_FOLDER: Final = "backups"
 #: How many dated backups of a review book are kept.
 KEEP_BACKUPS: Final = 10
 #: 'writing:SECONDS' makes a merge pause while it writes the book, 'recording:SECONDS' once

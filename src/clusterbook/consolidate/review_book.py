@@ -24,11 +24,15 @@ from xlsxwriter.worksheet import Worksheet
 
 from clusterbook import __version__
 from clusterbook.consolidate.layout import (
+    BACKUPS_FOLDER,
     FEEDBACK,
+    FEEDBACK_ALIASES,
     FEEDBACK_COLUMNS,
+    FEEDBACK_TITLE,
     FILE_COLUMNS,
     FILES,
     HEADER_ROW,
+    HEADER_SEARCH_ROWS,
     ISSUE_COLUMNS,
     ISSUES,
     MARK_ROWS,
@@ -39,7 +43,7 @@ from clusterbook.consolidate.layout import (
     Column,
     DataSheet,
     data_sheets,
-    header_positions,
+    find_header,
 )
 from clusterbook.domain.checks import typed_value
 from clusterbook.domain.consolidation import (
@@ -271,15 +275,18 @@ def _data_sheet(book: Workbook, formats: _Formats, layout: DataSheet,
 
 def _feedback_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
     sheet = book.add_worksheet(FEEDBACK)
-    columns = FEEDBACK_COLUMNS
-    sheet.write_string(0, 0, "Feedback: one row per cluster", formats.title)
+    extra = [Column(f"{_EXTRA}{header}", header, 16) for header in review.extra_columns]
+    columns = (*FEEDBACK_COLUMNS, *extra)
+    sheet.write_string(0, 0, FEEDBACK_TITLE, formats.title)
     sheet.write_string(1, 0, "Type in the yellow columns: review status (Accepted, Returned or "
                              "Pending), your comment and the priority. They are kept at every "
                              "merge; the other columns are rebuilt.", formats.note)
-    _write_header(sheet, formats, columns, reviewer=REVIEWER_COLUMNS)
+    _write_header(sheet, formats, columns,
+                  reviewer=(*REVIEWER_COLUMNS, *(column.key for column in extra)))
     keys = [column.key for column in columns]
     inputs = {keys.index("status"): formats.input, keys.index("comment"): formats.input_wrap,
-              keys.index("priority"): formats.input}
+              keys.index("priority"): formats.input,
+              **{keys.index(column.key): formats.input for column in extra}}
     comment_width = {keys.index("comment"): columns[keys.index("comment")].width}
     row = HEADER_ROW
     for item in review.feedback:
@@ -289,7 +296,8 @@ def _feedback_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
                   "low_performing": "" if item.low_performing is None else
                   ("Yes" if item.low_performing else "No"),
                   "microplan": item.microplan, "action_plan": item.action_plan,
-                  "last_received": item.last_received, "updated": "Yes" if item.updated else ""}
+                  "last_received": item.last_received, "updated": "Yes" if item.updated else "",
+                  **{column.key: item.extra.get(column.header, "") for column in extra}}
         fit_row(sheet, row, [values[key] for key in keys], comment_width)
         for index, key in enumerate(keys):
             value = values[key]
@@ -558,7 +566,7 @@ def review_book_content(book: Any, info: BookInfo, file: str, *,
     def rows_of(sheet: str) -> list[list[Any]]:
         return read_sheet(book, sheet, file=file).rows if sheet in names else []
 
-    content = ReviewBookContent(info, notes=_notes(rows_of(FEEDBACK)))
+    content = ReviewBookContent(info, notes=_feedback_notes(book, file))
     if sources:
         content.sources = _sources(file, rows_of)
     return content
@@ -597,9 +605,16 @@ def _open_review_book(path: Path | str | Intake, file: str
 
 def _table(rows: list[list[Any]], columns: Sequence[Column]
            ) -> tuple[dict[str, int], list[list[Any]]]:
-    if len(rows) < HEADER_ROW:
+    """A table's columns and body rows, its header found in the top rows (rows may have been
+    inserted above it or title rows deleted)."""
+    if not rows:
         return {}, []
-    return header_positions(rows[HEADER_ROW - 1], tuple(columns)), rows[HEADER_ROW:]
+    first = columns[0].key
+    found = find_header(rows, tuple(columns), needed={first})
+    if found is None:
+        return {}, []
+    row, positions = found
+    return positions, rows[row:]
 
 
 def _getter(positions: dict[str, int]) -> Callable[[list[Any], str], Any]:
@@ -612,14 +627,72 @@ def _getter(positions: dict[str, int]) -> Callable[[list[Any], str], Any]:
     return get
 
 
-def _notes(rows: list[list[Any]]) -> list[ReviewerNote]:
-    positions, body = _table(rows, FEEDBACK_COLUMNS)
+def _feedback_notes(book: Any, file: str) -> list[ReviewerNote]:
+    """The reviewers' notes of a review book's Feedback sheet, found by its name or, renamed,
+    by its title and header. Raises WorkbookError, saying what to fix, when the sheet or its
+    header cannot be found: a merge must never write a book without the reviewers' work."""
+    names = [name for name in book.sheet_names if name != FORM_SHEET]
+    candidates = [FEEDBACK] if FEEDBACK in names else [
+        name for name in names if name not in _generated_sheets()]
+    for name in candidates:
+        rows = read_sheet(book, name, file=file).rows
+        found = _feedback_header(rows)
+        if found is not None:
+            return _notes(rows, *found)
+        if name == FEEDBACK or _has_title(rows):
+            raise WorkbookError(file, f"the reviewers' entries on sheet '{name}' cannot be "
+                                      f"read: no header row with 'Cluster code' and 'Review "
+                                      f"status' or 'Reviewer comment' was found in its first "
+                                      f"{HEADER_SEARCH_ROWS} rows. Nothing was written, so "
+                                      f"that their work is not lost. Put back the header row "
+                                      f"(or restore the book from the '{BACKUPS_FOLDER}' folder) "
+                                      f"and merge again", kind="feedback")
+    raise WorkbookError(file, f"the book has no Feedback sheet (none is named '{FEEDBACK}' or "
+                              f"has its title and header). Nothing was written, so that the "
+                              f"reviewers' work is not lost. Give the sheet back its name (or "
+                              f"restore the book from the '{BACKUPS_FOLDER}' folder) and merge "
+                              f"again", kind="feedback")
+
+
+_EXTRA: Final = "extra:"
+
+
+def _generated_sheets() -> frozenset[str]:
+    return frozenset({SUMMARY, ISSUES, SUPERSEDED, FILES,
+                      *(layout.name for layout in data_sheets())})
+
+
+def _has_title(rows: list[list[Any]]) -> bool:
+    return any(clean_text(value).startswith(FEEDBACK_TITLE.split(":")[0] + ":")
+               for row in rows[:HEADER_SEARCH_ROWS] for value in row[:3])
+
+
+def _feedback_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
+    """The Feedback header row (1-based) and its columns: a cluster code column and at least
+    one of the reviewers' columns, by their headers or their aliases."""
+    for reviewer in REVIEWER_COLUMNS:
+        found = find_header(rows, FEEDBACK_COLUMNS, needed={"cluster_code", reviewer},
+                            aliases=FEEDBACK_ALIASES)
+        if found is not None:
+            return found
+    return None
+
+
+def _notes(rows: list[list[Any]], header_row: int, positions: dict[str, int]
+           ) -> list[ReviewerNote]:
+    """The notes under a Feedback header; columns the reviewers added are kept by header."""
     get = _getter(positions)
+    header = rows[header_row - 1]
+    taken = set(positions.values())
+    extra = {position: clean_text(text) for position, text in enumerate(header)
+             if position not in taken and clean_text(text)}
     notes = []
-    for row in body:
+    for row in rows[header_row:]:
         note = ReviewerNote(*(clean_text(get(row, key)) for key in (
             "cluster_code", "status", "comment", "priority", "province", "district",
             "cluster_name", "last_received")))
+        note.extra = {text: clean_text(row[position]) for position, text in extra.items()
+                      if position < len(row) and clean_text(row[position])}
         if note.cluster_code or note.typed:
             notes.append(note)
     return notes

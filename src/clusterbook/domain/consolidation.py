@@ -321,11 +321,14 @@ class ReviewerNote:
     district: str = ""
     cluster_name: str = ""
     last_received: str = ""
+    #: Columns the reviewers added to the Feedback sheet ('Checked by'), by header.
+    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def typed(self) -> bool:
         """True when the reviewer typed something (a status other than Pending counts)."""
-        return bool(self.comment or self.priority or (self.status and self.status != PENDING))
+        return bool(self.comment or self.priority or (self.status and self.status != PENDING)
+                    or any(self.extra.values()))
 
 
 @dataclass
@@ -344,6 +347,8 @@ class FeedbackRow:
     action_plan: str
     last_received: str
     updated: bool
+    #: The reviewers' own columns, by header (see ``Review.extra_columns``).
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -359,6 +364,8 @@ class Review:
     districts: pd.DataFrame
     provinces: pd.DataFrame
     feedback: list[FeedbackRow]
+    #: Columns the reviewers added to the Feedback sheet, in the order they had them.
+    extra_columns: list[str] = field(default_factory=list)
 
     @property
     def sources(self) -> list[Source]:
@@ -408,9 +415,10 @@ def consolidate(sources: Sequence[Source], *, clusters: ClusterList | None = Non
     files = _outcomes(sources, kept, current, replaced)
     scope = _scope(clusters, current, level, places)
     districts = district_summary(current, clusters, scope, places)
+    extra_columns = list(dict.fromkeys(header for note in notes for header in note.extra))
     return Review(level, current, replaced, files, clusters, districts,
                   province_summary(districts), feedback_rows(current, clusters, scope, notes,
-                                                             places))
+                                                             places), extra_columns)
 
 
 def _distinct(sources: Sequence[Source]) -> tuple[list[Source], list[Replaced]]:
@@ -668,8 +676,12 @@ def combine_notes(notes: Sequence[ReviewerNote]) -> dict[str, ReviewerNote]:
         earlier = combined.get(key)
         if earlier is None:
             combined[key] = replace(note, status=status, comment=clean_text(note.comment),
-                                    priority=clean_text(note.priority))
+                                    priority=clean_text(note.priority), extra=dict(note.extra))
             continue
+        for header, value in note.extra.items():
+            had = earlier.extra.get(header, "")
+            if value and value != had:
+                earlier.extra[header] = f"{had} | {value}" if had else value
         extra = [clean_text(note.comment)]
         if status and status not in (earlier.status, PENDING):
             if earlier.status in ("", PENDING):
@@ -747,13 +759,15 @@ def feedback_rows(current: Sequence[Entry], clusters: ClusterList | None,
             microplan=_microplan_state(microplans.get(key)),
             action_plan=_plan_state(plans.get(key), cluster.low_performing),
             last_received=received,
-            updated=bool(note and note.last_received and received > note.last_received)))
+            updated=bool(note and note.last_received and received > note.last_received),
+            extra=dict(note.extra) if note else {}))
     feedback.sort(key=lambda r: (place_key(r.province), place_key(r.district),
                                  code_key(r.cluster_code)))
     # Notes typed on a row without a cluster code are kept, last, as they were typed.
     feedback.extend(FeedbackRow(note.province, note.district, "", note.cluster_name,
                                 normal_status(note.status) or PENDING, clean_text(note.comment),
-                                clean_text(note.priority), None, "", "", "", False)
+                                clean_text(note.priority), None, "", "", "", False,
+                                dict(note.extra))
                     for note in notes if not code_key(note.cluster_code) and note.typed)
     return feedback
 
