@@ -94,6 +94,12 @@ FILE_TOO_LARGE = _rule("file-too-large", ERROR, FILES,
 FILE_NAME = _rule("file-name", WARNING, FILES,
                   "The file's name is not valid text (bytes of another alphabet, or control "
                   "characters); it is shown with escapes. Rename the file.")
+REVIEW_BOOK_PROVINCE = _rule("review-book-province", ERROR, FILES,
+                             "A review book carries clusters of another province; those rows "
+                             "are not merged (a book is trusted for its own province only).")
+REVIEW_BOOK_CONFLICT = _rule("review-book-conflict", WARNING, FILES,
+                             "A review book's form replaces one that came another way (read "
+                             "from the folder or carried by another book).")
 NOT_TEMPLATE = _rule("not-template", ERROR, FILES,
                      "The workbook is not one of the ClusterBook templates.")
 UNKNOWN_VERSION = _rule("unknown-version", ERROR, FILES,

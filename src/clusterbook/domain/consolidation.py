@@ -26,7 +26,7 @@ from typing import Final
 
 import pandas as pd
 
-from clusterbook.domain.checks import typed_value
+from clusterbook.domain.checks import REVIEW_BOOK_CONFLICT, REVIEW_BOOK_PROVINCE, typed_value
 from clusterbook.domain.clusterlist import ClusterInfo, ClusterList, code_key, place_key
 from clusterbook.domain.findings import Finding, Severity
 from clusterbook.domain.submission import Document, sheet_name
@@ -390,7 +390,14 @@ def consolidate(sources: Sequence[Source], *, clusters: ClusterList | None = Non
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    places = _Places(clusters)
+    # What came through a review book is judged here: its sources are copied, so that the
+    # ones the ledger keeps stay as they were read.
+    sources = [replace(source, entries=list(source.entries), findings=list(source.findings))
+               if source.via else source for source in sources]
+    _own_province_only(sources, places)
     kept, copies = _distinct(sources)
+    carrier = {id(entry): source.via for source in kept for entry in source.entries}
     replaced: list[Replaced] = list(copies)
     groups: dict[tuple[str, ...], list[Entry]] = {}
     for source in kept:
@@ -401,13 +408,14 @@ def consolidate(sources: Sequence[Source], *, clusters: ClusterList | None = Non
                 continue
             groups.setdefault(_entry_key(entry, len(groups)), []).append(entry)
     current: list[Entry] = []
+    by_entry = {id(entry): source for source in kept for entry in source.entries}
     for entries in groups.values():
         ordered = sorted(entries, key=_newness)
         newest = ordered[-1]
         current.append(newest)
         replaced.extend(Replaced(entry, _reason(entry, newest), newest.file)
                         for entry in ordered[:-1])
-    places = _Places(clusters)
+        _conflicts(newest, ordered[:-1], carrier, by_entry)
     current.sort(key=lambda entry: (*places.of(entry), code_key(entry.cluster_code),
                                     _form_order(entry.form_id), entry.file, entry.group))
     replaced.sort(key=lambda item: (*places.of(item.entry), code_key(item.entry.cluster_code),
@@ -419,6 +427,65 @@ def consolidate(sources: Sequence[Source], *, clusters: ClusterList | None = Non
     return Review(level, current, replaced, files, clusters, districts,
                   province_summary(districts), feedback_rows(current, clusters, scope, notes,
                                                              places), extra_columns)
+
+
+def _own_province_only(sources: Sequence[Source], places: _Places) -> None:
+    """A review book is trusted only for its own province's clusters (the province most of its
+    clusters are in); rows it carries for another province's clusters are not merged, and an
+    Issue names the book itself. A file name proves nothing."""
+    books: dict[str, list[Source]] = {}
+    for source in sources:
+        if source.via:
+            books.setdefault(source.via, []).append(source)
+    for book, carried in books.items():
+        counts: dict[str, int] = {}
+        for source in carried:
+            for entry in source.entries:
+                province = places.of(entry)[0]
+                if province:
+                    counts[province] = counts.get(province, 0) + 1
+        if len(counts) < 2:
+            continue
+        own = max(counts, key=lambda province: (counts[province], -list(counts).index(
+            province)))
+        mine = next(places.names(entry)[0] for source in carried for entry in source.entries
+                    if places.of(entry)[0] == own)
+        for source in carried:
+            foreign = [entry for entry in source.entries
+                       if places.of(entry)[0] not in ("", own)]
+            if not foreign:
+                continue
+            source.entries = [entry for entry in source.entries if entry not in foreign]
+            codes = ", ".join(dict.fromkeys(entry.cluster_code for entry in foreign))
+            home = places.names(foreign[0])[0] or foreign[0].province
+            source.findings.append(Finding(Severity.ERROR, REVIEW_BOOK_PROVINCE, (
+                f"{book} is the review book of {mine}, but it carries {codes} of {home} "
+                f"(from {source.file}); those rows were not merged. A province's clusters "
+                f"come from its own review book or from the district's file."), book))
+            if not source.entries:
+                source.carried_outcome = (f"Not merged: carried by {book}, the review book of "
+                                          f"another province")
+
+
+def _conflicts(newest: Entry, older: Sequence[Entry], carrier: dict[int, str],
+               by_entry: dict[int, Source]) -> None:
+    """When a review book's entry replaces one that came another way (read from the folder,
+    or carried by another book), the replacement is an Issue on that book, never silent."""
+    book = carrier.get(id(newest), "")
+    if not book:
+        return
+    others = [entry for entry in older if carrier.get(id(entry), "") != book
+              and entry.fingerprint != newest.fingerprint and entry.sections]
+    if not others:
+        return
+    source = by_entry[id(newest)]
+    what = ", ".join(f"{entry.file}" + (f" (carried by {carrier[id(entry)]})"
+                                        if carrier.get(id(entry)) else " (received directly)")
+                     for entry in others)
+    source.findings.append(Finding(Severity.WARNING, REVIEW_BOOK_CONFLICT, (
+        f"{book} carries {form_name(newest.form)} {newest.cluster_code} from {newest.file}, "
+        f"dated later than {what}, so it is current. Check with the province that this is the "
+        f"file they meant to send."), book))
 
 
 def _distinct(sources: Sequence[Source]) -> tuple[list[Source], list[Replaced]]:
