@@ -282,7 +282,8 @@ def _scan(folder: Path, out: Path) -> list[_Seen]:
     backups = (out.parent / BACKUPS_FOLDER).resolve()
 
     def ours(path: Path) -> bool:
-        resolved = path.resolve()
+        # realpath, unlike resolve(), does not fail on a link to itself
+        resolved = Path(os.path.realpath(path))
         return resolved in own or resolved.is_relative_to(backups)
 
     paths = [path for path in paths if not ours(path)]

@@ -1,0 +1,154 @@
+"""Every family of hostile file (tests/hostile.py) beside good submissions, run through the
+command line as an officer runs it: validate, merge, feedback, write-back. Each run ends with
+exit 0 or 1 and no traceback, names every hostile file with its rule, merges the good files,
+modifies no input, and stays within the memory and processor time it is given."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import python_calamine
+
+from clusterbook.domain.outcomes import printable
+from hostile import corpus, write_corpus
+from merging import cluster_csv, plan, put_plan, snapshot, table
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+#: What each run may use: far less than a claim in a hostile file would make a reader take.
+MEMORY_BYTES = 3 * 1024**3
+CPU_SECONDS = 240
+
+
+def _limits() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+
+
+def run(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """The command line in a process of its own, bounded in memory and processor time (a
+    hang would be stopped by the time limit of the run, never asserted on)."""
+    env = {**os.environ, "PYTHONPATH": str(SRC), "PYTHONIOENCODING": "utf-8"}
+    env.pop("CI", None)
+    return subprocess.run([sys.executable, "-m", "clusterbook", *arguments],
+                          capture_output=True, text=True, errors="surrogateescape", env=env,
+                          preexec_fn=_limits, timeout=900)
+
+
+def _clean(done: subprocess.CompletedProcess[str], codes: tuple[int, ...] = (0, 1)) -> None:
+    assert done.returncode in codes, done.stderr[-3000:]
+    for text in (done.stdout, done.stderr):
+        assert "Traceback" not in text
+        assert "went wrong inside ClusterBook" not in text
+        assert "\x1b" not in text and "\x07" not in text  # escaped, never raw
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """Two good microplans and every hostile file, in one folder."""
+    return _build(tmp_path_factory.mktemp("hostile"))
+
+
+def _build(root: Path) -> Path:
+    folder = root / "submissions"
+    put_plan(folder, "Kotal_KTL-002.xlsx", "KTL-002", 1)
+    put_plan(folder, "Kotal_KTL-003.xlsx", "KTL-003", 2)
+    from clusterbook.forms import MICROPLAN
+    from clusterbook.templates import write_form
+
+    good = write_form(root / "good.xlsx", MICROPLAN, plan("KTL-001")).read_bytes()
+    write_corpus(folder, good)
+    cluster_csv(root)
+    return folder
+
+
+def _expected() -> dict[str, str]:
+    return {printable(item.name): item.rule for item in corpus()}
+
+
+def test_the_corpus_covers_every_family():
+    families: dict[str, int] = {}
+    for item in corpus():
+        families[item.family] = families.get(item.family, 0) + 1
+    assert families == {"claims": 2, "reach": 2, "zip parts": 3, "bombs": 2, "broken": 4,
+                        "special": 4, "names": 3, "values": 7, "layout": 1}
+
+
+def test_validate_names_every_hostile_file_with_its_rule(folder):
+    before = snapshot(folder)
+    done = run("validate", str(folder), "--format", "json")
+    _clean(done)
+    assert done.returncode == 1
+    findings = json.loads(done.stdout)
+    rules: dict[str, set[str]] = {}
+    for finding in findings:
+        rules.setdefault(finding["file"], set()).add(finding["rule"])
+        assert finding["message"].isprintable()
+    for name, rule in _expected().items():
+        if rule:
+            assert rule in rules.get(name, set()), (name, rules.get(name))
+        else:
+            assert not any(r.startswith("file-") for r in rules.get(name, set())), name
+    assert "Kotal_KTL-002.xlsx" not in rules and "Kotal_KTL-003.xlsx" not in rules
+    assert snapshot(folder) == before
+
+
+def test_merge_goes_on_past_every_hostile_file(folder, tmp_path):
+    before = snapshot(folder)
+    out = tmp_path / "review" / "region.xlsx"
+    clusters = folder.parent / "clusters.csv"
+    done = run("merge", str(folder), "--out", str(out), "--clusters", str(clusters))
+    _clean(done, (0,))
+    assert snapshot(folder) == before
+    rows = table(out, "1 Identification")
+    sources = {row["Cluster code"]: row["Source file"] for row in rows}
+    assert sources["KTL-002"] == "Kotal_KTL-002.xlsx"
+    assert sources["KTL-003"] == "Kotal_KTL-003.xlsx"
+    assert "KTL-001" in sources  # one of the readable hostile files holds it
+    issues: dict[str, set[str]] = {}
+    for row in table(out, "Issues"):
+        issues.setdefault(row["File"], set()).add(row["Rule"])
+    for name, rule in _expected().items():
+        if rule.startswith("file-") and rule != "file-name":
+            assert rule in issues.get(name, set()), (name, issues.get(name))
+    files = {row["File"]: row["Outcome"] for row in table(out, "Files")}
+    assert files["pipe.xlsx"].startswith("Not readable")
+    assert files[printable("Kandahar_\udce9\udcff.xlsx")] is not None
+    # The book is a valid input again: feedback from it, and a re-run with nothing changed.
+    feedback = run("feedback", str(out), "--out", str(tmp_path / "feedback"))
+    _clean(feedback, (0,))
+    assert list((tmp_path / "feedback").glob("*.xlsx"))
+    again = run("merge", str(folder), "--out", str(out), "--clusters", str(clusters))
+    _clean(again, (0,))
+    assert "up to date" in again.stdout
+    assert snapshot(folder) == before
+
+
+def test_write_back_copies_every_readable_file_and_changes_none(tmp_path):
+    work = _build(tmp_path)
+    before = snapshot(work)
+    done = run("validate", str(work), "--write-back")
+    _clean(done)
+    assert "\\x1b" in done.stdout  # the name with an escape code, shown escaped
+    written = [line.removeprefix("Wrote ") for line in done.stdout.splitlines()
+               if line.startswith("Wrote ")]
+    copies = [path for path in work.rglob("*.checked.xlsx")]
+    assert len(copies) == len(written) >= 12
+    for copy in copies:  # each copy opens, with its Checks sheet first
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(copy.read_bytes()))
+        assert book.sheet_names[0] == "Checks"
+    merged = work / "merged_cells.checked.xlsx"
+    rows = python_calamine.CalamineWorkbook.from_path(str(merged)).get_sheet_by_name(
+        "Checks").to_python()
+    assert any("merged-cells" in row for row in rows)
+    control = python_calamine.CalamineWorkbook.from_path(
+        str(work / "control_text.checked.xlsx")).get_sheet_by_name("Checks").to_python()
+    assert any("\\x1b" in str(value) for row in control for value in row)
+    after = snapshot(work)
+    assert {name: after[name] for name in before} == before
