@@ -119,6 +119,10 @@ def test_merge_goes_on_past_every_hostile_file(folder, tmp_path):
             assert rule in issues.get(name, set()), (name, issues.get(name))
     files = {row["File"]: row["Outcome"] for row in table(out, "Files")}
     assert files["pipe.xlsx"].startswith("Not readable")
+    kinds = {row["File"]: row["Kind"] for row in table(out, "Files")}
+    assert (kinds["Kotal_KTL-002.xlsx"], kinds["pipe.xlsx"], kinds["inflated.xlsx"],
+            kinds["cut_off.xlsx"], kinds["old.xls"]) == (
+        "read", "refused", "refused", "unreadable", "not-a-form")
     assert files[printable("Kandahar_\udce9\udcff.xlsx")] is not None
     # The book is a valid input again: feedback from it, and a re-run with nothing changed.
     feedback = run("feedback", str(out), "--out", str(tmp_path / "feedback"))

@@ -36,7 +36,7 @@ from clusterbook.domain.checks import CheckContext
 from clusterbook.domain.clusterlist import ClusterList
 from clusterbook.domain.consolidation import LEVELS, REVIEW_BOOK_ID, Review, Source, consolidate
 from clusterbook.domain.errors import ClusterBookError, InputError, WorkbookError
-from clusterbook.domain.outcomes import printable
+from clusterbook.domain.outcomes import Outcome, printable
 from clusterbook.excel.intake import Intake, found
 from clusterbook.excel.read import open_workbook
 from clusterbook.excel.write import atomic_path, ensure_writable
@@ -88,7 +88,7 @@ class MergeResult:
         totals = review.provinces.iloc[-1] if len(review.provinces) else None
         plans = sum(1 for entry in review.current if entry.form_id != "cesm-microplan")
         microplans = len(review.current) - plans
-        unreadable = sum(1 for item in review.files if item.outcome.startswith("Not readable"))
+        unreadable = sum(1 for item in review.files if item.unreadable)
         errors = sum(source.errors for source in review.sources)
         text = f"{microplans:,} current microplans"
         if totals is not None and review.clusters is not None:
@@ -208,7 +208,7 @@ def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, l
         if item.skipped:
             of_file = [Source(item.name, item.relative, item.fingerprint, item.size,
                             received[item.relative],
-                            carried_outcome=_skipped(item))]
+                            carried_outcome=_skipped(item), carried_kind=Outcome.NOT_A_FORM)]
         elif item.relative in read_by_path:
             of_file = read_by_path[item.relative]
         else:

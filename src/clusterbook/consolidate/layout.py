@@ -96,7 +96,7 @@ FILE_COLUMNS: Final = _columns(
     ("district", "District", 13), ("size", "Size (bytes)", 11, Kind.COUNT),
     ("received", "Received (UTC)", 20), ("fingerprint", "Fingerprint (SHA-256)", 18),
     ("errors", "Errors", 7, Kind.COUNT), ("warnings", "Warnings", 8, Kind.COUNT),
-    ("outcome", "Outcome", 40), ("via", "Came through", 24),
+    ("outcome", "Outcome", 40), ("kind", "Kind", 11), ("via", "Came through", 24),
 )
 
 #: Rows of the hidden form sheet after the form id and version: (key, label).

@@ -384,7 +384,8 @@ def _files_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
     rows = ([item.source.file, item.source.path, item.source.form_id, item.source.version,
              places[id(item.source)][2], *places[id(item.source)][:2], item.source.size,
              item.source.received, item.source.fingerprint, item.source.errors,
-             item.source.warnings, item.outcome, item.source.via] for item in review.files)
+             item.source.warnings, item.outcome, str(item.kind), item.source.via]
+            for item in review.files)
     last = _write_rows(sheet, formats, rows, HEADER_ROW, _wrapped(columns))
     _finish(sheet, columns, last)
 
@@ -436,7 +437,6 @@ def _summary_sheet(book: Workbook, formats: _Formats, review: Review, info: Book
 
 
 def _key_figures(review: Review) -> list[tuple[str, int]]:
-    outcomes = [item.outcome for item in review.files]
     current = review.current
     return [
         ("Files", len(review.files)),
@@ -444,7 +444,7 @@ def _key_figures(review: Review) -> list[tuple[str, int]]:
         ("Action plans (clusters)", sum(1 for e in current
                                         if e.form_id == ACTION_PLAN.form_id)),
         ("Superseded or identical copies", len(review.replaced)),
-        ("Files not readable", sum(1 for o in outcomes if o.startswith("Not readable"))),
+        ("Files not readable", sum(1 for item in review.files if item.unreadable)),
         ("Errors", sum(s.errors for s in review.sources)),
         ("Warnings", sum(s.warnings for s in review.sources)),
     ]
@@ -719,7 +719,8 @@ def _sources(book_name: str, rows_of: Callable[[str], list[list[Any]]]) -> list[
                         _whole(get(row, "size")), clean_text(get(row, "received")),
                         clean_text(get(row, "template")), clean_text(get(row, "version")),
                         via=book_name,
-                        carried_outcome=clean_text(get(row, "outcome")))
+                        carried_outcome=clean_text(get(row, "outcome")),
+                        carried_kind=clean_text(get(row, "kind")))
         sources.append(source)
         outcome = source.carried_outcome
         if not outcome.startswith(("Identical", "Counted once")):

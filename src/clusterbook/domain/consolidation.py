@@ -26,9 +26,15 @@ from typing import Final
 
 import pandas as pd
 
-from clusterbook.domain.checks import REVIEW_BOOK_CONFLICT, REVIEW_BOOK_PROVINCE, typed_value
+from clusterbook.domain.checks import (
+    FILE_RULES,
+    REVIEW_BOOK_CONFLICT,
+    REVIEW_BOOK_PROVINCE,
+    typed_value,
+)
 from clusterbook.domain.clusterlist import ClusterInfo, ClusterList, code_key, place_key
 from clusterbook.domain.findings import Finding, Severity
+from clusterbook.domain.outcomes import Outcome, outcome_of
 from clusterbook.domain.submission import Document, sheet_name
 from clusterbook.domain.values import clean_text, without_invisible
 from clusterbook.forms import (
@@ -134,8 +140,10 @@ class Source:
     entries: list[Entry] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     via: str = ""
-    #: The outcome a review book recorded for a file it carried (e.g. 'Not readable: ...').
+    #: The outcome a review book recorded for a file it carried (e.g. 'Not readable: ...'),
+    #: in words and as its kind (an :class:`Outcome` value; '' in older books).
     carried_outcome: str = ""
+    carried_kind: str = ""
 
     @property
     def readable(self) -> bool:
@@ -303,10 +311,17 @@ class Replaced:
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """What became of one file."""
+    """What became of one file: its kind, and the words people read."""
 
     source: Source
     outcome: str
+    kind: Outcome = Outcome.READ
+
+    @property
+    def unreadable(self) -> bool:
+        """The file could not be read as a form (damaged, refused, another kind of file)."""
+        return self.kind in (Outcome.UNREADABLE, Outcome.REFUSED) or (
+            self.kind is Outcome.NOT_A_FORM and bool(self.source.findings))
 
 
 @dataclass
@@ -465,6 +480,7 @@ def _own_province_only(sources: Sequence[Source], places: _Places) -> None:
             if not source.entries:
                 source.carried_outcome = (f"Not merged: carried by {book}, the review book of "
                                           f"another province")
+                source.carried_kind = Outcome.REFUSED
 
 
 def _conflicts(newest: Entry, older: Sequence[Entry], carrier: dict[int, str],
@@ -576,24 +592,54 @@ def _outcomes(sources: Sequence[Source], kept: Sequence[Source], current: Sequen
         if id(source) not in kept_ids:
             reason = copy_reasons.get((source.file, source.fingerprint))
             outcome = reason.split(";")[0] if reason else "Counted once (the same file)"
+            kind = Outcome.SUPERSEDED
         elif source.carried_outcome and not source.entries:
             outcome = source.carried_outcome
+            kind = _carried_kind(source)
         elif not source.readable:
             first = source.findings[0].message if source.findings else ""
             outcome = f"{NOT_READABLE}: {first}" if first else NOT_READABLE
+            kind = _unreadable_kind(source)
         elif source.form_id not in {form.form_id for form in consolidated_forms()}:
-            outcome = NOT_A_SUBMISSION
+            outcome, kind = NOT_A_SUBMISSION, Outcome.NOT_A_FORM
         else:
             total = len(source.entries)
             live = sum(1 for entry in source.entries if id(entry) in current_ids)
+            kind = Outcome.READ
             if live == total:
                 outcome = MERGED
             elif live == 0:
-                outcome = SUPERSEDED_OUTCOME
+                outcome, kind = SUPERSEDED_OUTCOME, Outcome.SUPERSEDED
             else:
                 outcome = f"{MERGED} ({live} of {total} forms current)"
-        outcomes.append(FileOutcome(source, outcome))
+        outcomes.append(FileOutcome(source, outcome, kind))
     return outcomes
+
+
+_KIND_OF_RULE: Final = {rule: kind for kind, rule in FILE_RULES.items()}
+
+
+def _unreadable_kind(source: Source) -> Outcome:
+    """The kind of a file that could not be read, from its finding's rule."""
+    rule = source.findings[0].rule if source.findings else ""
+    return outcome_of(_KIND_OF_RULE.get(rule, "unreadable"))
+
+
+def _carried_kind(source: Source) -> Outcome:
+    """The kind a review book recorded for a file it carried; books written before kinds were
+    recorded give their words."""
+    try:
+        return Outcome(source.carried_kind)
+    except ValueError:
+        pass
+    words = source.carried_outcome
+    if words.startswith((NOT_READABLE, "Not merged")):
+        return _unreadable_kind(source) if source.findings else Outcome.UNREADABLE
+    if words.startswith((SUPERSEDED_OUTCOME, "Identical", "Counted once")):
+        return Outcome.SUPERSEDED
+    if words.startswith(MERGED):
+        return Outcome.READ
+    return Outcome.NOT_A_FORM
 
 
 # --- expected and received -----------------------------------------------------------------------
