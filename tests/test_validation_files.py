@@ -148,8 +148,8 @@ BROKEN = [
     (make_empty, "error", "file-empty", "empty.xlsx", "The file is empty (0 bytes)."),
     (make_truncated, "error", "file-damaged", "truncated.xlsx", "The file is damaged or "
      "incomplete (perhaps cut off while copying); send it again."),
-    (make_corrupt, "error", "file-damaged", "corrupt.xlsx", "The file is damaged and cannot be "
-     "read; send it again."),
+    (make_corrupt, "error", "file-damaged", "corrupt.xlsx", "Sheet 'Team' is damaged and cannot "
+     "be read; send the file again."),
     (make_password, "error", "file-password", "protected.xlsx", "The workbook is protected "
      "with a password; save a copy without a password and send that."),
     (make_not_template, "error", "not-template", "budget.xlsx", "This workbook is not one of "

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import python_calamine as calamine
 
 from clusterbook.domain.errors import WorkbookError
 from clusterbook.domain.findings import Finding
@@ -26,7 +25,7 @@ from clusterbook.domain.submission import (
     split_groups,
 )
 from clusterbook.domain.values import CellError
-from clusterbook.excel.intake import Intake, open_intake, take
+from clusterbook.excel.intake import CheckedBook, Intake, open_intake, take
 from clusterbook.forms import FORM_SHEET, Form
 from clusterbook.forms.schema import FORM_ID_ROW, FORM_VERSION_ROW
 
@@ -65,7 +64,7 @@ def read_submission(source: Path | str | Intake, *, name: str | None = None) -> 
         book.close()
 
 
-def submission_from_book(book: calamine.CalamineWorkbook, intake: Intake) -> Submission:
+def submission_from_book(book: CheckedBook, intake: Intake) -> Submission:
     """The filled forms of a workbook the intake has opened."""
     file = intake.name
     names = list(book.sheet_names)
@@ -79,8 +78,7 @@ def submission_from_book(book: calamine.CalamineWorkbook, intake: Intake) -> Sub
     if not groups or any(len(sheets) < len(form.sheets) for sheets in groups.values()):
         # A form sheet is missing: look at the other sheets too, it may have been renamed.
         wanted.update(name for name in names if not name.startswith("_"))
-    grids = {name: _grid(book, name, file, intake.cell_errors.get(name, {}))
-             for name in names if name in wanted}
+    grids = {name: _grid(book, name, file, intake) for name in names if name in wanted}
     documents = _documents(form, grids, file, version, notes)
     return Submission(intake.path, file, form, version, documents, intake.fingerprint,
                       intake.size, intake.modified)
@@ -108,14 +106,13 @@ def _documents(form: Form, grids: Mapping[str, Grid], file: str, version: str,
     return documents
 
 
-def _sheet_rows(book: calamine.CalamineWorkbook, name: str, file: str) -> list[list[object]]:
+def _sheet_rows(book: CheckedBook, name: str, file: str) -> list[list[object]]:
     return _read(book, name, file)[0]
 
 
-def _grid(book: calamine.CalamineWorkbook, name: str, file: str,
-          errors: Mapping[tuple[int, int], str]) -> Grid:
+def _grid(book: CheckedBook, name: str, file: str, intake: Intake) -> Grid:
     rows, merged = _read(book, name, file)
-    for (row, column), text in errors.items():
+    for (row, column), text in intake.cell_errors.get(name, {}).items():
         # The reader shows a saved error value as an empty cell: put the error back.
         if row <= len(rows) and column <= len(rows[row - 1]) and rows[row - 1][column - 1] \
                 in ("", None):
@@ -124,11 +121,13 @@ def _grid(book: calamine.CalamineWorkbook, name: str, file: str,
                                          for first, last in merged))
 
 
-def _read(book: calamine.CalamineWorkbook, name: str, file: str
+def _read(book: CheckedBook, name: str, file: str
           ) -> tuple[list[list[object]], list[tuple[tuple[int, int], tuple[int, int]]]]:
     try:
         sheet = book.get_sheet_by_name(name)
         return sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []
+    except WorkbookError:
+        raise  # the intake's own check of the sheet says why
     except Exception as error:  # calamine raises plain errors for broken sheets
         text = str(error).strip().splitlines()
         raise WorkbookError(file, f"sheet '{name}' is damaged and cannot be read "

@@ -31,7 +31,7 @@ import python_calamine as calamine
 
 from clusterbook.domain.errors import WorkbookError
 from clusterbook.domain.outcomes import Outcome, outcome_of, printable
-from clusterbook.forms.cells import column_letter
+from clusterbook.forms.cells import column_index, column_letter
 
 _OLE_SIGNATURE: Final = bytes.fromhex("D0CF11E0A1B11AE1")
 _ZIP_SIGNATURE: Final = b"PK\x03\x04"
@@ -49,12 +49,9 @@ MAX_SHEET_CELLS: Final = 6_000_000
 _CHUNK: Final = 1 << 20
 _STORED, _DEFLATED = zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED
 _ROOT_START: Final = re.compile(rb"<[A-Za-z_]")
-#: A cell or row reference: r="AB12" on a cell, r="12" on a row.
-_REFERENCE: Final = re.compile(rb'<(c|row)\b[^>]*?\br="([A-Z]{0,3})([0-9]{1,9})"')
 _CELL_OR_ROW: Final = re.compile(rb"<(?:c|row)[\s/>]")
 _STRING_ITEM: Final = re.compile(rb"<si[\s/>]")
 _SST_COUNTS: Final = re.compile(rb'\s(?:count|uniqueCount)="[0-9]*"')
-_DIMENSION: Final = re.compile(rb"<dimension\b[^>]*/>")
 _SHEET_ENTRY: Final = re.compile(rb"<sheet\b[^>]*>")
 _ATTRIBUTE: Final = re.compile(rb'([A-Za-z:]+)="([^"]*)"')
 _RELATIONSHIP: Final = re.compile(rb"<Relationship\b[^>]*>")
@@ -77,6 +74,8 @@ class Intake:
     #: Error values Excel saved in cells ('#DIV/0!'), by sheet name and (row, column), 1-based:
     #: the reader shows them as empty, the checks must not.
     cell_errors: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+    #: Each worksheet's part, checked only when the sheet is read (see :class:`CheckedBook`).
+    sheet_parts: dict[str, str] = field(default_factory=dict)
 
     @property
     def outcome(self) -> Outcome:
@@ -124,7 +123,7 @@ def check(intake: Intake) -> Intake:
     intake's ``error``."""
     if intake.error is None and intake.data is not None:
         try:
-            intake.data = checked_package(intake.name, intake.data, intake.cell_errors)
+            intake.data = checked_package(intake.name, intake.data, intake.sheet_parts)
         except WorkbookError as error:
             intake.fail(error)
     return intake
@@ -188,13 +187,13 @@ def _no_blocking(path: str, flags: int) -> int:
     return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
-def open_intake(intake: Intake) -> calamine.CalamineWorkbook:
-    """Open the checked bytes of an intake; raises its error, or a WorkbookError when the
-    reader refuses the book."""
+def open_intake(intake: Intake) -> CheckedBook:
+    """Open the checked bytes of an intake (each sheet is checked as it is read); raises its
+    error, or a WorkbookError when the reader refuses the book."""
     if intake.error is not None:
         raise intake.error
     assert intake.data is not None
-    return open_bytes(intake.name, intake.data)
+    return CheckedBook(open_bytes(intake.name, intake.data), intake)
 
 
 def open_bytes(name: str, data: bytes) -> calamine.CalamineWorkbook:
@@ -221,9 +220,13 @@ def first_line(error: BaseException) -> str:
 # --- the package ----------------------------------------------------------------------------------
 
 def checked_package(name: str, data: bytes,
-                    cell_errors: dict[str, dict[tuple[int, int], str]] | None = None) -> bytes:
+                    sheet_parts: dict[str, str] | None = None) -> bytes:
     """The bytes of a workbook that is safe to hand to the reader: the same bytes, or a copy
-    whose overstated counts were corrected. Raises WorkbookError for everything else."""
+    whose overstated counts were corrected. Raises WorkbookError for everything else.
+
+    Worksheets are only looked at here for what the whole package needs (compression method,
+    encryption flag); their content is checked when a sheet is read (:func:`check_sheet`),
+    so a sheet never read costs nothing. ``sheet_parts`` receives each sheet's part."""
     if not data:
         raise WorkbookError(name, "the file is empty (0 bytes)", kind="empty")
     if data.startswith(_OLE_SIGNATURE):
@@ -241,7 +244,7 @@ def checked_package(name: str, data: bytes,
                                   "copying); send it again", kind="damaged") from None
     with package:
         try:
-            return _checked(name, data, package, {} if cell_errors is None else cell_errors)
+            return _checked(name, data, package, {} if sheet_parts is None else sheet_parts)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, ValueError,
                 OSError, NotImplementedError, RuntimeError):
             raise WorkbookError(name, "the file is damaged and cannot be read; send it again",
@@ -249,50 +252,101 @@ def checked_package(name: str, data: bytes,
 
 
 def _checked(name: str, data: bytes, package: zipfile.ZipFile,
-             cell_errors: dict[str, dict[tuple[int, int], str]]) -> bytes:
+             sheet_parts: dict[str, str]) -> bytes:
     infos = package.infolist()
     names = {info.filename for info in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise WorkbookError(name, "this zip file is not an Excel workbook", kind="not-workbook")
     sheet_names = _sheet_names(package, names)
+    sheet_parts.update({sheet: part for part, sheet in sheet_names.items()})
     budget = _Budget(name)
     repairs: dict[str, Callable[[bytes], bytes]] = {}
     for info in infos:
         if not info.filename.endswith((".xml", ".rels", ".vml")):
             continue  # pictures and the like are never unpacked by the reader
-        if info.flag_bits & 0x1:
-            raise WorkbookError(name, f"part '{printable(info.filename)}' of the workbook is "
-                                      f"encrypted; Excel never writes that. Open the file, "
-                                      f"save it again without a password and send that",
-                                kind="password")
-        if info.compress_type not in (_STORED, _DEFLATED):
-            raise WorkbookError(name, f"part '{printable(info.filename)}' is compressed with a "
-                                      f"method Excel never uses (method {info.compress_type}); "
-                                      f"open the file in Excel, save it again and send that",
-                                kind="damaged")
+        _plain_part(name, info)
+        if info.filename in sheet_names:
+            continue  # checked when the sheet is read
         part = info.filename
-        scan: _SheetScan | _StringScan | None = (
-            _SheetScan(name, sheet_names.get(part, part))
-            if part.startswith("xl/worksheets/") and part.endswith(".xml")
-            else _StringScan() if part == "xl/sharedStrings.xml" else None)
-        prolog = _Prolog()
-        for chunk in _chunks(data, info, budget):
-            if prolog.open:
-                prolog.feed(chunk)
-                if prolog.doctype:
-                    raise WorkbookError(name, "the workbook contains an XML document type "
-                                              "declaration (a possible XML bomb); it was not "
-                                              "opened", kind="bomb")
-            if scan is None:
-                continue
-            scan.feed(chunk)
-        if scan is not None:
-            repair = scan.finish()
-            if isinstance(scan, _SheetScan) and scan.errors:
-                cell_errors[scan.sheet] = scan.errors
-            if repair is not None:
-                repairs[part] = repair
+        scan: _Scan | None = (
+            _StringScan() if part == "xl/sharedStrings.xml"
+            # a worksheet no sheet names (a package put together by hand): checked now
+            else _SheetScan(name, part) if part.startswith("xl/worksheets/") else None)
+        _unpack_checked(name, data, info, budget, scan)
+        repair = scan.finish() if scan is not None else None
+        if repair is not None:
+            repairs[part] = repair
     return _repacked(package, repairs) if repairs else data
+
+
+def _plain_part(name: str, info: zipfile.ZipInfo) -> None:
+    """Refuse a part that is encrypted or compressed as Excel never does."""
+    if info.flag_bits & 0x1:
+        raise WorkbookError(name, f"part '{printable(info.filename)}' of the workbook is "
+                                  f"encrypted; Excel never writes that. Open the file, "
+                                  f"save it again without a password and send that",
+                            kind="password")
+    if info.compress_type not in (_STORED, _DEFLATED):
+        raise WorkbookError(name, f"part '{printable(info.filename)}' is compressed with a "
+                                  f"method Excel never uses (method {info.compress_type}); "
+                                  f"open the file in Excel, save it again and send that",
+                            kind="damaged")
+
+
+def _unpack_checked(name: str, data: bytes, info: zipfile.ZipInfo, budget: _Budget,
+                    scan: _Scan | None) -> None:
+    """Unpack a part chunk by chunk (never whole), refusing a DOCTYPE, feeding a scan."""
+    prolog = _Prolog()
+    for chunk in _chunks(data, info, budget):
+        if prolog.open:
+            prolog.feed(chunk)
+            if prolog.doctype:
+                raise WorkbookError(name, "the workbook contains an XML document type "
+                                          "declaration (a possible XML bomb); it was not "
+                                          "opened", kind="bomb")
+        if scan is not None:
+            scan.feed(chunk)
+
+
+def check_sheet(intake: Intake, sheet: str) -> None:
+    """Check one worksheet's part before the reader makes a grid of it: a bomb, a DOCTYPE, cells
+    that really reach too far; note its saved error values. Raises WorkbookError."""
+    part = intake.sheet_parts.pop(sheet, None)
+    if part is None or intake.data is None:
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(intake.data)) as package:
+            info = package.getinfo(part)
+            scan = _SheetScan(intake.name, sheet)
+            _unpack_checked(intake.name, intake.data, info, _Budget(intake.name), scan)
+    except KeyError:
+        return  # the reader says what is missing
+    except (zipfile.BadZipFile, EOFError, zlib.error, ValueError, OSError):
+        raise WorkbookError(intake.name, f"sheet '{printable(sheet)}' is damaged and cannot be "
+                                         f"read; send the file again", kind="damaged") from None
+    scan.finish()
+    if scan.errors:
+        intake.cell_errors[sheet] = scan.errors
+
+
+class CheckedBook:
+    """A workbook open in the reader whose sheets are checked as they are read."""
+
+    def __init__(self, book: calamine.CalamineWorkbook, intake: Intake) -> None:
+        self._book = book
+        self.intake = intake
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self._book.sheet_names)
+
+    def get_sheet_by_name(self, name: str) -> calamine.CalamineSheet:
+        """The sheet, after its part has been checked."""
+        check_sheet(self.intake, name)
+        return self._book.get_sheet_by_name(name)
+
+    def close(self) -> None:
+        self._book.close()
 
 
 class _Budget:
@@ -419,31 +473,24 @@ class _SheetScan(_Scan):
         super().__init__()
         self.file, self.sheet = file, sheet
         self.rows = self.columns = self.placed = self.elements = 0
-        self.far = (0, 0)
         self.errors: dict[tuple[int, int], str] = {}
 
     def scan(self, text: bytes) -> None:
-        for match in _REFERENCE.finditer(text):
-            self.placed += 1
-            number = int(match.group(3))
-            self.rows = max(self.rows, number)
-            if match.group(1) == b"row":
-                continue
-            column = 0
-            for letter in match.group(2):
-                column = column * 26 + letter - 64
-            self.columns = max(self.columns, column)
-            if number * max(column, 1) > self.far[0] * max(self.far[1], 1):
-                self.far = (number, column)
+        # Whole-list regular expressions and max(): a sheet of many cells costs little.
+        cell_rows = _CELL_ROW.findall(text)
+        row_numbers = _ROW_NUMBER.findall(text)
+        self.placed += len(cell_rows) + len(row_numbers)
+        self.rows = max(self.rows, max(map(int, cell_rows), default=0),
+                        max(map(int, row_numbers), default=0))
+        letters = set(_CELL_COLUMN.findall(text))
+        if letters:
+            widest = max(letters, key=lambda text: (len(text), text))
+            self.columns = max(self.columns, _column(widest))
         self.elements += len(_CELL_OR_ROW.findall(text))
         if b't="e"' in text:
             for cell in _ERROR_CELL.finditer(text):
-                letters, number = cell.group(1), int(cell.group(2))
-                column = 0
-                for letter in letters:
-                    column = column * 26 + letter - 64
                 value = cell.group(3).decode("utf-8", "replace")[:20]
-                self.errors[(number, column)] = value
+                self.errors[(int(cell.group(2)), _column(cell.group(1)))] = value
 
     def finish(self) -> Callable[[bytes], bytes] | None:
         self.scan(self._carry)
@@ -451,24 +498,16 @@ class _SheetScan(_Scan):
         unplaced = max(self.elements - self.placed, 0)
         rows, columns = self.rows + unplaced, self.columns + unplaced
         if rows * max(columns, 1) > MAX_SHEET_CELLS:
-            row, column = self.far
-            where = f"cell {column_letter(column)}{row}" if column else f"row {rows:,}"
+            where = f"row {rows:,}, column {column_letter(columns)}" if columns \
+                else f"row {rows:,}"
             raise WorkbookError(self.file, f"sheet '{printable(self.sheet)}' has something as "
                                            f"far as {where} ({rows:,} rows by {columns:,} "
                                            f"columns); a form never reaches that far. Delete the "
                                            f"rows and columns after the form, save and send the "
                                            f"file again", kind="too-large")
-        dimension = _DIMENSION.search(self.head)
-        if dimension is None:
-            return None
-        claimed = _REFERENCE_TEXT.findall(dimension.group(0))
-        last_row = int(claimed[-1][1]) if claimed else 0
-        last_column = 0
-        for letter in claimed[-1][0] if claimed else b"":
-            last_column = last_column * 26 + letter - 64
-        if last_row * max(last_column, 1) <= max(rows * max(columns, 1) * 4, 1024):
-            return None
-        return _without(_DIMENSION)
+        # The dimension a sheet claims is not looked at: the reader sizes the grid from the
+        # cells, and so does this check.
+        return None
 
 
 class _StringScan(_Scan):
@@ -500,11 +539,18 @@ def _without(pattern: re.Pattern[bytes]) -> Callable[[bytes], bytes]:
     return change
 
 
-_REFERENCE_TEXT: Final = re.compile(rb"([A-Z]{1,3})([0-9]{1,9})")
+_CELL_ROW: Final = re.compile(rb'<c\b[^>]*?\br="[A-Z]{1,3}([0-9]{1,9})"')
+_CELL_COLUMN: Final = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})[0-9]')
+_ROW_NUMBER: Final = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,9})"')
+
+
+def _column(letters: bytes) -> int:
+    """The 1-based column of a reference's letters (b'AB' -> 28)."""
+    return column_index(letters.decode("ascii"))
 #: A cell holding an error value: <c r="B8" t="e"><f>...</f><v>#DIV/0!</v></c>.
 _ERROR_CELL: Final = re.compile(
-    rb'<c\b(?=[^>]*\bt="e")[^>]*?\br="([A-Z]{1,3})([0-9]{1,9})"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v>',
-    re.DOTALL)
+    rb'<c\b(?=[^>]*\bt="e")[^>]*?\br="([A-Z]{1,3})([0-9]{1,9})"[^>]*>'
+    rb"(?:(?!</c>).)*?<v>([^<]*)</v>", re.DOTALL)
 _SST_CLAIM: Final = re.compile(rb'(?:count|uniqueCount)="([0-9]{1,20})"')
 
 

@@ -58,6 +58,8 @@ def read_sheet(book: calamine.CalamineWorkbook, name: str, *, file: str = "") ->
     except calamine.WorksheetNotFound:
         raise WorkbookError(file, f"the workbook has no sheet named '{name}'",
                             kind="not-template") from None
+    except WorkbookError:
+        raise  # the intake's own check of the sheet says why
     except Exception as error:
         raise WorkbookError(file, f"sheet '{name}' cannot be read ({first_line(error)})",
                             kind="damaged") from None
