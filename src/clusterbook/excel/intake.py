@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import operator
 import os
 import re
 import stat
@@ -49,8 +50,6 @@ MAX_SHEET_CELLS: Final = 6_000_000
 _CHUNK: Final = 1 << 20
 _STORED, _DEFLATED = zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED
 _ROOT_START: Final = re.compile(rb"<[A-Za-z_]")
-_CELL_OR_ROW: Final = re.compile(rb"<(?:c|row)[\s/>]")
-_STRING_ITEM: Final = re.compile(rb"<si[\s/>]")
 _SST_COUNTS: Final = re.compile(rb'\s(?:count|uniqueCount)="[0-9]*"')
 _SHEET_ENTRY: Final = re.compile(rb"<sheet\b[^>]*>")
 _ATTRIBUTE: Final = re.compile(rb'([A-Za-z:]+)="([^"]*)"')
@@ -75,7 +74,7 @@ class Intake:
     #: the reader shows them as empty, the checks must not.
     cell_errors: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
     #: Each worksheet's part, checked only when the sheet is read (see :class:`CheckedBook`).
-    sheet_parts: dict[str, str] = field(default_factory=dict)
+    sheet_parts: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
 
     @property
     def outcome(self) -> Outcome:
@@ -220,7 +219,7 @@ def first_line(error: BaseException) -> str:
 # --- the package ----------------------------------------------------------------------------------
 
 def checked_package(name: str, data: bytes,
-                    sheet_parts: dict[str, str] | None = None) -> bytes:
+                    sheet_parts: dict[str, zipfile.ZipInfo] | None = None) -> bytes:
     """The bytes of a workbook that is safe to hand to the reader: the same bytes, or a copy
     whose overstated counts were corrected. Raises WorkbookError for everything else.
 
@@ -252,31 +251,47 @@ def checked_package(name: str, data: bytes,
 
 
 def _checked(name: str, data: bytes, package: zipfile.ZipFile,
-             sheet_parts: dict[str, str]) -> bytes:
+             sheet_parts: dict[str, zipfile.ZipInfo]) -> bytes:
     infos = package.infolist()
     names = {info.filename for info in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise WorkbookError(name, "this zip file is not an Excel workbook", kind="not-workbook")
-    sheet_names = _sheet_names(package, names)
-    sheet_parts.update({sheet: part for part, sheet in sheet_names.items()})
     budget = _Budget(name)
     repairs: dict[str, Callable[[bytes], bytes]] = {}
+    worksheets: dict[str, zipfile.ZipInfo] = {}
+    kept: dict[str, _Keep] = {}
     for info in infos:
-        if not info.filename.endswith((".xml", ".rels", ".vml")):
-            continue  # pictures and the like are never unpacked by the reader
-        _plain_part(name, info)
-        if info.filename in sheet_names:
-            continue  # checked when the sheet is read
         part = info.filename
+        if not _READ_PARTS.match(part):
+            continue  # pictures, themes, properties: never unpacked by the reader
+        _plain_part(name, info)
+        if part.startswith("xl/worksheets/") and part.endswith(".xml"):
+            worksheets[part] = info  # checked when the sheet is read
+            continue
         scan: _Scan | None = (
             _StringScan() if part == "xl/sharedStrings.xml"
-            # a worksheet no sheet names (a package put together by hand): checked now
-            else _SheetScan(name, part) if part.startswith("xl/worksheets/") else None)
+            else kept.setdefault(part, _Keep()) if part in _NAMING_PARTS else None)
         _unpack_checked(name, data, info, budget, scan)
         repair = scan.finish() if scan is not None else None
         if repair is not None:
             repairs[part] = repair
-    return _repacked(package, repairs) if repairs else data
+    sheet_names = _sheet_names(*(kept[part].body if part in kept else b""
+                                 for part in _NAMING_PARTS))
+    for part, info in worksheets.items():
+        sheet = sheet_names.get(part)
+        if sheet is not None:
+            sheet_parts[sheet] = info
+        else:  # a worksheet no sheet names (a package put together by hand): checked now
+            scan = _SheetScan(name, part)
+            _unpack_checked(name, data, info, budget, scan)
+            scan.finish()
+    if not repairs:
+        return data
+    repacked = _repacked(package, repairs)
+    with zipfile.ZipFile(io.BytesIO(repacked)) as copy:  # the sheets moved in the copy
+        for sheet, info in list(sheet_parts.items()):
+            sheet_parts[sheet] = copy.getinfo(info.filename)
+    return repacked
 
 
 def _plain_part(name: str, info: zipfile.ZipInfo) -> None:
@@ -311,16 +326,12 @@ def _unpack_checked(name: str, data: bytes, info: zipfile.ZipInfo, budget: _Budg
 def check_sheet(intake: Intake, sheet: str) -> None:
     """Check one worksheet's part before the reader makes a grid of it: a bomb, a DOCTYPE, cells
     that really reach too far; note its saved error values. Raises WorkbookError."""
-    part = intake.sheet_parts.pop(sheet, None)
-    if part is None or intake.data is None:
+    info = intake.sheet_parts.pop(sheet, None)
+    if info is None or intake.data is None:
         return
+    scan = _SheetScan(intake.name, sheet)
     try:
-        with zipfile.ZipFile(io.BytesIO(intake.data)) as package:
-            info = package.getinfo(part)
-            scan = _SheetScan(intake.name, sheet)
-            _unpack_checked(intake.name, intake.data, info, _Budget(intake.name), scan)
-    except KeyError:
-        return  # the reader says what is missing
+        _unpack_checked(intake.name, intake.data, info, _Budget(intake.name), scan)
     except (zipfile.BadZipFile, EOFError, zlib.error, ValueError, OSError):
         raise WorkbookError(intake.name, f"sheet '{printable(sheet)}' is damaged and cannot be "
                                          f"read; send the file again", kind="damaged") from None
@@ -476,30 +487,34 @@ class _SheetScan(_Scan):
         self.errors: dict[tuple[int, int], str] = {}
 
     def scan(self, text: bytes) -> None:
-        # Whole-list regular expressions and max(): a sheet of many cells costs little.
-        cell_rows = _CELL_ROW.findall(text)
-        row_numbers = _ROW_NUMBER.findall(text)
-        self.placed += len(cell_rows) + len(row_numbers)
-        self.rows = max(self.rows, max(map(int, cell_rows), default=0),
-                        max(map(int, row_numbers), default=0))
-        letters = set(_CELL_COLUMN.findall(text))
-        if letters:
-            widest = max(letters, key=lambda text: (len(text), text))
-            self.columns = max(self.columns, _column(widest))
-        self.elements += len(_CELL_OR_ROW.findall(text))
+        # One regular expression over the whole text, then max() and set() over its list: a
+        # sheet of many cells costs little.
+        references = _REFERENCE.findall(text)  # of rows and cells alike
+        if references:
+            self.placed += len(references)
+            self.rows = max(self.rows, max(map(int, map(_second, references))))
+            letters = set(map(_first, references))
+            letters.discard(b"")
+            if letters:
+                widest = max(letters, key=lambda text: (len(text), text))
+                self.columns = max(self.columns, _column(widest))
+        # Elements that may be cells or rows (a few others such as <col> are counted too,
+        # which only makes the bound safer).
+        self.elements += text.count(b"<c") + text.count(b"<row")
         if b't="e"' in text:
             for cell in _ERROR_CELL.finditer(text):
                 value = cell.group(3).decode("utf-8", "replace")[:20]
                 self.errors[(int(cell.group(2)), _column(cell.group(1)))] = value
 
     def finish(self) -> Callable[[bytes], bytes] | None:
-        self.scan(self._carry)
+        if self._carry:
+            self.scan(self._carry)
         # Cells and rows without a reference take the next place: at most one each.
         unplaced = max(self.elements - self.placed, 0)
         rows, columns = self.rows + unplaced, self.columns + unplaced
         if rows * max(columns, 1) > MAX_SHEET_CELLS:
-            where = f"row {rows:,}, column {column_letter(columns)}" if columns \
-                else f"row {rows:,}"
+            where = (f"row {self.rows:,}, column {column_letter(min(self.columns, 16384))}"
+                     if self.columns else f"row {rows:,}")
             raise WorkbookError(self.file, f"sheet '{printable(self.sheet)}' has something as "
                                            f"far as {where} ({rows:,} rows by {columns:,} "
                                            f"columns); a form never reaches that far. Delete the "
@@ -518,10 +533,11 @@ class _StringScan(_Scan):
         self.items = 0
 
     def scan(self, text: bytes) -> None:
-        self.items += len(_STRING_ITEM.findall(text))
+        self.items += text.count(b"<si")
 
     def finish(self) -> Callable[[bytes], bytes] | None:
-        self.scan(self._carry)
+        if self._carry:
+            self.scan(self._carry)
         start = self.head.find(b"<sst")
         end = self.head.find(b">", start)
         if start < 0 or end < 0:
@@ -532,6 +548,25 @@ class _StringScan(_Scan):
         return _without(_SST_COUNTS)
 
 
+#: The parts that say which part holds which sheet.
+_NAMING_PARTS: Final = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+
+
+class _Keep(_Scan):
+    """Keeps the first MB of a part (the workbook and its relations)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.body = b""
+
+    def feed(self, chunk: bytes) -> None:
+        if len(self.body) < 1 << 20:
+            self.body += chunk[: (1 << 20) - len(self.body)]
+
+    def finish(self) -> Callable[[bytes], bytes] | None:
+        return None
+
+
 def _without(pattern: re.Pattern[bytes]) -> Callable[[bytes], bytes]:
     """A change to the first chunk of a part: the overstated claim taken out."""
     def change(head: bytes) -> bytes:
@@ -539,9 +574,14 @@ def _without(pattern: re.Pattern[bytes]) -> Callable[[bytes], bytes]:
     return change
 
 
-_CELL_ROW: Final = re.compile(rb'<c\b[^>]*?\br="[A-Z]{1,3}([0-9]{1,9})"')
-_CELL_COLUMN: Final = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})[0-9]')
-_ROW_NUMBER: Final = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,9})"')
+#: Every reference, r="12" on a row and r="AB12" on a cell (only rows and cells carry an 'r'
+#: attribute in a sheet's data).
+_REFERENCE: Final = re.compile(rb'\sr="([A-Z]{0,3})([0-9]{1,9})"')
+_first, _second = operator.itemgetter(0), operator.itemgetter(1)
+#: The parts the reader unpacks (their content is checked); the others are never opened.
+_READ_PARTS: Final = re.compile(
+    r"\[Content_Types\]\.xml$|xl/[^/]+\.xml$|xl/_rels/|xl/worksheets/[^/]+\.xml$|"
+    r"xl/worksheets/_rels/|xl/tables/")
 
 
 def _column(letters: bytes) -> int:
@@ -554,15 +594,8 @@ _ERROR_CELL: Final = re.compile(
 _SST_CLAIM: Final = re.compile(rb'(?:count|uniqueCount)="([0-9]{1,20})"')
 
 
-def _sheet_names(package: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
-    """The sheet name of each worksheet part, for messages (read from the workbook part)."""
-    try:
-        workbook = package.read("xl/workbook.xml")[: 1 << 20] if "xl/workbook.xml" in names \
-            else b""
-        relations = package.read("xl/_rels/workbook.xml.rels")[: 1 << 20] \
-            if "xl/_rels/workbook.xml.rels" in names else b""
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, zlib.error, ValueError):
-        return {}
+def _sheet_names(workbook: bytes, relations: bytes) -> dict[str, str]:
+    """The sheet name of each worksheet part, from the workbook part and its relations."""
     targets = {}
     for element in _RELATIONSHIP.findall(relations):
         attributes = dict(_ATTRIBUTE.findall(element))
