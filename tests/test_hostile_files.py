@@ -156,3 +156,13 @@ def test_write_back_copies_every_readable_file_and_changes_none(tmp_path):
     assert any("\\x1b" in str(value) for row in control for value in row)
     after = snapshot(work)
     assert {name: after[name] for name in before} == before
+
+
+def test_pipes_and_broken_links_named_on_the_command_line(tmp_path):
+    os.mkfifo(tmp_path / "pipe.xlsx")
+    (tmp_path / "gone.xlsx").symlink_to(tmp_path / "nowhere.xlsx")
+    done = run("validate", str(tmp_path / "pipe.xlsx"), str(tmp_path / "gone.xlsx"),
+               "--format", "json")
+    _clean(done)
+    assert {(f["file"], f["rule"]) for f in json.loads(done.stdout)} == {
+        ("pipe.xlsx", "file-special"), ("gone.xlsx", "file-special")}

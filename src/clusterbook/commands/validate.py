@@ -42,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
     from clusterbook.domain.errors import InputError
     from clusterbook.validation import render, validate_paths, write_back
 
-    missing = [path for path in args.paths if not path.exists()
+    # A broken link is named by the intake (a finding), not taken for a mistyped path.
+    missing = [path for path in args.paths if not path.exists() and not path.is_symlink()
                and not path.name.startswith(("~$", ".~lock."))]
     if missing:
         names = ", ".join(f"'{path}'" for path in missing)

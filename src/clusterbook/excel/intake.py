@@ -50,7 +50,7 @@ MAX_SHEET_CELLS: Final = 6_000_000
 _CHUNK: Final = 1 << 20
 _STORED, _DEFLATED = zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED
 _ROOT_START: Final = re.compile(rb"<[A-Za-z_]")
-_SST_COUNTS: Final = re.compile(rb'\s(?:count|uniqueCount)="[0-9]*"')
+_SST_COUNTS: Final = re.compile(rb'\suniqueCount="[0-9]*"')
 _SHEET_ENTRY: Final = re.compile(rb"<sheet\b[^>]*>")
 _ATTRIBUTE: Final = re.compile(rb'([A-Za-z:]+)="([^"]*)"')
 _RELATIONSHIP: Final = re.compile(rb"<Relationship\b[^>]*>")
@@ -526,7 +526,8 @@ class _SheetScan(_Scan):
 
 
 class _StringScan(_Scan):
-    """How many shared strings there really are, beside how many the part claims."""
+    """How many shared strings there really are, beside how many the part claims are unique
+    (the reader sizes its table from that claim; 'count', the uses, it leaves alone)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -576,7 +577,7 @@ def _without(pattern: re.Pattern[bytes]) -> Callable[[bytes], bytes]:
 
 #: Every reference, r="12" on a row and r="AB12" on a cell (only rows and cells carry an 'r'
 #: attribute in a sheet's data).
-_REFERENCE: Final = re.compile(rb'\sr="([A-Z]{0,3})([0-9]{1,9})"')
+_REFERENCE: Final = re.compile(rb' r="([A-Z]{0,3})([0-9]{1,9})"')
 _first, _second = operator.itemgetter(0), operator.itemgetter(1)
 #: The parts the reader unpacks (their content is checked); the others are never opened.
 _READ_PARTS: Final = re.compile(
@@ -591,7 +592,7 @@ def _column(letters: bytes) -> int:
 _ERROR_CELL: Final = re.compile(
     rb'<c\b(?=[^>]*\bt="e")[^>]*?\br="([A-Z]{1,3})([0-9]{1,9})"[^>]*>'
     rb"(?:(?!</c>).)*?<v>([^<]*)</v>", re.DOTALL)
-_SST_CLAIM: Final = re.compile(rb'(?:count|uniqueCount)="([0-9]{1,20})"')
+_SST_CLAIM: Final = re.compile(rb'uniqueCount="([0-9]{1,20})"')
 
 
 def _sheet_names(workbook: bytes, relations: bytes) -> dict[str, str]:
