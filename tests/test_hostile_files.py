@@ -9,6 +9,7 @@ import io
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -166,3 +167,29 @@ def test_pipes_and_broken_links_named_on_the_command_line(tmp_path):
     _clean(done)
     assert {(f["file"], f["rule"]) for f in json.loads(done.stdout)} == {
         ("pipe.xlsx", "file-special"), ("gone.xlsx", "file-special")}
+
+
+def _full_disk() -> None:
+    """A disk that fills up after 20 kB of any file written (the signal ignored, so that a
+    write fails with 'File too large' as on a full disk)."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+
+def test_a_full_disk_is_a_sentence_and_changes_nothing(tmp_path):
+    folder = tmp_path / "submissions"
+    put_plan(folder, "Kotal_KTL-002.xlsx", "KTL-002", 1)
+    before = snapshot(folder)
+    env = {**os.environ, "PYTHONPATH": str(SRC), "PYTHONDONTWRITEBYTECODE": "1"}
+    out = tmp_path / "review" / "review.xlsx"
+    for arguments, words in (
+            (["merge", str(folder), "--out", str(out)], "the review book could not be written"),
+            (["validate", str(folder), "--write-back"], "the checked copy cannot be written")):
+        done = subprocess.run([sys.executable, "-m", "clusterbook", *arguments],
+                              capture_output=True, text=True, env=env, preexec_fn=_full_disk,
+                              timeout=600)
+        _clean(done)
+        assert "Exception ignored" not in done.stderr
+        assert words in done.stdout + done.stderr
+    assert not out.exists()
+    assert snapshot(folder) == before

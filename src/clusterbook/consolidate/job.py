@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+from xlsxwriter.exceptions import FileCreateError
+
 from clusterbook.consolidate.layout import BACKUPS_FOLDER
 from clusterbook.consolidate.ledger import FileRecord, Ledger, LedgerState, ledger_path
 from clusterbook.consolidate.reading import ToRead, read_sources
@@ -146,7 +148,18 @@ def merge_folder(folder: Path | str, out: Path | str,
     one per core for large folders).
     """
     with _long_lived():
-        return _merge(Path(folder), Path(out), clusters, level, progress, workers, notice)
+        try:
+            return _merge(Path(folder), Path(out), clusters, level, progress, workers, notice)
+        except (OSError, FileCreateError) as error:
+            # A full disk, a folder that cannot be written: the book and the ledger are as
+            # they were (the book is written beside and moved into place only when complete).
+            cause = error.__context__ if isinstance(error, FileCreateError) else error
+            reason = getattr(cause, "strerror", None) or str(cause or error)
+            raise WorkbookError(Path(out).name, f"the review book could not be written "
+                                                f"({reason}); nothing was changed: the previous "
+                                                f"book and its ledger are as they were. Free "
+                                                f"some space or choose a folder you can write "
+                                                f"to, then merge again") from None
 
 
 def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, level: str,

@@ -6,6 +6,7 @@ The submission itself is never modified: the copy is written atomically beside i
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -138,8 +139,12 @@ def _write_checked_copy(path: Path, findings: Sequence[Finding], out: Path) -> P
     book.active = 0
     for other in book.worksheets[1:]:
         other.sheet_view.tabSelected = False
+    # Saved in memory first: a disk that fills up then fails one plain write, instead of
+    # leaving openpyxl's zip half-closed (which complains on the terminal later).
+    buffer = io.BytesIO()
+    book.save(buffer)
     with atomic_path(out) as temporary:
-        book.save(temporary)
+        temporary.write_bytes(buffer.getvalue())
     return out
 
 
