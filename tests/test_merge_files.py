@@ -270,7 +270,7 @@ def test_a_book_that_cannot_be_written_leaves_the_ledger_claiming_nothing(work, 
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("clusterbook.consolidate.job.write_review_book", disk_full)
-    with pytest.raises(OSError):
+    with pytest.raises(WorkbookError, match="No space left on device"):
         merge_folder(folder, out, clusters=clusters)
     assert snapshot(out.parent) == before
     with sqlite3.connect(ledger_path(out)) as connection:
