@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from clusterbook.consolidate import merge_folder
+from clusterbook.validation import validate_paths
 from merging import cluster_csv, put_plan, snapshot, table
 
 
@@ -53,6 +54,10 @@ def test_a_review_book_cannot_replace_another_provinces_cluster(region, tmp_path
     outcomes = {(row["File"], row["Came through"]): row["Outcome"] for row in table(out, "Files")}
     assert outcomes[("Nahrin_NHR-001.xlsx", "Nahrin_NHR-001_v2.xlsx")].startswith("Not merged")
     assert outcomes[("Nahrin_NHR-001.xlsx", "River Plain review.xlsx")] == "Merged"
+    # validate and the merge agree on what the file is
+    [finding] = validate_paths([books / "Nahrin_NHR-001_v2.xlsx"]).findings
+    assert finding.rule == "not-template"
+    assert finding.message.startswith("This is a ClusterBook review book, not a district")
 
 
 def test_a_book_replacing_a_file_of_the_folder_is_an_issue(tmp_path):

@@ -35,7 +35,7 @@ from clusterbook.domain.checks import (
 from clusterbook.domain.clusterlist import ClusterInfo, ClusterList, code_key, place_key
 from clusterbook.domain.findings import Finding, Severity
 from clusterbook.domain.outcomes import Outcome, outcome_of
-from clusterbook.domain.submission import Document, sheet_name
+from clusterbook.domain.submission import REVIEW_BOOK_ID, Document, sheet_name
 from clusterbook.domain.values import clean_text, without_invisible
 from clusterbook.forms import (
     ACTION_PLAN,
@@ -49,7 +49,6 @@ from clusterbook.forms import (
 )
 
 #: The mark a review book carries on its hidden form sheet, so that it is recognised as one.
-REVIEW_BOOK_ID: Final = "clusterbook-review"
 REVIEW_BOOK_VERSION: Final = "2025.1"
 LEVELS: Final = ("province", "region")
 ACCEPTED, RETURNED, PENDING = "Accepted", "Returned", "Pending"
