@@ -20,7 +20,7 @@ from clusterbook.domain.checks import CheckContext, file_finding
 from clusterbook.domain.consolidation import Source, entries_from_documents
 from clusterbook.domain.errors import WorkbookError
 from clusterbook.excel.forms_reader import Submission, submission_from_book
-from clusterbook.excel.intake import Intake, check, first_line, open_intake
+from clusterbook.excel.intake import Intake, check, guarded, open_intake
 from clusterbook.workers import chunked, run_chunks, worker_count
 
 #: Below this many files the reading stays in this process (starting workers costs more).
@@ -102,24 +102,17 @@ def read_one(intake: Intake) -> Submission | ReviewBookContent | WorkbookError:
     review book, or why it cannot be read (any failure inside reading is the file's own)."""
     check(intake)
     try:
-        book = open_intake(intake)
+        with guarded(intake.name):
+            book = open_intake(intake)
+            try:
+                info = read_mark(book, intake.name)
+                if info is not None:
+                    return review_book_content(book, info, intake.name)
+                return submission_from_book(book, intake)
+            finally:
+                book.close()
     except WorkbookError as error:
         return error
-    try:
-        info = read_mark(book, intake.name)
-        if info is not None:
-            return review_book_content(book, info, intake.name)
-        return submission_from_book(book, intake)
-    except WorkbookError as error:
-        error.file = intake.name
-        return error
-    except (MemoryError, RecursionError, ValueError, TypeError, KeyError, IndexError,
-            OverflowError, UnicodeError) as error:
-        # A file shaped to trip the reader is that file's problem, never the run's end.
-        return WorkbookError(intake.name, f"the workbook cannot be read ({first_line(error)})",
-                             kind="damaged")
-    finally:
-        book.close()
 
 
 def _source(item: ToRead, submission: Submission, *, findings: list | None = None) -> Source:

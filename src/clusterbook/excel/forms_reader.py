@@ -25,7 +25,7 @@ from clusterbook.domain.submission import (
     split_groups,
 )
 from clusterbook.domain.values import CellError
-from clusterbook.excel.intake import CheckedBook, Intake, open_intake, take
+from clusterbook.excel.intake import CheckedBook, Intake, guarded, open_intake, take
 from clusterbook.forms import FORM_SHEET, Form
 from clusterbook.forms.schema import FORM_ID_ROW, FORM_VERSION_ROW
 
@@ -57,11 +57,12 @@ def read_submission(source: Path | str | Intake, *, name: str | None = None) -> 
     intake = source if isinstance(source, Intake) else take(Path(source), name)
     if name:
         intake.name = name
-    book = open_intake(intake)
-    try:
-        return submission_from_book(book, intake)
-    finally:
-        book.close()
+    with guarded(intake.name):
+        book = open_intake(intake)
+        try:
+            return submission_from_book(book, intake)
+        finally:
+            book.close()
 
 
 def submission_from_book(book: CheckedBook, intake: Intake) -> Submission:

@@ -14,6 +14,7 @@ as its one finding: one file never ends a run.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import operator
@@ -206,6 +207,22 @@ def open_bytes(name: str, data: bytes) -> calamine.CalamineWorkbook:
         raise WorkbookError(name, f"the workbook is damaged and cannot be read "
                                   f"({first_line(error)})", kind="damaged") from None
     except Exception as error:  # calamine raises plain errors for some broken parts
+        raise WorkbookError(name, f"the workbook cannot be read ({first_line(error)})",
+                            kind="damaged") from None
+
+
+@contextlib.contextmanager
+def guarded(name: str) -> Iterator[None]:
+    """Any failure while a file is read becomes that file's WorkbookError (a file shaped to trip
+    the reader is that file's problem, never the run's end)."""
+    try:
+        yield
+    except WorkbookError as error:
+        error.file = name
+        raise
+    except (MemoryError, RecursionError, ValueError, TypeError, KeyError, IndexError,
+            AttributeError, OverflowError, UnicodeError, zipfile.BadZipFile, zlib.error,
+            EOFError, OSError) as error:
         raise WorkbookError(name, f"the workbook cannot be read ({first_line(error)})",
                             kind="damaged") from None
 
