@@ -103,6 +103,13 @@ def _zip_bomb(path: Path, good: bytes) -> None:
         package.writestr("xl/padding.xml", b"<a>" + b" " * 100_000_000 + b"</a>")
 
 
+def _padded(path: Path, good: bytes) -> None:
+    """A valid workbook of 1.5 MB (a picture part nobody reads): too large to copy cell by cell."""
+    path.write_bytes(good)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as package:
+        package.writestr("xl/media/photo.bin", os.urandom(1_500_000))
+
+
 def _bytes(data: bytes) -> Callable[[Path, bytes], None]:
     def make(path: Path, good: bytes) -> None:
         path.write_bytes(data)
@@ -212,6 +219,7 @@ def corpus() -> list[Hostile]:
         Hostile("values", "control_text.xlsx",
                 _text_in_xml("Identification", b"Kotal Bala 1", b"Kotal_x001B_[2J_x0007_ 1"),
                 "control-characters"),
+        Hostile("size", "large_valid.xlsx", _padded, ""),
         Hostile("layout", "merged_cells.xlsx",
                 _cells("Identification", {"B8": "lots"}, merge="B8:C9"), "merged-cells"),
     ]

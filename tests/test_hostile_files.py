@@ -78,7 +78,7 @@ def test_the_corpus_covers_every_family():
     for item in corpus():
         families[item.family] = families.get(item.family, 0) + 1
     assert families == {"claims": 2, "reach": 2, "zip parts": 3, "bombs": 2, "broken": 4,
-                        "special": 4, "names": 3, "values": 7, "layout": 1}
+                        "special": 4, "names": 3, "values": 7, "size": 1, "layout": 1}
 
 
 def test_validate_names_every_hostile_file_with_its_rule(folder):
@@ -141,6 +141,7 @@ def test_write_back_copies_every_readable_file_and_changes_none(tmp_path):
     done = run("validate", str(work), "--write-back")
     _clean(done)
     assert "\\x1b" in done.stdout  # the name with an escape code, shown escaped
+    assert "large_valid.xlsx: the workbook is 1.5 MB, too large for a checked copy" in done.stdout
     written = [line.removeprefix("Wrote ") for line in done.stdout.splitlines()
                if line.startswith("Wrote ")]
     copies = [path for path in work.rglob("*.checked.xlsx")]
