@@ -823,19 +823,5 @@ def _earlier(rows_of: Callable[[str], list[list[Any]]]) -> list[Entry]:
     return entries
 
 
-def is_review_book(path: Path | str) -> bool:
-    """True when the file is a ClusterBook review book (by its hidden mark)."""
-    try:
-        book = open_workbook(path)
-    except WorkbookError:
-        return False
-    try:
-        return read_mark(book, Path(path).name) is not None
-    except WorkbookError:
-        return False
-    finally:
-        book.close()
-
-
-__all__ = ["BookInfo", "ReviewBookContent", "fit_row", "is_review_book", "read_mark",
+__all__ = ["BookInfo", "ReviewBookContent", "fit_row", "read_mark",
            "read_review_book", "read_review_tables", "review_book_content", "write_review_book"]

@@ -36,14 +36,6 @@ class SheetData:
         return ""
 
 
-def check_package(path: Path) -> None:
-    """Refuse, quickly and with bounded memory, files that are not readable workbooks (see
-    :mod:`clusterbook.excel.intake`); raises WorkbookError."""
-    intake = take(path)
-    if intake.error is not None:
-        raise intake.error
-
-
 def open_workbook(path: Path | str) -> calamine.CalamineWorkbook:
     """Open a workbook for reading through the intake (found, read once, checked and bounded);
     errors become WorkbookError."""
@@ -72,5 +64,5 @@ def iter_sheets(book: calamine.CalamineWorkbook, *, file: str = "") -> Iterator[
         yield read_sheet(book, name, file=file)
 
 
-__all__ = ["WORKBOOK_SUFFIXES", "SheetData", "check_package", "is_lock_file", "iter_sheets",
+__all__ = ["WORKBOOK_SUFFIXES", "SheetData", "is_lock_file", "iter_sheets",
            "open_workbook", "read_sheet"]
