@@ -194,3 +194,17 @@ def test_a_full_disk_is_a_sentence_and_changes_nothing(tmp_path):
         assert words in done.stdout + done.stderr
     assert not out.exists()
     assert snapshot(folder) == before
+
+
+def test_reading_processes_give_the_same_outcomes(folder, tmp_path):
+    from clusterbook.consolidate import merge_folder
+
+    clusters = folder.parent / "clusters.csv"
+    books = {}
+    for workers in (1, 2):  # in this process, then in two reading processes
+        out = tmp_path / f"{workers}" / "review.xlsx"
+        merge_folder(folder, out, clusters=clusters, workers=workers)
+        books[workers] = sorted((row["File"], row["Kind"], row["Outcome"])
+                                for row in table(out, "Files"))
+    assert books[1] == books[2]
+    assert ("pipe.xlsx", "refused") in {(file, kind) for file, kind, _ in books[2]}

@@ -82,6 +82,10 @@ class WorkbookError(ClusterBookError):
         self.kind = kind
         super().__init__(_sentence(Location(file=file), reason))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Sent between processes with the file's intake: rebuilt from its parts.
+        return (type(self), (self.file, self.reason), {"kind": self.kind})
+
 
 def _sentence(location: Location, text: str) -> str:
     text = text.strip()
