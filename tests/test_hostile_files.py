@@ -196,7 +196,7 @@ def test_a_full_disk_is_a_sentence_and_changes_nothing(tmp_path):
     assert snapshot(folder) == before
 
 
-def test_reading_processes_give_the_same_outcomes(folder, tmp_path):
+def test_reading_processes_give_the_same_outcomes(folder, tmp_path, capfd):
     from clusterbook.consolidate import merge_folder
 
     clusters = folder.parent / "clusters.csv"
@@ -207,4 +207,5 @@ def test_reading_processes_give_the_same_outcomes(folder, tmp_path):
         books[workers] = sorted((row["File"], row["Kind"], row["Outcome"])
                                 for row in table(out, "Files"))
     assert books[1] == books[2]
+    assert "Traceback" not in capfd.readouterr().err  # no reading process failed
     assert ("pipe.xlsx", "refused") in {(file, kind) for file, kind, _ in books[2]}
