@@ -15,10 +15,13 @@ from pathlib import Path
 
 import openpyxl
 
+#: An XML bomb: entities that expand to a billion "lol"s (a DOCTYPE no workbook has).
 BILLION_LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-                  + b"".join(f'<!ENTITY lol{n} "{("&lol" + str(n - 1) + ";") * 10}">'.encode()
-                             .replace(b"&lol0;", b"&lol;") for n in range(1, 10))
-                  + b']>\n<worksheet>&lol9;</worksheet>')
+                  + b"".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">'.replace(
+                      "&lol0;", "&lol;").encode() for i in range(1, 10))
+                  + b']>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                    b'main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t>'
+                    b'</is></c></row></sheetData></worksheet>')
 
 
 @dataclass(frozen=True)

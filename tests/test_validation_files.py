@@ -15,14 +15,7 @@ import pytest
 from clusterbook.domain.checks import CheckContext
 from clusterbook.validation import validate_paths
 from corpus import TODAY, edit, microplan, write
-
-BILLION_LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-                  + b"".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">'.replace(
-                      "&lol0;", "&lol;").encode() for i in range(1, 10))
-                  + b']>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
-                    b'main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t>'
-                    b'</is></c></row></sheetData></worksheet>')
-
+from hostile import BILLION_LAUGHS
 
 def replace_part(source: Path, target: Path, part: str, data: bytes) -> Path:
     """Copy a workbook, replacing one XML part."""
