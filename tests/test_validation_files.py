@@ -17,6 +17,7 @@ from clusterbook.validation import validate_paths
 from corpus import TODAY, edit, microplan, write
 from hostile import BILLION_LAUGHS
 
+
 def replace_part(source: Path, target: Path, part: str, data: bytes) -> Path:
     """Copy a workbook, replacing one XML part."""
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w",
