@@ -208,6 +208,9 @@ def corpus() -> list[Hostile]:
         Hostile("names", "Kandahar_\udce9\udcff.xlsx", _plain, "file-name"),
         Hostile("names", "red\x1b[31m\x07.xlsx", _plain, "file-name"),
         Hostile("names", "Kotal " + "very long name " * 14 + ".xlsx", _plain, ""),
+        Hostile("names", "\u0641\u0631\u06cc\u062f\u0647\u200c\u0647\u0627_KTL.xlsx", _plain,
+                ""),  # a Dari name with its joiner: nothing odd
+        Hostile("names", "plan\u202exslx.exe.xlsx", _plain, "file-name"),  # reversed text
         Hostile("values", "percent_count.xlsx", _cells("Identification", {"B8": "93%"}),
                 "count"),
         Hostile("values", "huge_count.xlsx", _cells("Identification", {"B7": 1e308}),

@@ -37,13 +37,20 @@ def outcome_of(kind: str) -> Outcome:
 
 
 def printable(text: str) -> str:
-    """Text safe to print on a terminal: control characters (which can move the cursor, clear
-    the screen or change colours) are shown as escapes such as ``\\x1b``; tabs and line breaks
-    inside one message too, so a value cannot forge another line."""
+    """Text safe to print on a terminal or to show as a name: control characters (which can
+    move the cursor, clear the screen or change colours), tabs and line breaks (a value must not
+    forge another line), bytes that are not UTF-8, characters that reverse the text's direction
+    and characters nobody sees are shown as escapes such as ``\\x1b``. Every script's letters,
+    and the joiners Dari and Pashto words need, are kept."""
     if text.isprintable():
         return text
-    return "".join(character if character.isprintable() else _escape(character)
-                   for character in text)
+    return _UNSAFE.sub(lambda match: _escape(match.group()), text)
+
+
+#: C0 and C1 controls, DEL, stray surrogates (a file name's bytes that are not UTF-8), line
+#: and paragraph separators, direction overrides and isolates, and invisible characters.
+_UNSAFE: Final = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e"
+                            "\u2066-\u2069\u200b\u2060\ufeff\u00ad]")
 
 
 def printable_in_cell(text: str) -> str:

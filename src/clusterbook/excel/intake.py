@@ -5,11 +5,12 @@ bounded by what is actually in it, whatever a district sends.
 broken link), reads the bytes once (the fingerprint and every later read use those bytes), and
 checks the package from them: the zip directory, each part's compression method and encryption
 flag, the bytes each part really unpacks to (never the sizes the directory claims), document
-type declarations, how far each sheet's cells really reach and how many shared strings there
-really are. A package whose counts claim more than it holds is repaired in memory before the
-reader sees it, so no reader allocates from a claim. :func:`open_intake` then opens the book
-from those bytes. Every problem is a :class:`WorkbookError` naming the file, kept on the intake
-as its one finding: one file never ends a run.
+type declarations, and how many shared strings there really are (a package whose count claims
+more than it holds is repaired in memory, so no reader allocates from a claim).
+:func:`open_intake` then opens the book from those bytes; each sheet is checked when it is
+read, before the reader makes a grid of it: the bytes it really unpacks to and how far its
+cells really reach (:func:`check_sheet`). Every problem is a :class:`WorkbookError` naming the
+file, kept on the intake as its one finding: one file never ends a run.
 """
 
 from __future__ import annotations
@@ -110,7 +111,8 @@ def found(path: Path | str, name: str | None = None) -> Intake:
     """Find one file and read its bytes once, fingerprinting them. Never raises for what the
     path is: the problem is the intake's ``error``."""
     path = Path(path)
-    intake = Intake(path, name or display_name(path), odd_name=not path.name.isprintable())
+    shown = display_name(path)
+    intake = Intake(path, name or shown, odd_name=shown != path.name)
     try:
         _read(intake)
     except WorkbookError as error:
