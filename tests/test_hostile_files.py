@@ -209,3 +209,14 @@ def test_reading_processes_give_the_same_outcomes(folder, tmp_path, capfd):
     assert books[1] == books[2]
     assert "Traceback" not in capfd.readouterr().err  # no reading process failed
     assert ("pipe.xlsx", "refused") in {(file, kind) for file, kind, _ in books[2]}
+
+
+def test_each_file_has_its_outcome(folder):
+    from clusterbook.validation import validate_paths
+
+    result = validate_paths([folder])
+    outcomes = {item.file: str(item.outcome) for item in result.files}
+    assert (outcomes["Kotal_KTL-002.xlsx"], outcomes["pipe.xlsx"], outcomes["inflated.xlsx"],
+            outcomes["cut_off.xlsx"], outcomes["old.xls"], outcomes["far_cell.xlsx"]) == (
+        "read", "refused", "refused", "unreadable", "not-a-form", "refused")
+    assert "refused unopened" in result.summary()

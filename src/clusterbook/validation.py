@@ -21,7 +21,7 @@ from clusterbook.domain.checks import (
 )
 from clusterbook.domain.errors import InputError, WorkbookError
 from clusterbook.domain.findings import Finding, Severity, count_errors
-from clusterbook.domain.outcomes import printable
+from clusterbook.domain.outcomes import Outcome, printable
 from clusterbook.excel.forms_reader import Submission, read_submission
 from clusterbook.excel.intake import Intake, display_name, take
 from clusterbook.excel.read import WORKBOOK_SUFFIXES, is_lock_file
@@ -45,6 +45,8 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     #: Findings about the file itself (its name) that stay beside the form's findings.
     notes: list[Finding] = field(default_factory=list)
+    #: What became of the file: read, or why not (unreadable, not a form, refused).
+    outcome: Outcome = Outcome.READ
 
     @property
     def errors(self) -> int:
@@ -81,14 +83,17 @@ class ValidationResult:
 
     def summary(self) -> str:
         """'12 files checked: 9 valid, 2 with errors, 1 not readable (5 errors, 3 warnings).'"""
-        readable = [result for result in self.files if result.submission is not None]
+        readable = [result for result in self.files if result.outcome is Outcome.READ]
         valid = sum(1 for result in readable if result.valid)
-        broken = len(self.files) - len(readable)
+        refused = sum(1 for result in self.files if result.outcome is Outcome.REFUSED)
+        broken = len(self.files) - len(readable) - refused
         forms = sum(len(result.submission.documents) for result in readable
                     if result.submission is not None)
         parts = [f"{valid} valid", f"{len(readable) - valid} with errors"]
         if broken:
             parts.append(f"{broken} not readable")
+        if refused:
+            parts.append(f"{refused} refused unopened")
         text = (f"{_plural(len(self.files), 'file')} checked ({_plural(forms, 'form')}): "
                 f"{', '.join(parts)} ({_plural(self.errors, 'error')}, "
                 f"{_plural(self.warnings, 'warning')}).")
@@ -172,7 +177,8 @@ def read_files(paths: Sequence[Path], progress: Progress | None = None) -> list[
             submission = read_submission(intake)
         except WorkbookError as error:
             intake.fail(error)
-            results.append(FileResult(path, name, None, intake_findings(intake)))
+            results.append(FileResult(path, name, None, intake_findings(intake),
+                                      outcome=intake.outcome))
             continue
         result = FileResult(path, name, submission)
         result.notes = intake_findings(intake)
