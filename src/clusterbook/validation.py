@@ -82,13 +82,17 @@ class ValidationResult:
         text = (f"{_plural(len(self.files), 'file')} checked ({_plural(forms, 'form')}): "
                 f"{', '.join(parts)} ({_plural(self.errors, 'error')}, "
                 f"{_plural(self.warnings, 'warning')}).")
-        if self.skipped:
-            text += f" Skipped {_plural(len(self.skipped), 'file')} that are not workbooks."
+        checked = sum(1 for path in self.skipped if path.stem.endswith(CHECKED_MARK))
+        if checked:
+            text += f" Skipped {_plural(checked, 'checked copy', 'checked copies')}."
+        if len(self.skipped) > checked:
+            text += (f" Skipped {_plural(len(self.skipped) - checked, 'file')} that are not "
+                     f"workbooks.")
         return text
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
+def _plural(count: int, word: str, words: str = "") -> str:
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
 
 def collect_paths(arguments: Iterable[Path | str]) -> tuple[list[Path], list[Path]]:
@@ -205,10 +209,13 @@ def validate_paths(arguments: Iterable[Path | str], context: CheckContext | None
 
 # --- output ---------------------------------------------------------------------------------------
 
-def table_text(result: ValidationResult) -> str:
-    """The findings as an officer reads them on screen, file by file."""
+def table_text(result: ValidationResult, *, valid_files: bool = True) -> str:
+    """The findings as an officer reads them on screen, file by file (files without
+    problems too, unless ``valid_files`` is False: then the summary counts them)."""
     lines = []
     for file_result in result.files:
+        if not valid_files and not file_result.findings:
+            continue
         counts = (f"{_plural(file_result.errors, 'error')}, "
                   f"{_plural(file_result.warnings, 'warning')}")
         submission = file_result.submission
@@ -239,13 +246,16 @@ def findings_json(result: ValidationResult) -> str:
                       indent=2)
 
 
-def render(result: ValidationResult, output_format: str, out: Path | None) -> None:
-    """Print or write the findings in a format: 'table', 'json' or 'xlsx'."""
+def render(result: ValidationResult, output_format: str, out: Path | None, *,
+           valid_files: bool = True) -> None:
+    """Print or write the findings in a format: 'table', 'json' or 'xlsx' (the table lists
+    the files without problems only when ``valid_files``)."""
     if output_format == "xlsx":
         target = write_findings(result, out or Path("findings.xlsx"))
         print(f"{result.summary()}\nWrote {target}")
         return
-    text = table_text(result) if output_format == "table" else findings_json(result)
+    text = (table_text(result, valid_files=valid_files) if output_format == "table"
+            else findings_json(result))
     if out is None:
         print(text)
         return

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from clusterbook.commands.terminal import progress_bar
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -18,11 +20,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from clusterbook.demo import run_demo
+    from clusterbook.demo import STEPS, run_demo
+    from clusterbook.outputs import output_folder
     from clusterbook.sample.region import NOTICE
 
+    output_folder(args.out)
     print(f"ClusterBook demo in {args.out}/ — {NOTICE}")
-    artifacts = run_demo(args.out, progress=lambda title: print(f"· {title}..."))
+    with progress_bar() as bar:
+        def progress(title: str) -> None:
+            if bar is None:
+                print(f"· {title}...")
+            else:
+                bar.step(title, len(STEPS))
+
+        artifacts = run_demo(args.out, progress=progress)
     print("\nWrote:")
     width = max(len(str(artifact.path.relative_to(args.out))) for artifact in artifacts)
     for artifact in artifacts:

@@ -1,0 +1,178 @@
+"""Where a job may write: the one set of rules every command and the launcher follow.
+
+- A job never writes over one of its inputs, nor over a form someone fills in (a microplan,
+  an action plan, a CCPM workbook, a campaign data book) unless it writes that same form.
+- A file a job replaces is kept first as ``NAME (old).xlsx`` (``NAME (old 2).xlsx`` when that
+  name is taken), so nothing that was there is lost.
+- ``--out X.xlsx`` names a file: a folder there, or another ending, is refused with a reason.
+  A folder is asked for as a folder: a name ending like a file is refused, not made a folder.
+- Names made from data (a province) become safe, unique file names.
+
+A refusal is a :class:`UsageError`: the command line asked for something it should not.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Final
+
+from clusterbook.domain.errors import ClusterBookError
+
+#: Endings that name a file, never a folder.
+FILE_ENDINGS: Final = (".xlsx", ".xlsm", ".xls", ".csv", ".json", ".txt", ".ods", ".pdf")
+#: The forms people fill in, by the id ClusterBook writes in a workbook's properties.
+FORM_NAMES: Final = {"cesm-microplan": "a microplan", "lpc-action-plan": "an action plan",
+                     "ccpm": "a CCPM workbook", "campaign-databook": "a campaign data book"}
+#: Longest file name made from data, in UTF-8 bytes: leaves room for ' feedback (old 9).xlsx'
+#: within the 255 bytes most file systems allow.
+MAX_NAME_BYTES: Final = 120
+_NOT_IN_NAMES: Final = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_RESERVED: Final = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+_SUBJECT: Final = re.compile(rb"<dc:subject>([^<]*)</dc:subject>")
+
+
+class UsageError(ClusterBookError):
+    """The command was asked for something it will not do (exit code 2); the message says
+    what to type instead."""
+
+
+def existing_input(path: Path, *, what: str = "file") -> Path:
+    """``path`` when it exists as a ``what`` ('file' or 'folder'), else a UsageError saying so."""
+    if what == "folder":
+        if path.is_dir():
+            return path
+        if path.exists():
+            raise UsageError(f"'{path}' is a file; give the folder that holds the workbooks")
+        raise UsageError(f"'{path}': no such folder")
+    if path.is_dir():
+        raise UsageError(f"'{path}' is a folder; give a file")
+    if not path.exists():
+        raise UsageError(f"'{path}': no such file")
+    return path
+
+
+def output_file(out: Path, *, inputs: Iterable[Path] = (), endings: Sequence[str] = (".xlsx",),
+                writes: str = "", keep_old: bool = True) -> Path | None:
+    """Check that ``out`` may be written and keep what is there: returns the '(old)' copy
+    made of an earlier file, or None.
+
+    ``endings`` are the file endings this output may have (empty: any); ``writes`` is the form
+    id the job writes, when it writes a form (then an earlier copy of that form is kept as an
+    '(old)' copy rather than refused); ``keep_old`` False leaves an existing file for the job
+    to handle (the merge keeps its own dated backups).
+    """
+    if out.is_dir():
+        raise UsageError(f"'{out}' is a folder; give a file name"
+                         + (f" ending in {_endings(endings)}" if endings else ""))
+    if endings and out.suffix.lower() not in endings:
+        raise UsageError(f"'{out.name}' must end in {_endings(endings)}")
+    for source in inputs:
+        if _same_file(out, source):
+            raise UsageError(f"'{out}' is one of this job's inputs; write to another file "
+                             f"(nothing was written)")
+    if not out.exists():
+        return None
+    form = form_of(out)
+    if form and form != writes:
+        raise UsageError(f"'{out}' is {FORM_NAMES[form]}, which people fill in; write to "
+                         f"another file (nothing was written)")
+    return keep_old_copy(out) if keep_old else None
+
+
+def kept_note(old: Path | None) -> str:
+    """The sentence that tells where an earlier file went, or ''."""
+    return f"The earlier file is kept as {old}." if old is not None else ""
+
+
+def output_folder(out: Path, *, inputs: Iterable[Path] = ()) -> Path:
+    """Check that ``out`` is, or can be made, a folder to write into; makes it."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"'{out}' is a file; give a folder to write into")
+    if not out.exists() and out.suffix.lower() in FILE_ENDINGS:
+        raise UsageError(f"'{out}' looks like a file name; this job writes several files, "
+                         f"so give a folder (for example '{out.with_suffix('')}/')")
+    for source in inputs:
+        if _same_file(out, source):
+            raise UsageError(f"'{out}' is one of this job's inputs; give another folder")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def keep_old_copy(path: Path) -> Path | None:
+    """Copy an existing ``path`` to 'NAME (old).EXT' (or '(old 2)', ...) before it is
+    replaced; returns the copy, or None when there was nothing to keep."""
+    if not path.is_file():
+        return None
+    target = path.with_name(f"{path.stem} (old){path.suffix}")
+    serial = 2
+    while target.exists():
+        target = path.with_name(f"{path.stem} (old {serial}){path.suffix}")
+        serial += 1
+    shutil.copy2(path, target)
+    return target
+
+
+def form_of(path: Path) -> str:
+    """The id of the form a workbook is (from the properties ClusterBook writes), or ''."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("docProps/core.xml")
+            if info.file_size > 1 << 16:
+                return ""
+            match = _SUBJECT.search(archive.read(info))
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, NotImplementedError):
+        return ""
+    if match is None:
+        return ""
+    form_id = match.group(1).decode("utf-8", "replace").split(" ")[0]
+    return form_id if form_id in FORM_NAMES else ""
+
+
+def safe_names(texts: Sequence[str], *, fallback: str = "unnamed") -> list[str]:
+    """A file name for each text: characters no file system takes replaced by '-', Windows'
+    reserved names avoided, at most :data:`MAX_NAME_BYTES`, and unique ignoring case (a
+    repeat gets ' (2)', ' (3)', ...)."""
+    names: list[str] = []
+    taken: set[str] = set()
+    for text in texts:
+        name = _NOT_IN_NAMES.sub("-", unicodedata.normalize("NFC", text)).strip(" .")
+        name = name or fallback
+        if _RESERVED.match(name):
+            name = f"{name}_"
+        name = _shorten(name, MAX_NAME_BYTES)
+        unique, serial = name, 2
+        while unique.casefold() in taken:
+            suffix = f" ({serial})"
+            unique = _shorten(name, MAX_NAME_BYTES - len(suffix)) + suffix
+            serial += 1
+        taken.add(unique.casefold())
+        names.append(unique)
+    return names
+
+
+def _shorten(name: str, limit: int) -> str:
+    encoded = name.encode("utf-8")
+    if len(encoded) <= limit:
+        return name
+    return encoded[:limit].decode("utf-8", "ignore").rstrip(" .")
+
+
+def _same_file(out: Path, source: Path) -> bool:
+    try:
+        return out.exists() and source.exists() and os.path.samefile(out, source)
+    except OSError:
+        return False
+
+
+def _endings(endings: Sequence[str]) -> str:
+    return " or ".join(endings)
+
+
+__all__ = ["FILE_ENDINGS", "FORM_NAMES", "UsageError", "existing_input", "form_of",
+           "keep_old_copy", "kept_note", "output_file", "output_folder", "safe_names"]
