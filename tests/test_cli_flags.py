@@ -75,7 +75,7 @@ def test_bad_input_is_one_clear_message_without_traceback(tmp_path):
     bad.write_text("Province,District,Cluster,Round,PCA,Refusal\nP,D,C1,R1,9O,1\n")
     result = run_cli("flags", str(bad), "--out", str(tmp_path / "out.xlsx"))
     assert result.returncode == 1
-    assert result.stderr == ("clusterbook: bad.csv › row 2, column 'PCA': PCA coverage '9O' is "
+    assert result.stderr == ("clusterbook flags: bad.csv › row 2, column 'PCA': PCA coverage '9O' is "
                              "not a number.\n")
     assert not (tmp_path / "out.xlsx").exists()
 
@@ -105,6 +105,7 @@ def test_a_book_open_in_excel_is_not_overwritten(tmp_path, sample_round_csv):
     assert result.returncode == 1
     assert "open in Excel" in result.stderr
     assert out.read_bytes() == b"previous book"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["flags.xlsx", "~$flags.xlsx"]
 
 
 def test_demo_writes_what_it_says(tmp_path):

@@ -46,7 +46,9 @@ def test_merge_then_feedback_from_the_command_line(tmp_path):
     feedback = run_cli("feedback", str(out), "--out", str(tmp_path / "feedback"))
     assert feedback.returncode == 0, feedback.stderr
     written = tmp_path / "feedback" / "Northern Hills feedback.xlsx"
-    assert feedback.stdout.strip() == f"Wrote {written}"
+    assert written.exists()
+    assert feedback.stdout.strip() == (f"Wrote 1 feedback book into {tmp_path / 'feedback'} "
+                                       f"(--verbose lists them).")
 
 
 def test_usage_problems_and_an_open_book(tmp_path):
@@ -54,6 +56,7 @@ def test_usage_problems_and_an_open_book(tmp_path):
     put_plan(folder, "Kotal_KTL-001.xlsx", "KTL-001", 0)
     missing = run_cli("merge", str(tmp_path / "nowhere"), "--out", str(tmp_path / "r.xlsx"))
     assert missing.returncode == 2 and "no such folder" in missing.stderr
+    assert missing.stderr.startswith("clusterbook merge: ")
     wrong = run_cli("merge", str(folder), "--out", str(tmp_path / "r.csv"))
     assert wrong.returncode == 2 and "must end in .xlsx" in wrong.stderr
     level = run_cli("merge", str(folder), "--out", str(tmp_path / "r.xlsx"), "--level", "x")

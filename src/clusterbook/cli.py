@@ -58,10 +58,13 @@ def _name_jobs(parser: argparse.ArgumentParser) -> None:
     """Give every job's parser its name ('clusterbook ccpm report'), the prefix of its
     messages, as argparse's own usage errors have."""
     parser.set_defaults(prog=parser.prog)
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for job in action.choices.values():
-                _name_jobs(job)
+    jobs = [action for action in parser._actions
+            if isinstance(action, argparse._SubParsersAction)]
+    for action in jobs:
+        for job in action.choices.values():
+            _name_jobs(job)
+    if not jobs and parser.prog != "clusterbook":
+        parser.epilog = f"{parser.epilog or ''} {EXIT_CODES}".strip()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -82,7 +82,12 @@ def output_file(out: Path, *, inputs: Iterable[Path] = (), endings: Sequence[str
     if form and form != writes:
         raise UsageError(f"'{out}' is {FORM_NAMES[form]}, which people fill in; write to "
                          f"another file (nothing was written)")
-    return keep_old_copy(out) if keep_old else None
+    if not keep_old:
+        return None
+    from clusterbook.excel.write import ensure_writable
+
+    ensure_writable(out)  # a book open in Excel is refused before anything is copied
+    return keep_old_copy(out)
 
 
 def kept_note(old: Path | None) -> str:

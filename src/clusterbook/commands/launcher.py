@@ -7,12 +7,15 @@ from pathlib import Path
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    from clusterbook.launcher.app import page_list, page_name
+
     parser = subparsers.add_parser(
         "launcher", help="open the ClusterBook window (every job a click away)",
         description="Open the ClusterBook launcher window.")
     parser.add_argument("--demo", action="store_true",
                         help="load the built-in sample region (synthetic) first")
-    parser.add_argument("--page", metavar="NAME", help="open on this page")
+    parser.add_argument("--page", metavar="NAME", type=page_name,
+                        help=f"open on this page: {page_list()}")
     parser.add_argument("--screenshot", type=Path, metavar="PATH",
                         help="render the window to a PNG file and exit")
     parser.set_defaults(run=run)
@@ -23,4 +26,4 @@ def run(args: argparse.Namespace) -> int:
 
     argv = [*(["--demo"] if args.demo else []), *(["--page", args.page] if args.page else []),
             *(["--screenshot", str(args.screenshot)] if args.screenshot else [])]
-    return main(argv)
+    return main(argv, prog=args.prog)

@@ -8,18 +8,35 @@ built-in sample region, so the pages show real results.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Final
+
+#: Every page, by the name --page takes, in the window's order.
+PAGES: Final = {"flags": "low-performing clusters", "validate": "check submissions",
+                "merge": "merge submissions", "ccpm": "CCPM self-assessment",
+                "templates": "blank templates", "excel": "Excel add-in",
+                "sample": "try the sample region"}
+#: Exit code when the window cannot open (no display); 2 is a wrong command line.
+EXIT_NO_DISPLAY: Final = 1
+
+
+def page_list() -> str:
+    """'flags (low-performing clusters), validate (check submissions), …'"""
+    return ", ".join(f"{key} ({title})" for key, title in PAGES.items())
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="clusterbook-launcher",
-                                     description="Open the ClusterBook launcher.")
+    parser = argparse.ArgumentParser(
+        prog="clusterbook-launcher", description="Open the ClusterBook launcher.",
+        epilog="Exit codes: 0 the window was closed (or the screenshot written); 1 no display "
+               "to open the window on; 2 the command was not used correctly.")
     parser.add_argument("--demo", action="store_true",
                         help="load the built-in sample region (synthetic) first")
-    parser.add_argument("--page", metavar="NAME",
-                        help="open on this page (flags, validate, merge, ccpm, templates, excel)")
+    parser.add_argument("--page", metavar="NAME", type=page_name,
+                        help=f"open on this page: {page_list()}")
     parser.add_argument("--screenshot", type=Path, metavar="PATH",
                         help="render the window to a PNG file and exit")
     parser.add_argument("--size", default="", metavar="WxH",
@@ -27,9 +44,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Open the launcher; returns the exit code."""
+def page_name(text: str) -> str:
+    """A page's name as typed after --page, any case."""
+    key = text.strip().casefold()
+    if key not in PAGES:
+        raise argparse.ArgumentTypeError(f"there is no page '{text}'; the pages are "
+                                         f"{page_list()}")
+    return key
+
+
+def missing_display(screenshot: bool) -> str:
+    """Why the window cannot open here, in a sentence, or '' when it can. A screenshot
+    needs no display: it is drawn off screen."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if sys.platform in ("win32", "darwin") or (platform and platform != "xcb"):
+        return ""
+    if os.environ.get("WAYLAND_DISPLAY") and not platform:
+        return ""
+    problem = _x_display_problem(os.environ.get("DISPLAY", ""))
+    if problem and screenshot and not platform:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return ""
+    return problem
+
+
+def _x_display_problem(display: str) -> str:
+    if not display:
+        return ("there is no display to open the window on (DISPLAY is not set): run it "
+                "from the desktop, or use the command line ('clusterbook --help')")
+    number = display.rpartition(":")[2].split(".")[0]
+    if display.startswith(":") and number.isdigit() and \
+            not Path(f"/tmp/.X11-unix/X{number}").exists():
+        return (f"the display {display} is not running: run it from the desktop, or use the "
+                f"command line ('clusterbook --help')")
+    return ""
+
+
+def main(argv: Sequence[str] | None = None, prog: str = "clusterbook-launcher") -> int:
+    """Open the launcher; returns the exit code. ``prog`` starts its messages."""
     args = build_parser().parse_args(argv)
+    problem = missing_display(args.screenshot is not None)
+    if problem:
+        print(f"{prog}: {problem}.", file=sys.stderr)
+        return EXIT_NO_DISPLAY
     from PySide6.QtWidgets import QApplication
 
     from clusterbook.launcher.settings import Settings

@@ -20,8 +20,9 @@ PAGE = "flags"
 INPUT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 STATUSES = ("Low performing", "Watch", "On track", "No data")
 #: Columns of the status table, as the flags book shows them.
-TABLE_COLUMNS = ("priority", "cluster_code", "cluster_name", "district", "province", "status",
-                 "reasons", "entered_round", "rounds_on_list", "pca_coverage", "refusal_rate",
+#: Status and reasons come right after the cluster, so they stay in sight on a narrow window.
+TABLE_COLUMNS = ("priority", "cluster_code", "cluster_name", "status", "reasons", "district",
+                 "province", "entered_round", "rounds_on_list", "pca_coverage", "refusal_rate",
                  "benchmark", "missed_children")
 
 

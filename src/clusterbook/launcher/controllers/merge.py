@@ -89,6 +89,22 @@ class MergeController:
 
         return Job(f"Merging {folder.name} into {out.name}", work)
 
+    @staticmethod
+    def fresh_demo_book(folder: Path) -> Path:
+        """The demo's review book in the demo's own folder, with what an earlier demo left
+        (book, ledger, backups) removed: the page then shows this merge, never an old one's
+        'up to date'."""
+        import shutil
+
+        from clusterbook.consolidate.job import BACKUPS_FOLDER
+        from clusterbook.consolidate.ledger import ledger_path
+
+        book = folder / "review-book.xlsx"
+        for path in (book, ledger_path(book)):
+            path.unlink(missing_ok=True)
+        shutil.rmtree(folder / BACKUPS_FOLDER, ignore_errors=True)
+        return book
+
     def feedback_job(self, out_dir: Path | str) -> Job:
         """One feedback book per province from the review book."""
         if self.out is None or not self.out.is_file():
