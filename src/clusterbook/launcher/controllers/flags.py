@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from clusterbook.domain.errors import InputError
 from clusterbook.launcher.jobs import Job, Progress
 from clusterbook.launcher.settings import Settings
+from clusterbook.outputs import output_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -78,6 +79,8 @@ class FlagsController:
         result = self._require_result()
         out = Path(out)
         source = self.input_path.name if self.input_path else ""
+        output_file(out, inputs=[self.input_path] if self.input_path else [],
+                    endings=(".xlsx", ".csv"))
 
         def work(progress: Progress) -> Path:
             from clusterbook.flags import write_flags
@@ -99,6 +102,7 @@ class FlagsController:
         if options["benchmark"] == "weighted":
             raise InputError("the data book's formulas use the regional mean or a fixed "
                              "benchmark; choose one of those for the data book")
+        output_file(out, inputs=[path], writes="campaign-databook")
 
         def work(progress: Progress) -> Path:
             from clusterbook.databook import run_databook

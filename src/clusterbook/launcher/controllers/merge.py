@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from clusterbook.domain.errors import InputError
 from clusterbook.launcher.jobs import Job, Progress
 from clusterbook.launcher.settings import Settings
+from clusterbook.outputs import output_folder
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -109,7 +110,7 @@ class MergeController:
         """One feedback book per province from the review book."""
         if self.out is None or not self.out.is_file():
             raise InputError("merge first: there is no review book yet")
-        review_book, out_dir = self.out, Path(out_dir)
+        review_book, out_dir = self.out, output_folder(Path(out_dir), inputs=[self.out])
 
         def work(progress: Progress) -> list[Path]:
             from clusterbook.consolidate.feedback_books import write_feedback_books

@@ -7,7 +7,14 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
@@ -115,13 +122,23 @@ class FrameModel(QAbstractTableModel):
 
 
 def fit_columns(view: QTableView) -> None:
-    """Size columns to their text, none wider than :data:`MAX_COLUMN_CHARACTERS`: a long
-    value is elided in its cell rather than pushing the next columns out of sight."""
+    """Size columns to their text, none wider than :data:`MAX_COLUMN_CHARACTERS` unless the
+    view has room to spare: a long value is elided in its cell rather than pushing the next
+    columns out of sight."""
     view.resizeColumnsToContents()
     widest = view.fontMetrics().averageCharWidth() * MAX_COLUMN_CHARACTERS
-    for column in range(view.horizontalHeader().count()):
-        if view.columnWidth(column) > widest:
-            view.setColumnWidth(column, widest)
+    wanted = {column: view.columnWidth(column)
+              for column in range(view.horizontalHeader().count())}
+    capped = {column: width for column, width in wanted.items() if width > widest}
+    for column in capped:
+        view.setColumnWidth(column, widest)
+    spare = view.viewport().width() - sum(min(width, widest) for width in wanted.values())
+    for column, width in sorted(capped.items(), key=lambda item: item[1]):
+        if spare <= 0:
+            break
+        grow = min(width - widest, spare // len(capped))
+        view.setColumnWidth(column, widest + grow)
+        spare -= grow
 
 
 class DetailedTable(QWidget):
@@ -130,6 +147,7 @@ class DetailedTable(QWidget):
     def __init__(self, view: QTableView, *, hint: str = "Choose a row to read it in full."):
         super().__init__()
         self.view, self.hint = view, hint
+        self._fitting = False
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
         view.setWordWrap(False)
         view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -144,9 +162,22 @@ class DetailedTable(QWidget):
         layout.addWidget(view, 1)
         layout.addWidget(self.detail)
         model = view.model()
+        view.viewport().installEventFilter(self)
         view.selectionModel().currentRowChanged.connect(self._show)
         model.modelReset.connect(self._first_row)
         model.layoutChanged.connect(lambda: self._show(view.currentIndex()))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """When the table's visible area changes width, share it out again among the long
+        columns."""
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize and \
+                self.view.model().rowCount() > 0 and not self._fitting:
+            self._fitting = True  # a scroll bar coming or going resizes the area again
+            try:
+                fit_columns(self.view)
+            finally:
+                self._fitting = False
+        return super().eventFilter(watched, event)
 
     def _first_row(self) -> None:
         """After new rows come in, the first is chosen, so the pane shows a whole row."""
