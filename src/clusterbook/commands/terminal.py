@@ -42,6 +42,7 @@ class ProgressBar:
         self.show_after = show_after
         self.drawn_at = 0.0
         self.shown = False
+        self.line = ""
         self.steps = 0
         self.state: tuple[int, int, str] = (0, 0, "")
         self._lock = threading.Lock()
@@ -80,8 +81,11 @@ class ProgressBar:
             head = f"[{'#' * filled}{'-' * (20 - filled)}] {done:,}/{total:,}"
         else:
             head = "[working]"
-        line = f"{head} {seconds}  {message}"
-        self.stream.write("\r" + line[:width].ljust(width))
+        line = f"{head} {seconds}  {message}"[:width].ljust(width)
+        if line == self.line:
+            return
+        self.line = line
+        self.stream.write("\r" + line)
         self.stream.flush()
         self.shown = True
 
