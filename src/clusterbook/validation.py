@@ -85,9 +85,10 @@ class ValidationResult:
         checked = sum(1 for path in self.skipped if path.stem.endswith(CHECKED_MARK))
         if checked:
             text += f" Skipped {_plural(checked, 'checked copy', 'checked copies')}."
-        if len(self.skipped) > checked:
-            text += (f" Skipped {_plural(len(self.skipped) - checked, 'file')} that are not "
-                     f"workbooks.")
+        others = len(self.skipped) - checked
+        if others:
+            text += (f" Skipped {_plural(others, 'file')} that "
+                     + ("is not a workbook." if others == 1 else "are not workbooks."))
         return text
 
 
