@@ -33,7 +33,7 @@ def test_a_valid_file_exits_0(tmp_path):
     result = run_cli("validate", str(path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "", "1 file checked (1 form): 1 valid, 0 with errors (0 errors, 0 warnings).",
+        "1 file checked (1 form): 1 valid, 0 with errors (0 errors, 0 warnings).",
         "(--verbose lists the files without problems too)"]
     verbose = run_cli("validate", str(path), "--verbose")
     assert verbose.stdout.splitlines()[0].endswith("KTL-001.xlsx — Community Engagement, "

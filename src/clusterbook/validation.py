@@ -229,7 +229,8 @@ def table_text(result: ValidationResult, *, valid_files: bool = True) -> str:
         for finding in file_result.findings:
             lines.append(f"  {finding.severity:<8} {_where(finding):<{where_width}}  "
                          f"{finding.message} [{finding.rule}]")
-    lines.append("")
+    if lines:
+        lines.append("")
     lines.append(result.summary())
     return "\n".join(lines)
 
