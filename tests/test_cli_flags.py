@@ -75,8 +75,8 @@ def test_bad_input_is_one_clear_message_without_traceback(tmp_path):
     bad.write_text("Province,District,Cluster,Round,PCA,Refusal\nP,D,C1,R1,9O,1\n")
     result = run_cli("flags", str(bad), "--out", str(tmp_path / "out.xlsx"))
     assert result.returncode == 1
-    assert result.stderr == ("clusterbook flags: bad.csv › row 2, column 'PCA': PCA coverage '9O' is "
-                             "not a number.\n")
+    assert result.stderr == ("clusterbook flags: bad.csv › row 2, column 'PCA': PCA coverage "
+                             "'9O' is not a number.\n")
     assert not (tmp_path / "out.xlsx").exists()
 
 
