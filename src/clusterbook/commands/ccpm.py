@@ -4,10 +4,12 @@ several clusters into the inter-cluster overview."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from clusterbook.commands.options import positive_int
+from clusterbook.commands.terminal import working
 from clusterbook.outputs import existing_input, kept_note, output_file
 
 RESPONSES_HELP = ("survey responses, .csv or .xlsx: one row per answer (respondent_id, "
@@ -104,6 +106,12 @@ def _inputs(*paths: Path | None) -> list[Path]:
     return [existing_input(path) for path in paths if path is not None]
 
 
+def _run(title: str, job: Callable[[], Any], old: Path | None = None) -> int:
+    with working(title):
+        result = job()
+    return _finish(result, old)
+
+
 def _finish(result: Any, old: Path | None = None) -> int:
     print("\n".join(filter(None, (result.report(), kept_note(old)))))
     return 1 if result.errors else 0
@@ -122,8 +130,9 @@ def run_report(args: argparse.Namespace) -> int:
 
     inputs = _inputs(*args.responses, args.bank, args.description, args.participants)
     old = output_file(args.out, inputs=inputs)
-    return _finish(job(args.responses, args.out, bank=args.bank, description=args.description,
-                       participants=args.participants), old)
+    return _run(f"Writing {args.out.name}", lambda: job(
+        args.responses, args.out, bank=args.bank, description=args.description,
+        participants=args.participants), old)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -137,4 +146,4 @@ def run_overview(args: argparse.Namespace) -> int:
     from clusterbook.ccpm import run_overview as job
 
     old = output_file(args.out, inputs=_inputs(*args.reports))
-    return _finish(job(args.reports, args.out), old)
+    return _run(f"Writing {args.out.name}", lambda: job(args.reports, args.out), old)

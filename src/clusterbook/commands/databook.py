@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from clusterbook.commands.options import add_rule_options, rule_options
+from clusterbook.commands.terminal import working
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -34,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     inputs = [existing_input(path) for path in (args.input, args.clusters) if path is not None]
     out = args.out or args.input.with_name(f"{args.input.stem}-databook.xlsx")
     old = output_file(out, inputs=inputs, writes="campaign-databook")
-    result = run_databook(args.input, out, clusters=args.clusters, **rule_options(args))
+    with working(f"Filling {out.name}"):
+        result = run_databook(args.input, out, clusters=args.clusters, **rule_options(args))
     print("\n".join(filter(None, (result.report(), kept_note(old)))))
     return 0

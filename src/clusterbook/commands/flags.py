@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from clusterbook.commands.options import add_rule_options, rule_options
+from clusterbook.commands.terminal import working
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -31,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     existing_input(args.input)
     out = args.out or args.input.with_name(f"{args.input.stem}-flags.xlsx")
     old = output_file(out, inputs=[args.input], endings=(".xlsx", ".csv"))
-    result = run_flags(args.input, out, **rule_options(args))
+    with working(f"Flagging the clusters of {args.input.name}"):
+        result = run_flags(args.input, out, **rule_options(args))
     print("\n".join(filter(None, (result.report(), kept_note(old)))))
     return 0

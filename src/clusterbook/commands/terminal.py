@@ -118,3 +118,13 @@ def progress_bar(quiet: bool = False) -> Iterator[ProgressBar | None]:
         yield bar
     finally:
         bar.close()
+
+
+@contextlib.contextmanager
+def working(title: str) -> Iterator[None]:
+    """A bar that counts the seconds of one long step, for a job that reports nothing else
+    (shown only on a terminal, and only if the step lasts)."""
+    with progress_bar() as bar:
+        if bar is not None:
+            bar(0, 0, title)
+        yield
