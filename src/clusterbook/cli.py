@@ -35,13 +35,21 @@ EXIT_CODES = ("Exit codes: 0 done; 1 findings in the data, or data refused; 2 th
               "again with --debug and report it). Messages start with 'clusterbook JOB:'.")
 
 
+class _Paragraphs(argparse.HelpFormatter):
+    """Wraps descriptions and epilogs as argparse does, keeping their paragraphs apart."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n\n".join(super(_Paragraphs, self)._fill_text(part, width, indent)
+                           for part in text.split("\n\n"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
         prog="clusterbook",
         description="Live Excel workbooks for low-performing polio clusters, microplans, "
                     "district submissions and CCPM self-assessments.",
-        epilog="Run 'clusterbook demo' to see every job on the built-in sample region. "
+        epilog="Run 'clusterbook demo' to see every job on the built-in sample region.\n\n"
                + EXIT_CODES,
     )
     parser.add_argument("--version", action="version", version=f"clusterbook {__version__}")
@@ -58,13 +66,14 @@ def _name_jobs(parser: argparse.ArgumentParser) -> None:
     """Give every job's parser its name ('clusterbook ccpm report'), the prefix of its
     messages, as argparse's own usage errors have."""
     parser.set_defaults(prog=parser.prog)
+    parser.formatter_class = _Paragraphs
     jobs = [action for action in parser._actions
             if isinstance(action, argparse._SubParsersAction)]
     for action in jobs:
         for job in action.choices.values():
             _name_jobs(job)
     if not jobs and parser.prog != "clusterbook":
-        parser.epilog = f"{parser.epilog or ''} {EXIT_CODES}".strip()
+        parser.epilog = f"{parser.epilog}\n\n{EXIT_CODES}" if parser.epilog else EXIT_CODES
 
 
 def main(argv: Sequence[str] | None = None) -> int:
