@@ -110,6 +110,10 @@ def test_templates_save_keeps_a_filled_microplan_as_old(tmp_path, filled_micropl
     blank = openpyxl.load_workbook(target)["Identification"]
     filled = openpyxl.load_workbook(filled_microplan)["Identification"]
     assert [c.value for c in filled["B"]] != [c.value for c in blank["B"]]
+    assert main(["templates", "save", "--out", str(folder)]) == 0  # the same blanks again:
+    assert sorted(path.name for path in folder.iterdir()) == [  # no copy of a copy
+        "campaign-databook.xlsx", "ccpm.xlsx", "cesm-microplan (old).xlsx",
+        "cesm-microplan.xlsx", "lpc-action-plan.xlsx"]
 
 
 def test_templates_save_into_a_file_is_refused(tmp_path, filled_microplan, capsys):

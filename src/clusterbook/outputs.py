@@ -123,6 +123,16 @@ def keep_old_copy(path: Path) -> Path | None:
     return target
 
 
+def drop_old_if_same(old: Path | None, new: Path) -> Path | None:
+    """Remove an '(old)' copy that holds exactly what was written again (a blank template
+    saved twice); returns the copy that is kept, or None."""
+    if old is not None and old.is_file() and new.is_file() and \
+            old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes():
+        old.unlink()
+        return None
+    return old
+
+
 def form_of(path: Path) -> str:
     """The id of the form a workbook is (from the properties ClusterBook writes), or ''."""
     try:
@@ -179,5 +189,6 @@ def _endings(endings: Sequence[str]) -> str:
     return " or ".join(endings)
 
 
-__all__ = ["FILE_ENDINGS", "FORM_NAMES", "UsageError", "existing_input", "form_of",
+__all__ = ["FILE_ENDINGS", "FORM_NAMES", "UsageError", "drop_old_if_same", "existing_input",
+           "form_of",
            "keep_old_copy", "kept_note", "output_file", "output_folder", "safe_names"]

@@ -50,12 +50,13 @@ def run_save(args: argparse.Namespace) -> int:
 def _write_each(folder: Path, jobs: list[tuple[Any, Callable[[Path], Path]]]) -> int:
     """Write each template into ``folder``; a file already there (a filled microplan too)
     is kept as 'NAME (old).xlsx' first."""
-    from clusterbook.outputs import output_file, output_folder
+    from clusterbook.outputs import drop_old_if_same, output_file, output_folder
 
     output_folder(folder)
     for item, write in jobs:
         old = output_file(folder / item.file_name, writes=item.name)
         path = write(folder / item.file_name)
+        old = drop_old_if_same(old, path)
         kept = f"; the earlier file is kept as {old.name}" if old else ""
         print(f"Wrote {path}  ({item.description}{kept})")
     return 0

@@ -44,7 +44,7 @@ class TemplatesController:
         self.settings.remember(PAGE, folder)
 
         def work(progress: Progress) -> list[Path]:
-            from clusterbook.outputs import output_file
+            from clusterbook.outputs import drop_old_if_same, output_file
             from clusterbook.templates.catalog import save_template, template
 
             folder.mkdir(parents=True, exist_ok=True)
@@ -53,8 +53,9 @@ class TemplatesController:
                 item = template(name)
                 progress(done, len(names), f"Saving {item.file_name}")
                 target = folder / item.file_name
-                output_file(target, writes=item.name)  # a file there is kept as '(old)'
+                old = output_file(target, writes=item.name)  # kept as '(old)'
                 written.append(save_template(name, target))
+                drop_old_if_same(old, target)
             progress(len(names), len(names), "Done")
             return written
 
