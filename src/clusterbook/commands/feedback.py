@@ -29,10 +29,15 @@ def run(args: argparse.Namespace) -> int:
 
     existing_input(args.book)
     output_folder(args.out, inputs=[args.book])
+    before = set(args.out.iterdir())
     paths = write_feedback_books(args.book, args.out)
+    kept = [path for path in set(args.out.iterdir()) - before if " (old" in path.name]
     if args.verbose:
         for path in paths:
             print(f"Wrote {path}")
     print(f"Wrote {plural(len(paths), 'feedback book')} into {args.out}"
           + ("" if args.verbose else " (--verbose lists them)") + ".")
+    if kept:
+        print(f"The earlier {plural(len(kept), 'book')} of the same name "
+              f"{'is' if len(kept) == 1 else 'are'} kept, with '(old)' in the name.")
     return 0
