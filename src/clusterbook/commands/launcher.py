@@ -18,6 +18,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help=f"open on this page: {page_list()}")
     parser.add_argument("--screenshot", type=Path, metavar="PATH",
                         help="render the window to a PNG file and exit")
+    parser.add_argument("--size", default="", metavar="WxH",
+                        help="window size in pixels, e.g. 1280x800")
     parser.set_defaults(run=run)
 
 
@@ -25,5 +27,6 @@ def run(args: argparse.Namespace) -> int:
     from clusterbook.launcher.app import main
 
     argv = [*(["--demo"] if args.demo else []), *(["--page", args.page] if args.page else []),
-            *(["--screenshot", str(args.screenshot)] if args.screenshot else [])]
+            *(["--screenshot", str(args.screenshot)] if args.screenshot else []),
+            *(["--size", args.size] if args.size else [])]
     return main(argv, prog=args.prog)
