@@ -73,3 +73,22 @@ def test_usage_problems_and_an_open_book(tmp_path):
     assert not_review.returncode == 1 and "not a ClusterBook review book" in not_review.stderr
     listed = run_cli("--help")
     assert "merge" in listed.stdout and "feedback" in listed.stdout
+
+
+def test_merge_into_a_book_that_is_not_a_review_book_is_a_usage_error(tmp_path):
+    folder = tmp_path / "in"
+    put_plan(folder, "Kotal_KTL-001.xlsx", "KTL-001", 0)
+    mine = tmp_path / "my notes.xlsx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = "my own notes"
+    book.save(mine)
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir() if path.is_file()}
+
+    wrong = run_cli("merge", str(folder), "--out", str(mine))
+    assert wrong.returncode == 2, wrong.stderr
+    assert wrong.stderr == (f"clusterbook merge: '{mine}' is not a ClusterBook review book "
+                            f"(clusterbook-review); it was left as it is (nothing was "
+                            f"written). Give the review book's name, or a new file name\n")
+    after = {path.name: path.read_bytes() for path in tmp_path.iterdir() if path.is_file()}
+    assert after == before and not (tmp_path / "backups").exists()
+    assert openpyxl.load_workbook(mine).active["A1"].value == "my own notes"

@@ -326,9 +326,12 @@ def _previous_book(out: Path) -> BookInfo | None:
         info = read_mark(book, out.name)
     finally:
         book.close()
-    if info is None:
-        raise InputError(f"{out.name} is not a ClusterBook review book ({REVIEW_BOOK_ID}); it "
-                         f"was left as it is. Choose another name for the review book")
+    if info is None:  # --out names the wrong file: a usage error, as the output rules say
+        from clusterbook.outputs import UsageError
+
+        raise UsageError(f"'{out}' is not a ClusterBook review book ({REVIEW_BOOK_ID}); it "
+                         f"was left as it is (nothing was written). Give the review book's "
+                         f"name, or a new file name")
     return info
 
 
