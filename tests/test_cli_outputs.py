@@ -209,3 +209,16 @@ def test_exit_codes_0_1_2_and_help(tmp_path, rounds, filled_microplan):
     assert "Exit codes: 0 done; 1 findings in the data, or data refused; 2 the command was " \
            "not used correctly" in text
     assert "Exit codes: 0 done" in " ".join(run_cli("merge", "--help").stdout.split())
+
+
+@pytest.mark.parametrize(("name", "kept"), [
+    ("flags.xlsx", "flags (old).xlsx"),
+    ("Kotal_KTL-001.checked.xlsx", "Kotal_KTL-001 (old).checked.xlsx"),
+    ("Kandahar v1.2.xlsx", "Kandahar v1.2 (old).xlsx"),
+    ("round data.csv", "round data (old).csv")])
+def test_an_old_copy_keeps_the_names_mark(tmp_path, name, kept):
+    from clusterbook.outputs import keep_old_copy
+
+    (tmp_path / name).write_bytes(b"earlier")
+    assert keep_old_copy(tmp_path / name) == tmp_path / kept
+    assert (tmp_path / kept).read_bytes() == b"earlier"

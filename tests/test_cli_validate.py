@@ -140,3 +140,28 @@ def test_usage_problems_exit_2(args, tmp_path):
     result = run_cli(*args)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_write_back_keeps_an_annotated_checked_copy(folder):
+    copy, kept = folder / "KTL-002.checked.xlsx", folder / "KTL-002 (old).checked.xlsx"
+    assert run_cli("validate", str(folder), "--write-back").returncode == 1
+    # Unchanged file, unchanged copy: written again, no '(old)' copy of a copy.
+    again = run_cli("validate", str(folder), "--write-back")
+    assert again.returncode == 1 and "Kept the earlier" not in again.stdout
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "KTL-001.checked.xlsx", "KTL-001.xlsx", "KTL-002.checked.xlsx", "KTL-002.xlsx",
+        "empty.xlsx"]
+    # An officer writes in the checked copy; the next write-back keeps it.
+    book = openpyxl.load_workbook(copy)
+    book["Checks"]["H5"] = "called the vaccinator, number corrected"
+    book.save(copy)
+    annotated = copy.read_bytes()
+    third = run_cli("validate", str(folder), "--write-back")
+    assert third.returncode == 1, third.stderr
+    assert f"Kept the earlier checked copy as {kept}." in third.stdout
+    assert kept.read_bytes() == annotated
+    assert openpyxl.load_workbook(copy)["Checks"]["H5"].value is None
+    # The kept copy is a checked copy still: never read as a submission.
+    listed = run_cli("validate", str(folder), "--format", "json")
+    assert {f["file"] for f in json.loads(listed.stdout)} == {"empty.xlsx", "KTL-002.xlsx"}
+    assert "Skipped 3 checked copies" in run_cli("validate", str(folder)).stdout

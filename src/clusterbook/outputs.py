@@ -3,7 +3,9 @@
 - A job never writes over one of its inputs, nor over a form someone fills in (a microplan,
   an action plan, a CCPM workbook, a campaign data book) unless it writes that same form.
 - A file a job replaces is kept first as ``NAME (old).xlsx`` (``NAME (old 2).xlsx`` when that
-  name is taken), so nothing that was there is lost.
+  name is taken), so nothing that was there is lost. The copy keeps the name's mark:
+  ``X.checked.xlsx`` is kept as ``X (old).checked.xlsx``, still a checked copy, never read as a
+  submission. A copy that holds exactly what was written again is dropped.
 - ``--out X.xlsx`` names a file: a folder there, or another ending, is refused with a reason.
   A folder is asked for as a folder: a name ending like a file is refused, not made a folder.
 - Names made from data (a province) become safe, unique file names.
@@ -35,6 +37,10 @@ MAX_NAME_BYTES: Final = 120
 _NOT_IN_NAMES: Final = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 _RESERVED: Final = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 _SUBJECT: Final = re.compile(rb"<dc:subject>([^<]*)</dc:subject>")
+#: A name's ending: its extension, and before it a mark in lower-case letters ('.checked').
+_ENDING: Final = re.compile(r"(?:\.[a-z]+)?\.[^.]+$")
+#: The part of a workbook that changes at every save (its save time), whatever it holds.
+_SAVE_TIME: Final = "docProps/core.xml"
 
 
 class UsageError(ClusterBookError):
@@ -114,10 +120,13 @@ def keep_old_copy(path: Path) -> Path | None:
     replaced; returns the copy, or None when there was nothing to keep."""
     if not path.is_file():
         return None
-    target = path.with_name(f"{path.stem} (old){path.suffix}")
+    match = _ENDING.search(path.name)
+    stem, ending = (path.name[:match.start()], match.group()) if match and match.start() \
+        else (path.name, "")
+    target = path.with_name(f"{stem} (old){ending}")
     serial = 2
     while target.exists():
-        target = path.with_name(f"{path.stem} (old {serial}){path.suffix}")
+        target = path.with_name(f"{stem} (old {serial}){ending}")
         serial += 1
     shutil.copy2(path, target)
     return target
@@ -125,12 +134,28 @@ def keep_old_copy(path: Path) -> Path | None:
 
 def drop_old_if_same(old: Path | None, new: Path) -> Path | None:
     """Remove an '(old)' copy that holds exactly what was written again (a blank template
-    saved twice); returns the copy that is kept, or None."""
-    if old is not None and old.is_file() and new.is_file() and \
-            old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes():
+    saved twice, a checked copy of an unchanged file); returns the copy that is kept, or
+    None. Workbooks are compared part by part, leaving out the time they were saved."""
+    if old is not None and old.is_file() and new.is_file() and _same_content(old, new):
         old.unlink()
         return None
     return old
+
+
+def _same_content(first: Path, second: Path) -> bool:
+    if first.stat().st_size == second.stat().st_size and \
+            first.read_bytes() == second.read_bytes():
+        return True
+    try:
+        with zipfile.ZipFile(first) as one, zipfile.ZipFile(second) as other:
+            names = sorted(one.namelist())
+            if names != sorted(other.namelist()):
+                return False
+            return all(one.getinfo(name).file_size == other.getinfo(name).file_size
+                       and one.read(name) == other.read(name)
+                       for name in names if name != _SAVE_TIME)
+    except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError):
+        return False
 
 
 def form_of(path: Path) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clusterbook.domain.checks import CheckContext, check_documents, file_finding
-from clusterbook.domain.errors import InputError, WorkbookError
+from clusterbook.domain.errors import ClusterBookError, InputError, WorkbookError
 from clusterbook.domain.findings import Finding, Severity, count_errors
 from clusterbook.excel.forms_reader import Submission, read_submission
 from clusterbook.excel.read import WORKBOOK_SUFFIXES, is_lock_file
@@ -280,20 +280,28 @@ def write_findings(result: ValidationResult, out: Path) -> Path:
 
 def write_back(result: ValidationResult, *, only_with_findings: bool = False) -> list[str]:
     """Write a checked copy beside every readable file (or only those with findings);
-    returns a line per copy."""
-    from clusterbook.reports.checks_book import write_checked_copy
+    returns a line per copy. An earlier checked copy that differs (an officer may have
+    written in it) is kept by the output rules, and a line says where."""
+    from clusterbook.outputs import drop_old_if_same, form_of, output_file
+    from clusterbook.reports.checks_book import checked_copy_path, write_checked_copy
 
     lines = []
     for file_result in result.files:
         if file_result.submission is None or (only_with_findings and
                                               not file_result.findings):
             continue
+        path = file_result.path
         try:
-            out = write_checked_copy(file_result.path, file_result.findings)
-        except WorkbookError as error:
+            old = output_file(checked_copy_path(path), inputs=[path], endings=(),
+                              writes=form_of(path))  # a copy of the same form
+            out = write_checked_copy(path, file_result.findings)
+        except ClusterBookError as error:
             lines.append(f"Could not write a checked copy: {error}")
             continue
         lines.append(f"Wrote {out}")
+        old = drop_old_if_same(old, out)
+        if old is not None:
+            lines.append(f"Kept the earlier checked copy as {old}.")
     return lines
 
 
