@@ -5,6 +5,7 @@ folders as folders, safe and unique names, one prefix and one exit code per kind
 from __future__ import annotations
 
 import copy
+import json
 import os
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import pytest
 
 from clusterbook.cli import main
 from clusterbook.forms import MICROPLAN
-from clusterbook.outputs import MAX_NAME_BYTES, safe_names
+from clusterbook.outputs import MAX_NAME_BYTES, UsageError, safe_names
 from clusterbook.templates import write_form
 from merging import plan, put_plan
 
@@ -222,3 +223,42 @@ def test_an_old_copy_keeps_the_names_mark(tmp_path, name, kept):
     (tmp_path / name).write_bytes(b"earlier")
     assert keep_old_copy(tmp_path / name) == tmp_path / kept
     assert (tmp_path / kept).read_bytes() == b"earlier"
+
+
+def test_the_demo_refuses_a_folder_holding_other_files(tmp_path):
+    folder = tmp_path / "Documents"
+    folder.mkdir()
+    (folder / "my flags.xlsx").write_bytes(b"my own book")
+    (folder / "submissions").mkdir()
+    before = files_in(folder)
+    result = run_cli("demo", "--out", str(folder))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (f"clusterbook demo: '{folder}' already holds other files ('my "
+                             f"flags.xlsx', 'submissions'); the demo fills a folder of its "
+                             f"own, so give a new or empty folder, for example "
+                             f"'{folder / 'clusterbook-demo'}' (nothing was written)\n")
+    assert files_in(folder) == before and sorted(p.name for p in folder.iterdir()) == [
+        "my flags.xlsx", "submissions"]
+    as_file = run_cli("demo", "--out", str(folder / "my flags.xlsx"))
+    assert as_file.returncode == 2 and "is a file; give a folder" in as_file.stderr
+
+
+def test_a_folder_of_its_own_is_filled_again_keeping_what_was_changed(tmp_path):
+    from clusterbook.outputs import FOLDER_RECORD, check_own_folder, own_folder
+
+    folder = tmp_path / "demo"
+    first = own_folder(folder, job="demo")
+    for name, text in (("a.csv", "1"), ("b/c.xlsx", "2"), ("b/lock", "3")):
+        (folder / name).parent.mkdir(exist_ok=True)
+        (folder / name).write_text(text)
+    first.record()
+    (folder / "a.csv").write_text("1, with my note")  # changed since
+    (folder / "mine.txt").write_text("mine")  # added by the user: left alone
+    again = own_folder(folder, job="demo")
+    assert files_in(folder) == {"a (old).csv": b"1, with my note", "mine.txt": b"mine",
+                                FOLDER_RECORD: (folder / FOLDER_RECORD).read_bytes()}
+    (folder / "a.csv").write_text("1")
+    again.record()
+    assert set(json.loads((folder / FOLDER_RECORD).read_text())["files"]) == {"a.csv"}
+    with pytest.raises(UsageError, match="already holds other files"):
+        check_own_folder(folder, job="another job")

@@ -9,18 +9,25 @@
 - ``--out X.xlsx`` names a file: a folder there, or another ending, is refused with a reason.
   A folder is asked for as a folder: a name ending like a file is refused, not made a folder.
 - Names made from data (a province) become safe, unique file names.
+- A job that fills a folder of its own (the demo) writes into a new or empty folder, or one it
+  filled before (a record in the folder lists what it wrote); a folder holding anything else
+  is refused. A new run replaces the earlier run's files: those changed since are kept as
+  '(old)' copies, the others removed, so it starts as the first run did.
 
 A refusal is a :class:`UsageError`: the command line asked for something it should not.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -103,16 +110,92 @@ def kept_note(old: Path | None) -> str:
 
 def output_folder(out: Path, *, inputs: Iterable[Path] = ()) -> Path:
     """Check that ``out`` is, or can be made, a folder to write into; makes it."""
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"'{out}' is a file; give a folder to write into")
-    if not out.exists() and out.suffix.lower() in FILE_ENDINGS:
-        raise UsageError(f"'{out}' looks like a file name; this job writes several files, "
-                         f"so give a folder (for example '{out.with_suffix('')}/')")
+    _check_folder_name(out)
     for source in inputs:
         if _same_file(out, source):
             raise UsageError(f"'{out}' is one of this job's inputs; give another folder")
     out.mkdir(parents=True, exist_ok=True)
     return out
+
+
+#: The record a job keeps in a folder of its own: which files it wrote, with fingerprints.
+FOLDER_RECORD: Final = ".clusterbook-files.json"
+#: Files a system puts in any folder; a folder holding only these is empty.
+_SYSTEM_FILES: Final = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+
+
+@dataclass(frozen=True)
+class OwnFolder:
+    """A folder a job fills with files of its own; :meth:`record` notes what it wrote."""
+
+    path: Path
+    job: str
+    before: dict[str, str]
+
+    def record(self) -> None:
+        """Record the files this run wrote (new or changed)."""
+        files = {name: digest for name, digest in _fingerprints(self.path).items()
+                 if self.before.get(name) != digest}
+        from clusterbook.excel.write import atomic_path
+
+        with atomic_path(self.path / FOLDER_RECORD) as temporary:
+            temporary.write_text(json.dumps({"job": self.job, "files": files}, indent=1),
+                                 encoding="utf-8")
+
+
+def check_own_folder(out: Path, *, job: str) -> None:
+    """Refuse (UsageError) a folder ``job`` may not fill: a file, a name ending like a file,
+    or a folder holding files this job did not write. Nothing is written."""
+    _check_folder_name(out)
+    if not out.exists() or _record(out, job) is not None:
+        return
+    others = sorted(path.name for path in out.iterdir() if path.name not in _SYSTEM_FILES)
+    if others:
+        shown = ", ".join(f"'{name}'" for name in others[:3]) + (", ..." if others[3:] else "")
+        raise UsageError(f"'{out}' already holds other files ({shown}); the {job} fills a "
+                         f"folder of its own, so give a new or empty folder, for example "
+                         f"'{out / ('clusterbook-' + job)}' (nothing was written)")
+
+
+def own_folder(out: Path, *, job: str) -> OwnFolder:
+    """Make ``out`` ready for ``job`` to fill (see :func:`check_own_folder`): the files an
+    earlier run wrote are removed, those changed since kept as '(old)' copies first."""
+    check_own_folder(out, job=job)
+    out.mkdir(parents=True, exist_ok=True)
+    current = _fingerprints(out)
+    for name, digest in (_record(out, job) or {}).items():
+        if name not in current:
+            continue
+        if current[name] != digest:
+            keep_old_copy(out / name)
+        (out / name).unlink()
+    return OwnFolder(out, job, _fingerprints(out))
+
+
+def _check_folder_name(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"'{out}' is a file; give a folder to write into")
+    if not out.exists() and out.suffix.lower() in FILE_ENDINGS:
+        raise UsageError(f"'{out}' looks like a file name; this job writes several files, "
+                         f"so give a folder (for example '{out.with_suffix('')}/')")
+
+
+def _record(folder: Path, job: str) -> dict[str, str] | None:
+    """What ``job`` recorded writing in ``folder``, or None when it did not fill it."""
+    try:
+        record = json.loads((folder / FOLDER_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("job") != job or \
+            not isinstance(record.get("files"), dict):
+        return None
+    return {str(name): str(digest) for name, digest in record["files"].items()}
+
+
+def _fingerprints(folder: Path) -> dict[str, str]:
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*"))
+            if path.is_file() and path.name != FOLDER_RECORD}
 
 
 def keep_old_copy(path: Path) -> Path | None:
@@ -214,6 +297,6 @@ def _endings(endings: Sequence[str]) -> str:
     return " or ".join(endings)
 
 
-__all__ = ["FILE_ENDINGS", "FORM_NAMES", "UsageError", "drop_old_if_same", "existing_input",
-           "form_of",
-           "keep_old_copy", "kept_note", "output_file", "output_folder", "safe_names"]
+__all__ = ["FILE_ENDINGS", "FOLDER_RECORD", "FORM_NAMES", "OwnFolder", "UsageError",
+           "check_own_folder", "drop_old_if_same", "existing_input", "form_of", "keep_old_copy",
+           "kept_note", "output_file", "output_folder", "own_folder", "safe_names"]

@@ -15,16 +15,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "12 rounds; synthetic) and run every ClusterBook job on it, saying what "
                     "each file is.")
     parser.add_argument("--out", type=Path, default=Path("clusterbook-demo"), metavar="DIR",
-                        help="folder to write into (default: ./clusterbook-demo)")
+                        help="folder to write into (default: ./clusterbook-demo): a new or "
+                             "empty folder, or an earlier demo's (its files you changed are "
+                             "kept as 'NAME (old).EXT'); a folder with other files is refused")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from clusterbook.demo import STEPS, run_demo
-    from clusterbook.outputs import output_folder
+    from clusterbook.demo import JOB, STEPS, run_demo
+    from clusterbook.outputs import check_own_folder
     from clusterbook.sample.region import NOTICE
 
-    output_folder(args.out)
+    check_own_folder(args.out, job=JOB)
     print(f"ClusterBook demo in {args.out}/ — {NOTICE}")
     with progress_bar() as bar:
         def progress(title: str) -> None:
