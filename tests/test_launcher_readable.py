@@ -62,6 +62,38 @@ def test_an_unknown_page_is_answered_with_the_list_of_pages():
     assert "Traceback" not in result.stderr and "KeyError" not in result.stderr
 
 
+def test_a_wrong_screenshot_path_or_size_is_a_usage_error(tmp_path):
+    env = {**os.environ, "CLUSTERBOOK_CONFIG_DIR": str(tmp_path / "config")}
+    folder = tmp_path / "shots"
+    folder.mkdir()
+    into_folder = launcher("--screenshot", str(folder), env=env)
+    assert into_folder.returncode == 2
+    assert into_folder.stderr == (f"clusterbook launcher: '{folder}' is a folder; give a file "
+                                  f"name ending in .png\n")
+    not_png = launcher("--screenshot", str(tmp_path / "shot.txt"), env=env)
+    assert not_png.returncode == 2 and "'shot.txt' must end in .png" in not_png.stderr
+    size = launcher("--size", "12", "--screenshot", str(tmp_path / "s.png"), env=env)
+    assert size.returncode == 2
+    assert "'12' is not a window size; give width x height in pixels" in size.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["shots"]
+
+
+def test_a_screenshot_taken_again_keeps_the_earlier_one(tmp_path):
+    env = {**os.environ, "CLUSTERBOOK_CONFIG_DIR": str(tmp_path / "config")}
+    out = tmp_path / "window.png"
+    out.write_bytes(b"an earlier picture")
+    shot = launcher("--page", "templates", "--size", "1280x800", "--screenshot", str(out),
+                    env=env)
+    assert shot.returncode == 0, shot.stderr
+    kept = tmp_path / "window (old).png"
+    assert shot.stdout == f"Wrote {out}. The earlier file is kept as {kept}.\n"
+    assert kept.read_bytes() == b"an earlier picture"
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 800)
+
+
 def test_help_lists_every_page():
     text = " ".join(launcher("--help").stdout.split())
     for key, title in PAGES.items():

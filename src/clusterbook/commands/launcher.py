@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    from clusterbook.launcher.app import page_list, page_name
+    from clusterbook.launcher.app import page_list, page_name, window_size
 
     parser = subparsers.add_parser(
         "launcher", help="open the ClusterBook window (every job a click away)",
@@ -17,8 +17,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--page", metavar="NAME", type=page_name,
                         help=f"open on this page: {page_list()}")
     parser.add_argument("--screenshot", type=Path, metavar="PATH",
-                        help="render the window to a PNG file and exit")
-    parser.add_argument("--size", default="", metavar="WxH",
+                        help="render the window to a PNG file and exit (a file there is kept "
+                             "as 'NAME (old).png')")
+    parser.add_argument("--size", metavar="WxH", type=window_size,
                         help="window size in pixels, e.g. 1280x800")
     parser.set_defaults(run=run)
 

@@ -21,6 +21,7 @@ PAGES: Final = {"flags": "low-performing clusters", "validate": "check submissio
                 "sample": "try the sample region"}
 #: Exit code when the window cannot open (no display); 2 is a wrong command line.
 EXIT_NO_DISPLAY: Final = 1
+EXIT_USAGE: Final = 2
 
 
 def page_list() -> str:
@@ -38,10 +39,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--page", metavar="NAME", type=page_name,
                         help=f"open on this page: {page_list()}")
     parser.add_argument("--screenshot", type=Path, metavar="PATH",
-                        help="render the window to a PNG file and exit")
-    parser.add_argument("--size", default="", metavar="WxH",
+                        help="render the window to a PNG file and exit (a file there is kept "
+                             "as 'NAME (old).png')")
+    parser.add_argument("--size", metavar="WxH", type=window_size,
                         help="window size in pixels, e.g. 1280x800")
     return parser
+
+
+def window_size(text: str) -> str:
+    """A window size as typed after --size ('1280x800')."""
+    width, _, height = text.strip().casefold().partition("x")
+    if not (width.isdigit() and height.isdigit() and int(width) > 0 and int(height) > 0):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a window size; give width x "
+                                         f"height in pixels, e.g. 1280x800")
+    return f"{int(width)}x{int(height)}"
 
 
 def page_name(text: str) -> str:
@@ -83,6 +94,15 @@ def _x_display_problem(display: str) -> str:
 def main(argv: Sequence[str] | None = None, prog: str = "clusterbook-launcher") -> int:
     """Open the launcher; returns the exit code. ``prog`` starts its messages."""
     args = build_parser().parse_args(argv)
+    old = None
+    if args.screenshot:
+        from clusterbook.outputs import UsageError, output_file
+
+        try:
+            old = output_file(args.screenshot, endings=(".png",))
+        except UsageError as error:
+            print(f"{prog}: {error}", file=sys.stderr)
+            return EXIT_USAGE
     problem = missing_display(args.screenshot is not None)
     if problem:
         print(f"{prog}: {problem}.", file=sys.stderr)
@@ -100,7 +120,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "clusterbook-launcher") 
         settings.path = None  # a screenshot changes nothing the user remembers
     window = build_window(settings)
     if args.size:
-        width, _, height = args.size.partition("x")
+        width, _, height = args.size.partition("x")  # checked by window_size
         window.resize(int(width), int(height))
     if args.page:
         window.show_page(args.page)
@@ -110,16 +130,22 @@ def main(argv: Sequence[str] | None = None, prog: str = "clusterbook-launcher") 
         load_demo(window)
     window.show()
     if args.screenshot:
-        return screenshot(app, window, args.screenshot)
+        return screenshot(app, window, args.screenshot, prog=prog, old=old)
     return app.exec()
 
 
-def screenshot(app: object, window: object, path: Path) -> int:
-    """Render the window to ``path`` once it is laid out, and quit."""
+def screenshot(app: object, window: object, path: Path, *, prog: str = "clusterbook-launcher",
+               old: Path | None = None) -> int:
+    """Render the window to ``path`` once it is laid out, and quit; ``old`` is where the
+    output rules kept an earlier file of that name."""
+    from clusterbook.outputs import drop_old_if_same, kept_note
+
     for _ in range(5):
         app.processEvents()  # type: ignore[attr-defined]
     path.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(path)):  # type: ignore[attr-defined]
-        print(f"clusterbook-launcher: could not write {path}", file=sys.stderr)
-        return 1
+        print(f"{prog}: could not write {path} (nothing was written)", file=sys.stderr)
+        return EXIT_NO_DISPLAY
+    note = kept_note(drop_old_if_same(old, path))
+    print(f"Wrote {path}" + (f". {note}" if note else ""))
     return 0
