@@ -30,7 +30,7 @@ def test_merge_then_feedback_from_the_command_line(tmp_path):
 
     first = run_cli("merge", str(folder), "--out", str(out), "--clusters", str(clusters),
                     "--level", "province")
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 1, first.stderr  # findings in the data, the book written
     assert first.stdout.startswith("Merged 3 files into")
     assert "2 current microplans for 3 clusters expected (1 valid, 1 with errors, 1 not " \
            "received)" in first.stdout
@@ -41,7 +41,7 @@ def test_merge_then_feedback_from_the_command_line(tmp_path):
 
     again = run_cli("merge", str(folder), "--out", str(out), "--clusters", str(clusters),
                     "--level", "province")
-    assert again.returncode == 0 and "is up to date" in again.stdout
+    assert again.returncode == 1 and "is up to date" in again.stdout  # the same findings
 
     feedback = run_cli("feedback", str(out), "--out", str(tmp_path / "feedback"))
     assert feedback.returncode == 0, feedback.stderr
@@ -92,3 +92,9 @@ def test_merge_into_a_book_that_is_not_a_review_book_is_a_usage_error(tmp_path):
     after = {path.name: path.read_bytes() for path in tmp_path.iterdir() if path.is_file()}
     assert after == before and not (tmp_path / "backups").exists()
     assert openpyxl.load_workbook(mine).active["A1"].value == "my own notes"
+    # The right name: a new review book; no errors in the merged file, so exit 0.
+    good = run_cli("merge", str(folder), "--out", str(tmp_path / "review.xlsx"))
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert ", 0 errors in all" in good.stdout
+    assert openpyxl.load_workbook(tmp_path / "review.xlsx")["_clusterbook"]["B3"].value == \
+        "region"

@@ -207,9 +207,20 @@ def test_exit_codes_0_1_2_and_help(tmp_path, rounds, filled_microplan):
     assert usage.returncode == 2 and usage.stderr.splitlines()[-1].startswith(
         "clusterbook flags: error:")
     text = " ".join(run_cli("--help").stdout.split())
-    assert "Exit codes: 0 done; 1 findings in the data, or data refused; 2 the command was " \
-           "not used correctly" in text
-    assert "Exit codes: 0 done" in " ".join(run_cli("merge", "--help").stdout.split())
+    assert "Exit codes: 0 done; 1 findings in the data (the output is written, with them), or " \
+           "data refused; 2 the command was not used correctly" in text
+
+
+@pytest.mark.parametrize("job", [
+    "flags", "databook", "templates build", "templates save", "templates list", "validate",
+    "merge", "feedback", "ccpm scores", "ccpm report", "ccpm check", "ccpm overview",
+    "excel setup", "excel remove", "excel status", "launcher", "demo"])
+def test_every_jobs_help_states_the_exit_codes_and_output_rules(job):
+    text = " ".join(run_cli(*job.split(), "--help").stdout.split())
+    assert "Exit codes: 0 done; 1 findings in the data" in text
+    assert f"Messages start with 'clusterbook {job}:'" in text
+    writes = "--out" in text or "--screenshot" in text
+    assert ("Files written: never over one of the job's inputs" in text) == writes
 
 
 @pytest.mark.parametrize(("name", "kept"), [

@@ -30,9 +30,14 @@ COMMANDS = (
 )
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
-EXIT_CODES = ("Exit codes: 0 done; 1 findings in the data, or data refused; 2 the command was "
-              "not used correctly (nothing was written); 3 a fault inside ClusterBook (run "
-              "again with --debug and report it). Messages start with 'clusterbook JOB:'.")
+EXIT_CODES = ("Exit codes: 0 done; 1 findings in the data (the output is written, with them), "
+              "or data refused; 2 the command was not used correctly (nothing was written); 3 "
+              "a fault inside ClusterBook (run again with --debug and report it). Messages "
+              "start with 'clusterbook JOB:'.")
+#: Said under every job that writes files.
+OUTPUT_RULES = ("Files written: never over one of the job's inputs, nor over a form people fill "
+                "in (refused, exit 2); a file replaced is kept first as 'NAME (old).EXT'. A "
+                "file is asked for as a file, a folder as a folder.")
 
 
 class _Paragraphs(argparse.HelpFormatter):
@@ -73,7 +78,11 @@ def _name_jobs(parser: argparse.ArgumentParser) -> None:
         for job in action.choices.values():
             _name_jobs(job)
     if not jobs and parser.prog != "clusterbook":
-        parser.epilog = f"{parser.epilog}\n\n{EXIT_CODES}" if parser.epilog else EXIT_CODES
+        writes = any(option in ("--out", "--screenshot")
+                     for action in parser._actions for option in action.option_strings)
+        parser.epilog = "\n\n".join(part for part in (
+            parser.epilog, OUTPUT_RULES if writes else "",
+            EXIT_CODES.replace("clusterbook JOB", parser.prog)) if part)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clusterbook.commands.terminal import progress_bar
+
+if TYPE_CHECKING:
+    from clusterbook.consolidate.job import MergeResult
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -16,13 +20,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "summary, every row with where it came from, every finding, the superseded "
                     "submissions and a Feedback sheet for the reviewers. Merging into an "
                     "existing review book keeps its Feedback; only new or changed files are "
-                    "read again. Files are never modified.",
+                    "read again. Files are never modified. Exit code 1 when the merged files "
+                    "hold errors (the review book is written, with them in its Issues sheet).",
         epilog="Example: clusterbook merge submissions/ --out review.xlsx --clusters flags.xlsx")
     parser.add_argument("folder", type=Path, metavar="FOLDER",
                         help="the folder of submitted workbooks")
     parser.add_argument("--out", type=Path, required=True, metavar="REVIEW.xlsx",
                         help="the review book to write (or update; the book it replaces is "
-                             "kept in backups/ beside it)")
+                             "kept in backups/ beside it). A file there that is not a review "
+                             "book is refused")
     parser.add_argument("--clusters", type=Path, metavar="DATABOOK",
                         help="the cluster list: the campaign data book, the flags book, round "
                              "data, or a list (CSV/XLSX) with cluster code and district; says "
@@ -46,4 +52,14 @@ def run(args: argparse.Namespace) -> int:
         result = merge_folder(args.folder, args.out, clusters=args.clusters, level=args.level,
                               progress=bar)
     print(result.summary())
-    return 0
+    return 1 if _errors(result) else 0
+
+
+def _errors(result: MergeResult) -> int:
+    """The errors in the merged files: those read now, or as the ledger recorded them when
+    the book was up to date."""
+    if result.review is not None:
+        return sum(source.errors for source in result.review.sources)
+    from clusterbook.consolidate.ledger import Ledger
+
+    return sum(record.errors for record in Ledger(result.ledger).load().files.values())

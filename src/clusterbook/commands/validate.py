@@ -21,8 +21,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Check filled microplan and action plan workbooks and say exactly what "
                     "is wrong and where: file, sheet and cell. Folders are searched "
                     "recursively. Files are never modified. Only files with problems are listed; "
-                    "the summary counts the others. Exit code 0: no errors; 1: errors found; "
-                    "2: the command was not used correctly.",
+                    "the summary counts the others. Exit code 1 when a file has errors "
+                    "(warnings alone: 0).",
         epilog="Example: clusterbook validate submissions/ --clusters flags.xlsx --write-back")
     parser.add_argument("paths", type=Path, nargs="+", metavar="FILES_OR_FOLDERS",
                         help="workbooks (.xlsx, .xlsm) or folders holding them")
