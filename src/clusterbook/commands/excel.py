@@ -41,6 +41,23 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                                          "on this system.")
     status.add_argument("--json", action="store_true", help="print the status as JSON")
     status.set_defaults(run=run_status)
+    build = jobs.add_parser(
+        "addin", help="write the ClusterBook add-in (ClusterBook.xlam), on any system",
+        description="Write ClusterBook.xlam: the worksheet functions' wrappers, the ClusterBook "
+                    "tab on the ribbon and xlwings' runtime with the add-in's own settings "
+                    "(it never reads or changes xlwings.conf). The installer ships the one its "
+                    "build writes.",
+        epilog=r"Example: clusterbook excel addin --out ClusterBook.xlam --interpreter "
+               r"C:\ClusterBook\python\pythonw.exe")
+    build.add_argument("--out", type=Path, required=True, metavar="PATH.xlam",
+                       help="where to write the add-in")
+    build.add_argument("--interpreter", metavar="PATH",
+                       help="the pythonw.exe the add-in runs; may start with {ADDIN_FOLDER}, "
+                            "the add-in's folder (default on Windows: this Python; elsewhere: "
+                            r"{ADDIN_FOLDER}\python\pythonw.exe, the installed layout)")
+    build.add_argument("--pythonpath", default="", metavar="FOLDERS",
+                       help="folders Python also imports from (a source checkout)")
+    build.set_defaults(run=run_addin)
 
 
 def run_setup(args: argparse.Namespace) -> int:
@@ -70,6 +87,16 @@ def run_remove(args: argparse.Namespace) -> int:
     report = addin.remove(addin.UserFolders.of_current_user())
     if not args.quiet:
         print(report.text())
+    return 0
+
+
+def run_addin(args: argparse.Namespace) -> int:
+    from clusterbook.excel import addin_file
+
+    settings = addin_file.AddinSettings(args.interpreter or addin_file.default_interpreter(),
+                                        args.pythonpath)
+    path = addin_file.build_addin(args.out, settings)
+    print(f"Wrote the ClusterBook add-in {path} (Python: {settings.interpreter})")
     return 0
 
 
