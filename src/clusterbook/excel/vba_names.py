@@ -16,7 +16,22 @@ from typing import Final
 
 #: MS-VBAL 3.3.5.2 reserved-identifier: statement keywords, marker keywords, operator
 #: identifiers, reserved names, special forms, reserved type identifiers, literal identifiers.
-RESERVED: Final = frozenset(word.upper() for word in ["Call", "Case", "Close", "Const", "Declare", "DefBool", "DefByte", "DefCur", "DefDate", "DefDbl", "DefInt", "DefLng", "DefLngLng", "DefLngPtr", "DefObj", "DefSng", "DefStr", "DefVar", "Dim", "Do", "Else", "ElseIf", "End", "EndIf", "Enum", "Erase", "Event", "Exit", "For", "Friend", "Function", "Get", "Global", "GoSub", "GoTo", "If", "Implements", "Input", "Let", "Lock", "Loop", "LSet", "Next", "On", "Open", "Option", "Print", "Private", "Public", "Put", "RaiseEvent", "ReDim", "Resume", "Return", "RSet", "Seek", "Select", "Set", "Static", "Stop", "Sub", "Type", "Unlock", "Wend", "While", "With", "Write", "Any", "As", "ByRef", "ByVal", "Each", "In", "New", "Shared", "Until", "WithEvents", "Optional", "ParamArray", "Preserve", "Spc", "Tab", "Then", "To", "AddressOf", "And", "Eqv", "Imp", "Is", "Like", "Mod", "Not", "Or", "TypeOf", "Xor", "Abs", "CBool", "CByte", "CCur", "CDate", "CDbl", "CDec", "CInt", "CLng", "CLngLng", "CLngPtr", "CSng", "CStr", "CVar", "CVErr", "Date", "Debug", "DoEvents", "Fix", "Int", "Len", "LenB", "Me", "PSet", "Scale", "Sgn", "String", "Array", "Circle", "InputB", "LBound", "UBound", "Boolean", "Byte", "Currency", "Double", "Integer", "Long", "LongLong", "LongPtr", "Single", "Variant", "True", "False", "Nothing", "Empty", "Null"])
+_RESERVED_LINES: Final = (
+    "Call Case Close Const Declare DefBool DefByte DefCur DefDate DefDbl DefInt DefLng DefLngLng",
+    "DefLngPtr DefObj DefSng DefStr DefVar Dim Do Else ElseIf End EndIf Enum Erase Event Exit",
+    "For Friend Function Get Global GoSub GoTo If Implements Input Let Lock Loop LSet Next On",
+    "Open Option Print Private Public Put RaiseEvent ReDim Resume Return RSet Seek Select Set",
+    "Static Stop Sub Type Unlock Wend While With Write",
+    "Any As ByRef ByVal Each In New Shared Until WithEvents Optional ParamArray Preserve Spc Tab",
+    "Then To",
+    "AddressOf And Eqv Imp Is Like Mod Not Or TypeOf Xor",
+    "Abs CBool CByte CCur CDate CDbl CDec CInt CLng CLngLng CLngPtr CSng CStr CVar CVErr Date",
+    "Debug DoEvents Fix Int Len LenB Me PSet Scale Sgn String",
+    "Array Circle InputB LBound UBound",
+    "Boolean Byte Currency Double Integer Long LongLong LongPtr Single Variant",
+    "True False Nothing Empty Null",
+)
+RESERVED: Final = frozenset(" ".join(_RESERVED_LINES).upper().split())
 
 _TOKEN: Final = re.compile(r'"(?:[^"]|"")*"|[A-Za-z][A-Za-z0-9_]*|\S')
 _PROCEDURE: Final = {"SUB", "FUNCTION"}
