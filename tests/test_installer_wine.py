@@ -182,6 +182,10 @@ class Wine:
                    if path.name != "Public"]
         return user
 
+    def temp_files(self, name: str) -> list[Path]:
+        """Files of that name anywhere on the prefix's drive C (the user's %TEMP% included)."""
+        return sorted((self.prefix / "drive_c").rglob(name))
+
     def windows_path(self, path: Path) -> str:
         return "Z:" + str(path).replace("/", "\\")
 
