@@ -103,17 +103,14 @@ def test_no_declared_name_is_one_vba_reserves(extracted):
         assert reserved_declarations(code) == [], name
 
 
-def test_the_reserved_name_check_fails_on_scale(tmp_path):
+def test_the_reserved_name_check_fails_on_scale(tmp_path, monkeypatch):
     # A function with an argument named like the one CCPM_SCORE had: xlwings writes it as is.
     (tmp_path / "oldudfs.py").write_text(
         "import xlwings as xw\n\n@xw.func\ndef OLD_SCORE(answers, scale=None):\n"
         "    return 1\n")
-    previous = os.environ.get("PYTHONPATH", "")
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tmp_path), previous]))
-    try:
-        generated = wrappers("oldudfs").vba
-    finally:
-        os.environ["PYTHONPATH"] = previous
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        filter(None, [str(tmp_path), os.environ.get("PYTHONPATH", "")])))
+    generated = wrappers("oldudfs").vba
     assert "Function OLD_SCORE(answers, Optional scale)" in generated
     refused = reserved_declarations(generated)
     assert [(item.name, item.role) for item in refused] == [("scale", "argument")]
