@@ -146,8 +146,12 @@ class Wine:
     def __init__(self, prefix: Path) -> None:
         self.program = wine_program()
         self.prefix = prefix
-        self.env = {**os.environ, "WINEPREFIX": str(prefix), "WINEDEBUG": "-all",
-                    "WINEDLLOVERRIDES": "mscoree,mshtml="}
+        # A home of its own: Wine links the user's Documents to it, so the test sees only
+        # what the installer writes there. No desktop menu entries are made on this machine.
+        home = prefix.parent / "home"
+        home.mkdir(parents=True, exist_ok=True)
+        self.env = {**os.environ, "WINEPREFIX": str(prefix), "WINEDEBUG": "-all", "HOME": str(home),
+                    "WINEDLLOVERRIDES": "mscoree,mshtml=;winemenubuilder.exe=d"}
         self.env.pop("DISPLAY", None)
         self.run("wineboot", "--init")
 
