@@ -93,10 +93,10 @@ def excel_addins(wine: Wine) -> dict[str, str]:
             for name, value in re.findall(r'^"(OPEN\d*)"="(.*)"$', block, re.MULTILINE)}
 
 
-def install_while_excel_is_open(wine: Wine, installer: Path, scratch: Path,
-                                python: Path) -> subprocess.CompletedProcess[str]:
-    """Run the silent installer while a window of Excel's class is open (on a virtual
-    screen: Wine makes windows only with a display)."""
+def run_while_excel_is_open(wine: Wine, program: list[str], scratch: Path,
+                            python: Path) -> subprocess.CompletedProcess[str]:
+    """Run a Windows program while a window of Excel's class is open (on a virtual screen:
+    Wine makes windows only with a display)."""
     xvfb = require_program("Xvfb")
     reader, writer = os.pipe()  # Xvfb picks a free display and writes its number here
     screen = subprocess.Popen([xvfb, "-displayfd", str(writer), "-nolisten", "tcp"],
@@ -105,6 +105,7 @@ def install_while_excel_is_open(wine: Wine, installer: Path, scratch: Path,
     os.close(writer)
     with os.fdopen(reader) as numbers:
         display = ":" + numbers.readline().strip()
+    scratch.mkdir(parents=True, exist_ok=True)
     script, opened, stop = scratch / "excel.py", scratch / "excel-open.txt", scratch / "stop"
     script.write_text(EXCEL_STAND_IN)
     env = {**wine.env, "DISPLAY": display}
@@ -119,8 +120,8 @@ def install_while_excel_is_open(wine: Wine, installer: Path, scratch: Path,
                 break
             time.sleep(0.2)
         assert opened.read_text().strip() not in ("", "0"), "the Excel stand-in has no window"
-        return subprocess.run([wine.program, str(installer), "/S"], env=env,
-                              capture_output=True, text=True, timeout=600, check=False)
+        return subprocess.run([wine.program, *program], env=env, capture_output=True,
+                              text=True, timeout=600, check=False)
     finally:
         stop.write_text("")
         excel.wait(timeout=120)
@@ -232,8 +233,9 @@ def test_silent_install_bundled_python_and_silent_uninstall(
     assert excel_addins(wine) == {"OPEN": SOLVER}
 
     # Excel open: the silent installer stops, says why, and installs nothing.
-    refused = install_while_excel_is_open(wine, full_build.installer, tmp_path,
-                                          full_build.payload.python_dir / "python.exe")
+    refused = run_while_excel_is_open(wine, [str(full_build.installer), "/S"],
+                                      tmp_path / "install",
+                                      full_build.payload.python_dir / "python.exe")
     assert refused.returncode == 3
     (note,) = wine.temp_files("ClusterBook-setup.log")
     assert "Excel is open, so the installation did not start" in note.read_text()
@@ -286,6 +288,18 @@ def test_silent_install_bundled_python_and_silent_uninstall(
     assert report["kabul"] == "Asia/Kabul"  # time zones from the bundled tzdata
 
     uninstaller = instdir / "Uninstall ClusterBook.exe"
+    # Excel open: the silent uninstaller (run in place, so its exit code is its own) stops
+    # and removes nothing.
+    refused = run_while_excel_is_open(
+        wine, [str(uninstaller), "/S", f"_?={wine.windows_path(instdir)}"],
+        tmp_path / "uninstall", instdir / "python" / "python.exe")
+    assert refused.returncode == 3
+    (note,) = wine.temp_files("ClusterBook-setup.log")
+    assert "Excel is open, so the removal did not start" in note.read_text()
+    assert (instdir / "python" / "python.exe").is_file()
+    assert (instdir / "ClusterBook.xlam").is_file()
+    assert set(excel_addins(wine)) == {"OPEN", "OPEN1"}
+
     wine.run(str(uninstaller), "/S")
 
     assert not instdir.exists()
