@@ -143,9 +143,10 @@ def test_excel_setup_on_a_windows_user_folder(tmp_path, monkeypatch):
     controller = AddinController(platform="windows")
     assert controller.can_set_up and not controller.status().ready
     report = controller.setup_job().run()
-    assert "xlwings" in report.text()
-    assert (tmp_path / "home" / "AppData" / "Roaming" / "Microsoft" / "Excel" / "XLSTART"
-            / "xlwings.xlam").is_file()
+    assert "Registered the ClusterBook add-in" in report.text()
+    assert (tmp_path / "home" / "AppData" / "Roaming" / "ClusterBook"
+            / "ClusterBook.xlam").is_file()
+    assert not (tmp_path / "home" / ".xlwings").exists()
     assert controller.status().ready
 
 
@@ -313,8 +314,7 @@ def test_excel_remove_undoes_the_setup(tmp_path, monkeypatch):
     assert controller.status().ready
     controller.remove_job().run()
     assert not controller.status().ready
-    assert not (home / "AppData" / "Roaming" / "Microsoft" / "Excel" / "XLSTART"
-                / "xlwings.xlam").exists()
+    assert not (home / "AppData" / "Roaming" / "ClusterBook" / "ClusterBook.xlam").exists()
 
 
 def test_ccpm_scores_csv(settings, ccpm_responses, tmp_path):
