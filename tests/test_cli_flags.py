@@ -75,8 +75,8 @@ def test_bad_input_is_one_clear_message_without_traceback(tmp_path):
     bad.write_text("Province,District,Cluster,Round,PCA,Refusal\nP,D,C1,R1,9O,1\n")
     result = run_cli("flags", str(bad), "--out", str(tmp_path / "out.xlsx"))
     assert result.returncode == 1
-    assert result.stderr == ("clusterbook: bad.csv › row 2, column 'PCA': PCA coverage '9O' is "
-                             "not a number.\n")
+    assert result.stderr == ("clusterbook flags: bad.csv › row 2, column 'PCA': PCA coverage "
+                             "'9O' is not a number.\n")
     assert not (tmp_path / "out.xlsx").exists()
 
 
@@ -105,12 +105,33 @@ def test_a_book_open_in_excel_is_not_overwritten(tmp_path, sample_round_csv):
     assert result.returncode == 1
     assert "open in Excel" in result.stderr
     assert out.read_bytes() == b"previous book"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["flags.xlsx", "~$flags.xlsx"]
 
 
-def test_demo_writes_what_it_says(tmp_path):
-    result = run_cli("demo", "--out", str(tmp_path / "demo"))
+def listed(stdout: str) -> list[str]:
+    """The files the demo says it wrote."""
+    return [re.split(r"\s{2,}", line.strip())[0]  # paths may hold single spaces
+            for line in stdout.split("Wrote:")[1].strip().splitlines()]
+
+
+def test_demo_writes_what_it_says_and_runs_again_into_its_folder(tmp_path):
+    folder = tmp_path / "demo"
+    result = run_cli("demo", "--out", str(folder))
     assert result.returncode == 0, result.stderr
-    for line in result.stdout.split("Wrote:")[1].strip().splitlines():
-        name = re.split(r"\s{2,}", line.strip())[0]  # paths may hold single spaces
-        assert (tmp_path / "demo" / name).stat().st_size > 0, name
+    for name in listed(result.stdout):
+        assert (folder / name).stat().st_size > 0, name
     assert "Synthetic" in result.stdout
+    written = {path.relative_to(folder) for path in folder.rglob("*") if path.is_file()}
+    # The user writes in the demo's flags book and adds a file; the demo runs again.
+    book = openpyxl.load_workbook(folder / "flags.xlsx")
+    book.active["Z1"] = "my note"
+    book.save(folder / "flags.xlsx")
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    again = run_cli("demo", "--out", str(folder))
+    assert again.returncode == 0, again.stderr
+    assert listed(again.stdout) == listed(result.stdout)
+    now = {path.relative_to(folder) for path in folder.rglob("*") if path.is_file()}
+    assert now == written | {Path("flags (old).xlsx"), Path("notes.txt")}
+    assert openpyxl.load_workbook(folder / "flags (old).xlsx").active["Z1"].value == "my note"
+    assert openpyxl.load_workbook(folder / "flags.xlsx").active["Z1"].value is None
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"

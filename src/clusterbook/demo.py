@@ -185,13 +185,28 @@ STEPS: list[tuple[str, Step]] = [
 ]
 
 
+#: What the output rules call the demo, in its folder's record and in refusals.
+JOB = "demo"
+
+
 def run_demo(out: Path | str, progress: Callable[[str], None] | None = None) -> list[Artifact]:
-    """Run every demo step into ``out`` and return what was written."""
-    context = DemoContext(Path(out))
-    context.out.mkdir(parents=True, exist_ok=True)
+    """Run every demo step into ``out`` and return what was written.
+
+    ``out`` is the demo's own folder: new, empty or an earlier demo's (files of it changed
+    since are kept as '(old)' copies); a folder holding other files is refused
+    (:func:`clusterbook.outputs.own_folder`): the demo merges everything in its submissions
+    folder and writes some 300 files.
+    """
+    from clusterbook.outputs import own_folder
+
+    folder = own_folder(Path(out), job=JOB)
+    context = DemoContext(folder.path)
     artifacts: list[Artifact] = []
-    for title, step in STEPS:
-        if progress:
-            progress(title)
-        artifacts.extend(step(context))
+    try:
+        for title, step in STEPS:
+            if progress:
+                progress(title)
+            artifacts.extend(step(context))
+    finally:
+        folder.record()  # what was written is the demo's, even when a step failed
     return artifacts

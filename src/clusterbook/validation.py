@@ -19,7 +19,7 @@ from clusterbook.domain.checks import (
     check_documents,
     file_finding,
 )
-from clusterbook.domain.errors import InputError, WorkbookError
+from clusterbook.domain.errors import ClusterBookError, InputError, WorkbookError
 from clusterbook.domain.findings import Finding, Severity, count_errors
 from clusterbook.domain.outcomes import Outcome, printable
 from clusterbook.excel.forms_reader import Submission, read_submission
@@ -97,13 +97,18 @@ class ValidationResult:
         text = (f"{_plural(len(self.files), 'file')} checked ({_plural(forms, 'form')}): "
                 f"{', '.join(parts)} ({_plural(self.errors, 'error')}, "
                 f"{_plural(self.warnings, 'warning')}).")
-        if self.skipped:
-            text += f" Skipped {_plural(len(self.skipped), 'file')} that are not workbooks."
+        checked = sum(1 for path in self.skipped if path.stem.endswith(CHECKED_MARK))
+        if checked:
+            text += f" Skipped {_plural(checked, 'checked copy', 'checked copies')}."
+        others = len(self.skipped) - checked
+        if others:
+            text += (f" Skipped {_plural(others, 'file')} that "
+                     + ("is not a workbook." if others == 1 else "are not workbooks."))
         return text
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
+def _plural(count: int, word: str, words: str = "") -> str:
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
 
 def collect_paths(arguments: Iterable[Path | str]) -> tuple[list[Path], list[Path]]:
@@ -237,10 +242,13 @@ def validate_paths(arguments: Iterable[Path | str], context: CheckContext | None
 
 # --- output ---------------------------------------------------------------------------------------
 
-def table_text(result: ValidationResult) -> str:
-    """The findings as an officer reads them on screen, file by file."""
+def table_text(result: ValidationResult, *, valid_files: bool = True) -> str:
+    """The findings as an officer reads them on screen, file by file (files without
+    problems too, unless ``valid_files`` is False: then the summary counts them)."""
     lines = []
     for file_result in result.files:
+        if not valid_files and not file_result.findings:
+            continue
         counts = (f"{_plural(file_result.errors, 'error')}, "
                   f"{_plural(file_result.warnings, 'warning')}")
         submission = file_result.submission
@@ -255,7 +263,8 @@ def table_text(result: ValidationResult) -> str:
             # sent raw to the terminal.
             lines.append(printable(f"  {finding.severity:<8} {_where(finding):<{where_width}}  "
                                    f"{finding.message} [{finding.rule}]"))
-    lines.append("")
+    if lines:
+        lines.append("")
     lines.append(result.summary())
     return "\n".join(lines)
 
@@ -273,13 +282,16 @@ def findings_json(result: ValidationResult) -> str:
                       indent=2)
 
 
-def render(result: ValidationResult, output_format: str, out: Path | None) -> None:
-    """Print or write the findings in a format: 'table', 'json' or 'xlsx'."""
+def render(result: ValidationResult, output_format: str, out: Path | None, *,
+           valid_files: bool = True) -> None:
+    """Print or write the findings in a format: 'table', 'json' or 'xlsx' (the table lists
+    the files without problems only when ``valid_files``)."""
     if output_format == "xlsx":
         target = write_findings(result, out or Path("findings.xlsx"))
         print(f"{result.summary()}\nWrote {target}")
         return
-    text = table_text(result) if output_format == "table" else findings_json(result)
+    text = (table_text(result, valid_files=valid_files) if output_format == "table"
+            else findings_json(result))
     if out is None:
         print(text)
         return
@@ -302,21 +314,30 @@ def write_findings(result: ValidationResult, out: Path) -> Path:
 
 def write_back(result: ValidationResult, *, only_with_findings: bool = False) -> list[str]:
     """Write a checked copy beside every readable file (or only those with findings);
-    returns a line per copy."""
-    from clusterbook.reports.checks_book import write_checked_copy
+    returns a line per copy. An earlier checked copy that differs (an officer may have
+    written in it) is kept by the output rules, and a line says where."""
+    from clusterbook.outputs import drop_old_if_same, form_of, output_file
+    from clusterbook.reports.checks_book import checked_copy_path, write_checked_copy
 
     lines = []
     for file_result in result.files:
         if file_result.submission is None or (only_with_findings and
                                               not file_result.findings):
             continue
+        path = file_result.path
         try:
-            out = write_checked_copy(file_result.path, file_result.findings)
-        except WorkbookError as error:
-            error.file = file_result.file
+            old = output_file(checked_copy_path(path), inputs=[path], endings=(),
+                              writes=form_of(path))  # a copy of the same form
+            out = write_checked_copy(path, file_result.findings)
+        except ClusterBookError as error:
+            if isinstance(error, WorkbookError):
+                error.file = file_result.file
             lines.append(f"Could not write a checked copy: {printable(str(error))}")
             continue
         lines.append(printable(f"Wrote {out}"))
+        old = drop_old_if_same(old, out)
+        if old is not None:
+            lines.append(printable(f"Kept the earlier checked copy as {old}."))
     return lines
 
 

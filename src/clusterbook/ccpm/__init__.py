@@ -219,7 +219,8 @@ def run_overview(reports: Sequence[Path | str], out: Path | str) -> JobResult:
     weaknesses = common_weaknesses(statuses, questions)
     write_overview_book(statuses, matrix, scores, weaknesses, out_path,
                         sources=[report.file for report in filled])
-    lines = [f"{len(filled)} clusters: {', '.join(map(str, matrix.columns))}."]
+    lines = [f"{len(filled)} cluster{'' if len(filled) == 1 else 's'}: "
+             f"{', '.join(map(str, matrix.columns))}."]
     functions = matrix[[("." not in str(index)) for index in matrix.index]]
     for function, line in functions.iterrows():
         counts = line.value_counts()

@@ -64,11 +64,15 @@ class MergeResult:
 
     out: Path
     ledger: Path
+    #: Files merged (read now or unchanged since the last merge); skipped files not counted.
     files: int
     read: int = 0
     reused: int = 0
     removed: int = 0
     up_to_date: bool = False
+    #: Files the folder held that are not merged: checked copies, files that are not
+    #: workbooks.
+    skipped: int = 0
     backup: Path | None = None
     review: Review | None = None
     seconds: float = 0.0
@@ -80,13 +84,13 @@ class MergeResult:
         """A few lines an officer reads after the merge."""
         if self.up_to_date:
             return (f"{self.out.name} is up to date: none of the {self.files:,} files changed "
-                    f"since the last merge (nothing was written).")
+                    f"since the last merge (nothing was written){self._skipped()}.")
         review = self.review
         assert review is not None
         lines = [f"Merged {self.files:,} files into {self.out} "
                  f"({self.read:,} read, {self.reused:,} unchanged"
                  + (f", {self.removed:,} gone since the last merge" if self.removed else "")
-                 + f") in {self.seconds:.1f} s."]
+                 + f") in {self.seconds:.1f} s{self._skipped()}."]
         totals = review.provinces.iloc[-1] if len(review.provinces) else None
         plans = sum(1 for entry in review.current if entry.form_id != "cesm-microplan")
         microplans = len(review.current) - plans
@@ -103,6 +107,10 @@ class MergeResult:
         if self.backup is not None:
             lines.append(f"The previous book is kept as {self.backup}.")
         return "\n".join(lines)
+
+    def _skipped(self) -> str:
+        return (f"; {self.skipped:,} other files skipped (checked copies, files that are not "
+                f"workbooks)" if self.skipped else "")
 
 
 @dataclass(frozen=True)
@@ -196,8 +204,8 @@ def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, l
     signature = {item.relative: item.fingerprint for item in seen}
     if previous is not None and _up_to_date(state, previous, signature, context_key, level,
                                            folder):
-        return MergeResult(out, ledger.path, len(seen), reused=len(files), up_to_date=True,
-                           seconds=time.perf_counter() - started)
+        return MergeResult(out, ledger.path, len(files), reused=len(files), up_to_date=True,
+                           skipped=len(seen) - len(files), seconds=time.perf_counter() - started)
     notes = read_review_book(out, sources=False).notes if previous is not None else []
     step("look")
 
@@ -260,8 +268,9 @@ def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, l
         if pause is not None:
             pause()
     step("write")
-    return MergeResult(out, ledger.path, len(seen), read=len(to_read),
+    return MergeResult(out, ledger.path, len(files), read=len(to_read),
                        reused=len(files) - len(to_read), removed=removed, backup=backup,
+                       skipped=len(seen) - len(files),
                        review=review, seconds=time.perf_counter() - started, sources=sources,
                        steps=steps)
 
@@ -334,9 +343,12 @@ def _previous_book(out: Path) -> BookInfo | None:
         info = read_mark(book, out.name)
     finally:
         book.close()
-    if info is None:
-        raise InputError(f"{out.name} is not a ClusterBook review book ({REVIEW_BOOK_ID}); it "
-                         f"was left as it is. Choose another name for the review book")
+    if info is None:  # --out names the wrong file: a usage error, as the output rules say
+        from clusterbook.outputs import UsageError
+
+        raise UsageError(f"'{out}' is not a ClusterBook review book ({REVIEW_BOOK_ID}); it "
+                         f"was left as it is (nothing was written). Give the review book's "
+                         f"name, or a new file name")
     return info
 
 

@@ -92,4 +92,7 @@ def _sentence(location: Location, text: str) -> str:
     if text and text[-1] not in ".!?":
         text += "."
     where = str(location)
-    return f"{where}: {text}" if where else text[:1].upper() + text[1:]
+    if where:
+        return f"{where}: {text}"
+    # a sentence starts with a capital, but a file name keeps its own spelling
+    return text[:1].upper() + text[1:] if text.split(" ", 1)[0].isalpha() else text
