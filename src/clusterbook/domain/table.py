@@ -259,7 +259,10 @@ def _numbers(column: pd.Series, key: str, locate: Callable[[int | None], Locatio
     """
     if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column):
         return column.to_numpy(dtype=float, na_value=np.nan), False
-    codes, found = pd.factorize(column, use_na_sentinel=True)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes, found = column.cat.codes.to_numpy(), column.cat.categories
+    else:
+        codes, found = pd.factorize(column, use_na_sentinel=True)
     parsed = np.full(len(found), np.nan)
     typed_percent = False
     for index, value in enumerate(np.asarray(found, dtype=object)):

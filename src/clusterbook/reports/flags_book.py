@@ -18,6 +18,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from clusterbook import __version__
+from clusterbook.csvtable import write_csv
 from clusterbook.domain.errors import InputError
 from clusterbook.domain.rules import RuleParameters
 from clusterbook.domain.summary import SUMMARY_COLUMNS, latest_status, summary_headers
@@ -200,10 +201,4 @@ def _about_sheet(book: Workbook, formats: _Formats, flags: pd.DataFrame,
 def write_flags_csv(flags: pd.DataFrame, path: Path | str, columns: Sequence[str] | None = None
                     ) -> Path:
     """Write the flags as CSV (UTF-8 with a byte-order mark, so Excel reads it right)."""
-    from clusterbook.excel.write import atomic_path
-
-    path = Path(path)
-    with atomic_path(path) as temporary:
-        flags.to_csv(temporary, index=False, columns=list(columns) if columns else None,
-                     encoding="utf-8-sig", float_format="%.10g")
-    return path
+    return write_csv(flags, path, columns=columns)
