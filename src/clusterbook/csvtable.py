@@ -43,55 +43,60 @@ def safe_text(text: str) -> str:
     return text
 
 
-def number_text(value: float, float_format: str = "%.10g") -> str:
-    """A number as a CSV cell: whole numbers without '.0', others to ten significant digits."""
+def number_text(value: float | int, float_format: str | None = None) -> str:
+    """A number as a CSV cell: whole numbers held as integers plainly; other numbers as
+    Python writes them, or by ``float_format`` ('%.10g': ten significant digits, '197' for
+    197.0)."""
+    if isinstance(value, int | np.integer):
+        return str(int(value))
     if math.isnan(value):
         return ""
-    if float(value).is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return float_format % value
+    return repr(float(value)) if float_format is None else float_format % value
 
 
-def cell_text(value: object) -> str:
+def cell_text(value: object, float_format: str | None = None) -> str:
     """Any value as a CSV cell (blank for missing values)."""
     if value.__class__ is str:
-        return safe_text(value)  # type: ignore[arg-type]
+        return safe_text(str(value))
     if value is None or value is pd.NA or value is pd.NaT:
         return ""
     if isinstance(value, bool | np.bool_):
         return "True" if value else "False"
     if isinstance(value, int | float | np.integer | np.floating):
-        return number_text(float(value))
+        return number_text(value.item() if isinstance(value, np.generic) else value,
+                           float_format)
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         return value.date().isoformat()
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return safe_text(str(value))
 
 
-def _coded(column: pd.Series) -> tuple[np.ndarray, list[str]]:
+def _coded(column: pd.Series, float_format: str | None) -> tuple[np.ndarray, list[str]]:
     """Codes (0..k-1) into the cell texts of a column's distinct values."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes = column.cat.codes.to_numpy().astype(np.int32)
-        texts = [cell_text(value) for value in column.cat.categories]
+        texts = [cell_text(value, float_format) for value in column.cat.categories]
     elif pd.api.types.is_bool_dtype(column.dtype) and not column.hasnans:
         return column.to_numpy(dtype=np.int32), ["False", "True"]
     else:
-        codes, uniques = pd.factorize(column, use_na_sentinel=True)
-        codes = codes.astype(np.int32)
-        texts = [cell_text(value) for value in np.asarray(uniques, dtype=object)]
+        found, uniques = pd.factorize(column, use_na_sentinel=True)
+        codes = found.astype(np.int32)
+        texts = [cell_text(value, float_format) for value in np.asarray(uniques, dtype=object)]
     if (codes < 0).any():
         codes[codes < 0] = len(texts)
         texts.append("")
     return codes, texts
 
 
-def _groups(frame: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
+def _groups(frame: pd.DataFrame, float_format: str | None) -> list[tuple[np.ndarray, np.ndarray]]:
     """The row's cells as a few combined columns: codes, and the UTF-8 text (with its
     delimiter) of every code as rows of bytes padded with zeros."""
     groups: list[tuple[np.ndarray, list[str]]] = []
     for _, column in frame.items():
-        codes, texts = _coded(column)
+        codes, texts = _coded(column, float_format)
         if groups and len(groups[-1][1]) * len(texts) <= max(_COMBINED_TEXTS, len(groups[-1][1])):
             before, before_texts = groups[-1]
             combined = [f"{left},{right}" for left in before_texts for right in texts]
@@ -110,14 +115,16 @@ def _groups(frame: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 def write_csv(frame: pd.DataFrame, path: Path | str, *, columns: Sequence[str] | None = None,
-              headers: Sequence[str] | None = None, bom: bool = True) -> Path:
+              headers: Sequence[str] | None = None, bom: bool = True,
+              float_format: str | None = None) -> Path:
     """Write a table as CSV, atomically; UTF-8 with a byte-order mark (so that Excel reads
-    it right) unless ``bom`` is False."""
+    it right) unless ``bom`` is False. Numbers are written as pandas writes them, or by
+    ``float_format``."""
     path = Path(path)
     if columns is not None:
         frame = frame[list(columns)]
     names = list(headers) if headers is not None else [str(name) for name in frame.columns]
-    groups = _groups(frame)
+    groups = _groups(frame, float_format)
     width = sum(texts.shape[1] for _, texts in groups)
     block_rows = max(1, _BLOCK_BYTES // max(width, 1))
     with atomic_path(path) as temporary, open(temporary, "wb") as out:

@@ -201,4 +201,4 @@ def _about_sheet(book: Workbook, formats: _Formats, flags: pd.DataFrame,
 def write_flags_csv(flags: pd.DataFrame, path: Path | str, columns: Sequence[str] | None = None
                     ) -> Path:
     """Write the flags as CSV (UTF-8 with a byte-order mark, so Excel reads it right)."""
-    return write_csv(flags, path, columns=columns)
+    return write_csv(flags, path, columns=columns, float_format="%.10g")
