@@ -30,6 +30,7 @@ def test_text_that_a_spreadsheet_would_run_gets_an_apostrophe(text):
 def test_a_table_reads_back_as_written(tmp_path):
     frame = pd.DataFrame({
         "text": pd.Series(HOSTILE, dtype=object),
+        "text_category": pd.Categorical(HOSTILE),
         "category": pd.Categorical(["R1", "R2", None] * 5),
         "number": [93.3, -4.5, np.nan, 1e-7, 12.0] * 3,
         "count": pd.array([1, None, 3, 4, 5] * 3, dtype="Int32"),
@@ -41,7 +42,7 @@ def test_a_table_reads_back_as_written(tmp_path):
     assert raw.startswith("\ufeff".encode())
     back = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, dtype=str)
     expected = ["'" + text if text[:1] in "=+-@\t\r" and text else text for text in HOSTILE]
-    assert back["text"].tolist() == expected
+    assert back["text"].tolist() == back["text_category"].tolist() == expected
     assert back["category"].tolist() == ["R1", "R2", ""] * 5
     # Numbers stay numbers, as pandas writes them; a negative number is not escaped.
     assert back["number"].tolist() == ["93.3", "-4.5", "", "1e-07", "12.0"] * 3

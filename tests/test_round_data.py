@@ -214,3 +214,10 @@ def _write(frame, folder):
     path = folder / "shuffled.csv"
     frame.to_csv(path, index=False)
     return path
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16", "utf-8-sig", "utf-8"])
+def test_encodings_excel_saves_read_alike(tmp_path, encoding):
+    path = write_csv(tmp_path, "Cluster,Cluster name,Round,PCA,Refusal\nC1,Kötal é,R1,90,1\n",
+                     encoding=encoding)
+    assert load_round_table(path)["cluster_name"].tolist() == ["Kötal é"]

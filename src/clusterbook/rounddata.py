@@ -23,6 +23,7 @@ from clusterbook.forms.schema import FORM_ID_ROW, FORM_SHEET
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 _HEADER_SEARCH_ROWS = 20
 _ENCODINGS = ("utf-8-sig", "utf-16", "cp1252")
+_HEAD_BYTES = 1 << 16
 
 
 def read_round_file(path: Path | str) -> tuple[pd.DataFrame, TableSource]:
@@ -72,21 +73,17 @@ def read_csv_table(path: Path, *, header: HeaderRule | None = None, categorical:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError([(Location(file=path.name), "the file does not exist")]) from None
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise InputError([(Location(file=path.name), "the file is empty")])
-    text, encoding = _decode(raw, path.name)
-    delimiter, skip = _layout(text, header)
-    # UTF-8 is parsed from the bytes (no second copy of a large file as text).
-    stream = io.BytesIO(raw) if encoding == "utf-8-sig" else io.StringIO(text)
-    del text
     try:
-        frame = pd.read_csv(stream, sep=delimiter, dtype="category" if categorical else str,
-                            keep_default_na=False, skip_blank_lines=False, skiprows=skip,
-                            quoting=csv.QUOTE_MINIMAL,
-                            encoding=encoding if isinstance(stream, io.BytesIO) else None)
-    except (pd.errors.ParserError, ValueError) as error:
-        raise InputError([(Location(file=path.name), f"the file is not a readable table "
-                                                     f"({str(error).splitlines()[0]})")]) from None
+        # UTF-8 is parsed straight from the bytes: no copy of a large file as text.
+        head = raw[:_HEAD_BYTES].decode("utf-8-sig", errors="ignore")
+        delimiter, skip = _layout(head, header)
+        frame = _parse(io.BytesIO(raw), path.name, delimiter, skip, categorical, "utf-8-sig")
+    except UnicodeDecodeError:
+        text = _decode(raw, path.name)
+        delimiter, skip = _layout(text, header)
+        frame = _parse(io.StringIO(text), path.name, delimiter, skip, categorical, None)
     frame.columns = [str(column).strip() for column in frame.columns]
     blank = _blank_rows(frame)
     first_row = skip + 2
@@ -97,9 +94,22 @@ def read_csv_table(path: Path, *, header: HeaderRule | None = None, categorical:
     return frame.iloc[kept].reset_index(drop=True), TableSource(file=path.name, row_numbers=rows)
 
 
+def _parse(stream: io.BytesIO | io.StringIO, name: str, delimiter: str, skip: int,
+           categorical: bool, encoding: str | None) -> pd.DataFrame:
+    try:
+        return pd.read_csv(stream, sep=delimiter, dtype="category" if categorical else str,
+                           keep_default_na=False, skip_blank_lines=False, skiprows=skip,
+                           quoting=csv.QUOTE_MINIMAL, encoding=encoding)
+    except UnicodeDecodeError:
+        raise
+    except (pd.errors.ParserError, ValueError) as error:
+        raise InputError([(Location(file=name), f"the file is not a readable table "
+                                                f"({str(error).splitlines()[0]})")]) from None
+
+
 def _layout(text: str, header: HeaderRule | None) -> tuple[str, int]:
     """The delimiter and the number of lines above the header row."""
-    lines = text[:1 << 16].split("\n", _HEADER_SEARCH_ROWS)[:_HEADER_SEARCH_ROWS]
+    lines = text[:_HEAD_BYTES].split("\n", _HEADER_SEARCH_ROWS)[:_HEADER_SEARCH_ROWS]
     if header is not None:
         for delimiter in (",", ";", "\t"):
             index = header_row_index(list(csv.reader(lines, delimiter=delimiter)), header)
@@ -123,10 +133,12 @@ def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
     return blank
 
 
-def _decode(raw: bytes, name: str) -> tuple[str, str]:
+def _decode(raw: bytes, name: str) -> str:
     for encoding in _ENCODINGS:
+        if encoding == "utf-16" and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue  # almost any bytes decode as UTF-16: only a marked file is
         try:
-            return raw.decode(encoding), encoding
+            return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
     raise InputError([(Location(file=name), "the file's text encoding is not readable; "
