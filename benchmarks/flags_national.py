@@ -12,8 +12,8 @@ it) in a temporary folder, then in each repetition, back to back:
 - the command's steps in this process: reading, classifying, writing;
 - ``classify_clusters`` on the frame pandas read (plain string columns), its first use.
 The command's wall time includes starting Python (a small process in between measures its
-peak memory). With ``--book``, also ``--out flags.xlsx`` (the national flags book) once, beside the CSV
-command. Goals: the command at most 3 s and within 2x of the peer.
+peak memory). With ``--book``, also ``--out flags.xlsx`` (the national flags book) once,
+beside the CSV command. Goals: the command at most 3 s and within 2x of the peer.
 """
 
 from __future__ import annotations
