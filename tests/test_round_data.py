@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -221,3 +222,22 @@ def test_encodings_excel_saves_read_alike(tmp_path, encoding):
     path = write_csv(tmp_path, "Cluster,Cluster name,Round,PCA,Refusal\nC1,Kötal é,R1,90,1\n",
                      encoding=encoding)
     assert load_round_table(path)["cluster_name"].tolist() == ["Kötal é"]
+
+
+@pytest.mark.parametrize("values", [
+    ["R1", "R2", "R3"] * 40,                              # rounds cycling cluster by cluster
+    [f"C{n // 24}" for n in range(240)],                  # clusters in runs
+    ["R1", "R2", "R3"] * 39 + ["R1", "R2", "R9"],         # a cycle broken at the very end
+    ["a", float("nan"), "a", "b"] * 30,                   # gaps repeat too
+    [f"x{(n * 7919) % 13}" for n in range(200)],           # no order at all
+    ["P1"] * 100 + [None] * 20 + ["P2"] * 100,
+])
+def test_text_codes_are_pandas_codes_whatever_the_order(values):
+    """The shortcuts for sorted and cycling columns give pandas' own factorization."""
+    from clusterbook.domain.table import _factorize_text
+
+    array = np.asarray(values, dtype=object)
+    codes, uniques = _factorize_text(array)
+    expected_codes, expected_uniques = pd.factorize(array, use_na_sentinel=True)
+    assert codes.tolist() == expected_codes.tolist()
+    assert list(uniques) == list(expected_uniques)

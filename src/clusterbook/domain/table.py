@@ -63,6 +63,7 @@ ALIASES: Final = {
 }
 _BY_ALIAS: Final = {alias: key for key, names in ALIASES.items() for alias in names}
 _NOT_ALNUM: Final = re.compile(r"[\W_]+", re.UNICODE)
+_PERIOD_SEARCH: Final = 10_000
 
 
 def header_key(header: object) -> str:
@@ -214,8 +215,29 @@ def _factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                 run_codes, found = pd.factorize(values[starts], use_na_sentinel=True)
                 lengths = np.diff(np.append(starts, len(values)))
                 return np.repeat(run_codes, lengths), np.asarray(found, dtype=object)
+            period = _period(values)
+            if period:  # rounds repeating cluster after cluster: hash one cycle
+                cycle_codes, found = pd.factorize(values[:period], use_na_sentinel=True)
+                codes = np.tile(cycle_codes, -(-len(values) // period))[:len(values)]
+                return codes, np.asarray(found, dtype=object)
     codes, found = pd.factorize(values, use_na_sentinel=True)
     return codes, np.asarray(found, dtype=object)
+
+
+def _period(values: np.ndarray) -> int:
+    """The length of the cycle the values repeat (R1, R2, ..., R24, R1, ...), or 0."""
+    head = values[1:_PERIOD_SEARCH]
+    try:
+        again = np.flatnonzero(head == values[0])
+    except TypeError:
+        return 0
+    if not len(again):
+        return 0
+    period = int(again[0]) + 1
+    try:
+        return period if bool((values[period:] == values[:-period]).all()) else 0
+    except TypeError:
+        return 0
 
 
 def _blank_positions(categorical: pd.Categorical) -> np.ndarray:
