@@ -142,7 +142,7 @@ def write_csv(frame: pd.DataFrame, path: Path | str, *, columns: Sequence[str] |
     width = sum(texts.shape[1] for _, texts in groups)
     block_rows = max(1, _BLOCK_BYTES // max(width, 1))
 
-    def render(start: int) -> bytes:
+    def render(start: int) -> np.ndarray:
         # Every row laid out at full width, then the padding (zero bytes) squeezed out (cell
         # texts hold no NUL, see safe_text). Blocks are small enough to stay in cache.
         stop = min(start + block_rows, len(frame))
@@ -151,7 +151,7 @@ def write_csv(frame: pd.DataFrame, path: Path | str, *, columns: Sequence[str] |
         for codes, texts in groups:
             block[:, at:at + texts.shape[1]] = texts[codes[start:stop]]
             at += texts.shape[1]
-        squeezed: bytes = block[block != 0].tobytes()
+        squeezed: np.ndarray = block[block != 0]
         return squeezed
 
     starts = range(0, len(frame), block_rows)
