@@ -277,7 +277,7 @@ def _about_sheet(book: Workbook, formats: _Formats, flags: pd.DataFrame,
                  parameters: RuleParameters, source: str, notice: str,
                  long_table: bool) -> None:
     sheet = book.add_worksheet("About")
-    widths = (36, 60)
+    widths = (38, 60)
     sheet.set_column(0, 0, widths[0])
     sheet.set_column(1, 1, widths[1])
     sheet.write(0, 0, "About these flags", formats.title)
@@ -314,7 +314,7 @@ def _about_sheet(book: Workbook, formats: _Formats, flags: pd.DataFrame,
 
 def _lines(text: str, width: float) -> int:
     """Lines a wrapped text takes in a column ``width`` characters wide (roughly)."""
-    return max(1, -(-len(text) // int(width * 0.95)))
+    return max(1, -(-len(text) // int(width)))
 
 
 def write_flags_csv(flags: pd.DataFrame, path: Path | str, columns: Sequence[str] | None = None
