@@ -6,7 +6,7 @@ advice against CSV injection). Numbers are written as numbers.
 
 The writer works once per distinct value, not once per cell: each column becomes codes into
 the texts of its distinct values, neighbouring columns with few distinct values are combined
-into one, and each block of rows is joined in a single pass.
+into one, and rows are joined block by block (see textrows).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import datetime as dt
 import math
 import re
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Final
 
@@ -23,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from clusterbook.excel.write import atomic_path
+from clusterbook.textrows import joined_rows, text_table
 
 #: First characters that make a spreadsheet read a cell as a formula.
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -32,8 +32,6 @@ _QUOTE_WHEN: Final = re.compile('[,";\n\r]')
 _UNSAFE: Final = re.compile('[,";\n\r\0]|(?:^|\x01)[=+\\-@\t]')
 #: Columns are combined while the combination has at most this many distinct texts.
 _COMBINED_TEXTS: Final = 1 << 16
-_BLOCK_BYTES: Final = 1 << 21
-_THREADS: Final = 2
 LINE_END: Final = "\r\n"
 
 
@@ -120,11 +118,7 @@ def _groups(frame: pd.DataFrame, float_format: str | None) -> list[tuple[np.ndar
     result = []
     for index, (codes, texts) in enumerate(groups):
         end = LINE_END if index == len(groups) - 1 else ","
-        encoded = [(text + end).encode("utf-8") for text in texts]
-        width = max(len(text) for text in encoded)
-        padded = np.frombuffer(b"".join(text.ljust(width, b"\0") for text in encoded),
-                               dtype=np.uint8).reshape(len(encoded), width)
-        result.append((codes, padded))
+        result.append((codes, text_table([(text + end).encode("utf-8") for text in texts])))
     return result
 
 
@@ -138,30 +132,10 @@ def write_csv(frame: pd.DataFrame, path: Path | str, *, columns: Sequence[str] |
     if columns is not None:
         frame = frame[list(columns)]
     names = list(headers) if headers is not None else [str(name) for name in frame.columns]
-    groups = _groups(frame, float_format)
-    width = sum(texts.shape[1] for _, texts in groups)
-    block_rows = max(1, _BLOCK_BYTES // max(width, 1))
-
-    def render(start: int) -> np.ndarray:
-        # Every row laid out at full width, then the padding (zero bytes) squeezed out (cell
-        # texts hold no NUL, see safe_text). Blocks are small enough to stay in cache.
-        stop = min(start + block_rows, len(frame))
-        block = np.empty((stop - start, width), dtype=np.uint8)
-        at = 0
-        for codes, texts in groups:
-            block[:, at:at + texts.shape[1]] = texts[codes[start:stop]]
-            at += texts.shape[1]
-        squeezed: np.ndarray = block[block != 0]
-        return squeezed
-
-    starts = range(0, len(frame), block_rows)
-    with atomic_path(path) as temporary, open(temporary, "wb") as out, \
-            ThreadPoolExecutor(_THREADS) as pool:
+    pieces = _groups(frame, float_format)
+    with atomic_path(path) as temporary, open(temporary, "wb") as out:
         out.write(("\ufeff" if bom else "").encode("utf-8"))
         out.write((",".join(safe_text(name) for name in names) + LINE_END).encode("utf-8"))
-        # NumPy lets go of the interpreter while it copies, so blocks render side by side;
-        # a few at a time, written in order.
-        for window in range(0, len(starts), 4 * _THREADS):
-            for rendered in pool.map(render, starts[window:window + 4 * _THREADS]):
-                out.write(rendered)
+        for block in joined_rows(pieces, len(frame)):
+            out.write(memoryview(block))
     return path
