@@ -137,5 +137,5 @@ def write_csv(frame: pd.DataFrame, path: Path | str, *, columns: Sequence[str] |
         out.write(("\ufeff" if bom else "").encode("utf-8"))
         out.write((",".join(safe_text(name) for name in names) + LINE_END).encode("utf-8"))
         for block in joined_rows(pieces, len(frame)):
-            out.write(memoryview(block))
+            out.write(block.data)
     return path
