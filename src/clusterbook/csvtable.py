@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from clusterbook.excel.write import atomic_path
-from clusterbook.textrows import joined_rows, text_table
+from clusterbook.textrows import distinct_values, joined_rows, text_table
 
 #: First characters that make a spreadsheet read a cell as a formula.
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -88,19 +88,8 @@ def _cell_texts(values: Sequence[object], float_format: str | None) -> list[str]
 
 def _coded(column: pd.Series, float_format: str | None) -> tuple[np.ndarray, list[str]]:
     """Codes (0..k-1) into the cell texts of a column's distinct values."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        codes = column.cat.codes.to_numpy().astype(np.int32)
-        texts = _cell_texts(list(column.cat.categories), float_format)
-    elif pd.api.types.is_bool_dtype(column.dtype) and not column.hasnans:
-        return column.to_numpy(dtype=np.int32), ["False", "True"]
-    else:
-        found, uniques = pd.factorize(column, use_na_sentinel=True)
-        codes = found.astype(np.int32)
-        texts = _cell_texts(np.asarray(uniques, dtype=object).tolist(), float_format)
-    if (codes < 0).any():
-        codes[codes < 0] = len(texts)
-        texts.append("")
-    return codes, texts
+    codes, values = distinct_values(column)
+    return codes, _cell_texts(values, float_format)
 
 
 def _groups(frame: pd.DataFrame, float_format: str | None) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Final
 
 import numpy as np
+import pandas as pd
 
 #: A piece of every row: the code of each row, and the table of texts the codes index.
 Piece = tuple[np.ndarray, np.ndarray]
@@ -49,3 +50,20 @@ def joined_rows(pieces: Sequence[Piece], rows: int) -> Iterator[np.ndarray]:
     with ThreadPoolExecutor(_THREADS) as pool:
         for window in range(0, len(starts), 4 * _THREADS):
             yield from pool.map(render, starts[window:window + 4 * _THREADS])
+
+
+def distinct_values(column: pd.Series) -> tuple[np.ndarray, list[object]]:
+    """Codes (0..k-1) into a column's distinct values; missing values are the value None."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy().astype(np.int32)
+        values: list[object] = list(column.cat.categories)
+    elif pd.api.types.is_bool_dtype(column.dtype) and not column.hasnans:
+        return column.to_numpy(dtype=np.int32), [False, True]
+    else:
+        found, uniques = pd.factorize(column, use_na_sentinel=True)
+        codes = found.astype(np.int32)
+        values = np.asarray(uniques, dtype=object).tolist()
+    if (codes < 0).any():
+        codes[codes < 0] = len(values)
+        values.append(None)
+    return codes, values

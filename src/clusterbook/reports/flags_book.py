@@ -7,8 +7,9 @@ cluster's status in every round as a cluster x round grid), Flags (every cluster
 with values and reasons, when it fits one sheet), About (parameters, each round's benchmark,
 where the data came from). The book holds values only, no formulas.
 
-The long sheets are written row by row in XlsxWriter's constant-memory mode, so a national book
-(100,000 clusters x 24 rounds) is written at a steady pace without holding its cells.
+XlsxWriter writes every sheet's settings, titles and headers; the long sheets' data rows are then
+put into the saved book as XML built from each column's distinct values (excel.sheet_rows), so a
+national book (100,000 clusters x 24 rounds) costs seconds, not a minute of per-cell calls.
 """
 
 from __future__ import annotations
@@ -20,15 +21,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import xlsxwriter
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
 
 from clusterbook import __version__
 from clusterbook.csvtable import write_csv
 from clusterbook.domain.rules import RuleParameters
 from clusterbook.domain.summary import SUMMARY_COLUMNS, latest_status, summary_headers
 from clusterbook.excel.cells import MAX_ROWS
-from clusterbook.excel.write import BookFormats, new_workbook, print_ready
+from clusterbook.excel.sheet_rows import SheetRows, fill_rows
+from clusterbook.excel.write import SAFE_OPTIONS, BookFormats, atomic_path, print_ready
 from clusterbook.styles import STATUS_COLOURS
 
 #: Flags columns in the book, with their headers, widths and kinds.
@@ -67,24 +69,33 @@ def write_flags_book(flags: pd.DataFrame, path: Path | str, *,
     parameters = parameters or flags.attrs.get("parameters") or RuleParameters()
     summary = summary if summary is not None else _summary(flags, parameters)
     long_table_fits = len(flags) + _FIRST_ROW < MAX_ROWS
-    with new_workbook(path, constant_memory=True) as book:
-        formats = _Formats(book)
-        current = current_view(flags)
-        listed = int((current["status"] == "Low performing").sum())
-        printed = min(listed, PRINTED_LIST_LIMIT)
-        what = (f"the {listed:,} low-performing clusters" if printed == listed else
-                f"the {printed:,} low-performing clusters of highest priority (of {listed:,})")
-        _table_sheet(book, formats, "Current", current,
-                     title=f"Status in {_round_text(flags)}, highest priority first",
-                     note=f"Prints {what}; the sheet lists all {len(current):,} clusters.",
-                     print_rows=printed)
-        _summary_sheet(book, formats, summary, parameters)
-        _rounds_sheet(book, formats, flags)
-        if long_table_fits:
-            _table_sheet(book, formats, "Flags", flags, title="Every cluster in every round",
-                         note="Not set to print: select rows and print the selection.",
-                         print_rows=0)
-        _about_sheet(book, formats, flags, parameters, source, notice, long_table_fits)
+    with atomic_path(path) as temporary:
+        book = xlsxwriter.Workbook(str(temporary), {**SAFE_OPTIONS, "constant_memory": True})
+        try:
+            formats = _Formats(book)
+            current = current_view(flags)
+            listed = int((current["status"] == "Low performing").sum())
+            printed = min(listed, PRINTED_LIST_LIMIT)
+            what = (f"the {listed:,} low-performing clusters" if printed == listed else
+                    f"the {printed:,} low-performing clusters of highest priority "
+                    f"(of {listed:,})")
+            long_sheets = [_table_sheet(
+                book, formats, "Current", current,
+                title=f"Status in {_round_text(flags)}, highest priority first",
+                note=f"Prints {what}; the sheet lists all {len(current):,} clusters.",
+                print_rows=printed)]
+            _summary_sheet(book, formats, summary, parameters)
+            long_sheets.append(_rounds_sheet(book, formats, flags))
+            if long_table_fits:
+                long_sheets.append(_table_sheet(
+                    book, formats, "Flags", flags, title="Every cluster in every round",
+                    note="Not set to print: select rows and print the selection.",
+                    print_rows=0))
+            _about_sheet(book, formats, flags, parameters, source, notice, long_table_fits)
+        finally:
+            book.close()
+        # The long sheets' rows go straight into the saved book (see excel.sheet_rows).
+        fill_rows(temporary, long_sheets)
     return path
 
 
@@ -116,22 +127,11 @@ class _Formats(BookFormats):
         self.label = book.add_format({"bold": True, "valign": "top", "text_wrap": True})
         self.value = book.add_format({"valign": "top", "text_wrap": True, "align": "left"})
         self.grid = book.add_format({"align": "center"})
+        # Data rows written as XML name their formats by index; fix the indices now.
+        for fmt in (self.percent, self.count, self.grid):
+            fmt._get_xf_index()
         self.status = {name: book.add_format({"bg_color": colour.fill, "font_color": colour.text})
                        for name, colour in STATUS_COLOURS.items()}
-
-
-def _column_cells(frame: pd.DataFrame, column: str) -> list[Any]:
-    """A column as cell values: None for missing, plain Python numbers, dates as text."""
-    series = frame[column]
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        texts = [_plain(value) for value in series.cat.categories] + [None]
-        lookup = np.asarray(texts, dtype=object)
-        return list(lookup[series.cat.codes.to_numpy()])
-    values = series.to_numpy(dtype=object, copy=True)
-    missing = pd.isna(series).to_numpy()
-    values[missing] = None
-    return [value.item() if isinstance(value, np.generic) else value
-            for value in values.tolist()]
 
 
 def _plain(value: Any) -> Any:
@@ -154,9 +154,9 @@ def _reason_width(frame: pd.DataFrame) -> float:
 
 
 def _table_sheet(book: Workbook, formats: _Formats, name: str, frame: pd.DataFrame, *,
-                 title: str, note: str, print_rows: int) -> Worksheet:
-    """A long table with a filter, written row by row; the header and the first
-    ``print_rows`` rows print (only the header when 0)."""
+                 title: str, note: str, print_rows: int) -> SheetRows:
+    """A long table with a filter (its rows to be filled in, see ``fill_rows``); the header
+    and the first ``print_rows`` rows print (only the header when 0)."""
     sheet = book.add_worksheet(name)
     columns = [spec for spec in FLAG_COLUMNS if spec[0] in frame.columns]
     kind_format = {"percent": formats.percent, "count": formats.count}
@@ -169,10 +169,6 @@ def _table_sheet(book: Workbook, formats: _Formats, name: str, frame: pd.DataFra
     sheet.set_row(_HEADER_ROW, 45)  # three lines: whole wrapped headers
     for index, (_, header, _, _) in enumerate(columns):
         sheet.write_string(_HEADER_ROW, index, header, formats.header)
-    cells = [_column_cells(frame, key) for key, *_ in columns]
-    write = sheet.write_row
-    for offset, row in enumerate(zip(*cells, strict=True)):
-        write(_FIRST_ROW + offset, 0, row)
     last = _FIRST_ROW + max(len(frame), 1) - 1
     sheet.autofilter(_HEADER_ROW, 0, last, len(columns) - 1)
     status_index = [key for key, *_ in columns].index("status")
@@ -182,10 +178,12 @@ def _table_sheet(book: Workbook, formats: _Formats, name: str, frame: pd.DataFra
     sheet.freeze_panes(_FIRST_ROW, 4 if name == "Flags" else 3)
     print_ready(sheet, header_row=_HEADER_ROW)
     sheet.print_area(0, 0, _HEADER_ROW + print_rows, len(columns) - 1)
-    return sheet
+    styles = [kind_format[kind].xf_index if kind in kind_format else 0
+              for _, _, _, kind in columns]
+    return SheetRows(sheet.index, [frame[key] for key, *_ in columns], styles, _FIRST_ROW + 1)
 
 
-def _rounds_sheet(book: Workbook, formats: _Formats, flags: pd.DataFrame) -> None:
+def _rounds_sheet(book: Workbook, formats: _Formats, flags: pd.DataFrame) -> SheetRows:
     """Every cluster's status in every round: one row per cluster, one column per round."""
     sheet = book.add_worksheet("Rounds")
     places, labels, grid = status_grid(flags)
@@ -203,13 +201,6 @@ def _rounds_sheet(book: Workbook, formats: _Formats, flags: pd.DataFrame) -> Non
     headers = [header for header, _ in place_columns] + [str(_plain(label)) for label in labels]
     for index, header in enumerate(headers):
         sheet.write_string(_HEADER_ROW, index, header, formats.header)
-    words = np.asarray([GRID_WORDS[status] for status in STATUS_ORDER] + [None], dtype=object)
-    texts = words[grid]  # -1 (no row for this cluster and round) reads as blank
-    place_cells = [_column_cells(places, key) for key in places.columns]
-    write = sheet.write_row
-    for offset, (place, statuses) in enumerate(zip(zip(*place_cells, strict=True),
-                                                   texts.tolist(), strict=True)):
-        write(_FIRST_ROW + offset, 0, place + tuple(statuses))
     last = _FIRST_ROW + max(len(places), 1) - 1
     last_column = first_round + len(labels) - 1
     sheet.autofilter(_HEADER_ROW, 0, last, last_column)
@@ -219,6 +210,12 @@ def _rounds_sheet(book: Workbook, formats: _Formats, flags: pd.DataFrame) -> Non
     sheet.freeze_panes(_FIRST_ROW, first_round)
     print_ready(sheet, header_row=_HEADER_ROW)
     sheet.print_area(0, 0, _HEADER_ROW, last_column)
+    words = pd.Index([GRID_WORDS[status] for status in STATUS_ORDER])
+    rounds = [pd.Series(pd.Categorical.from_codes(grid[:, index], categories=words))
+              for index in range(len(labels))]
+    columns = [places[key] for key in places.columns] + rounds
+    styles = [0] * len(place_columns) + [formats.grid.xf_index] * len(labels)
+    return SheetRows(sheet.index, columns, styles, _FIRST_ROW + 1)
 
 
 #: Status words in the order of the grid's codes.
