@@ -70,18 +70,20 @@ def read_csv_table(path: Path, *, header: HeaderRule | None = None, categorical:
     text: a large table is read without making one string per cell.
     """
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            head_bytes = handle.read(_HEAD_BYTES)
+            whole = len(head_bytes) < _HEAD_BYTES
     except FileNotFoundError:
         raise InputError([(Location(file=path.name), "the file does not exist")]) from None
-    if not raw or raw.isspace():
+    if whole and (not head_bytes or head_bytes.isspace()):
         raise InputError([(Location(file=path.name), "the file is empty")])
     try:
-        # UTF-8 is parsed straight from the bytes: no copy of a large file as text.
-        head = raw[:_HEAD_BYTES].decode("utf-8-sig", errors="ignore")
+        # UTF-8 is parsed by pandas from the file itself: no copy of a large file in memory.
+        head = head_bytes.decode("utf-8-sig", errors="ignore")
         delimiter, skip = _layout(head, header)
-        frame = _parse(io.BytesIO(raw), path.name, delimiter, skip, categorical, "utf-8-sig")
+        frame = _parse(path, path.name, delimiter, skip, categorical, "utf-8-sig")
     except UnicodeDecodeError:
-        text = _decode(raw, path.name)
+        text = _decode(path.read_bytes(), path.name)
         delimiter, skip = _layout(text, header)
         frame = _parse(io.StringIO(text), path.name, delimiter, skip, categorical, None)
     frame.columns = [str(column).strip() for column in frame.columns]
@@ -94,7 +96,7 @@ def read_csv_table(path: Path, *, header: HeaderRule | None = None, categorical:
     return frame.iloc[kept].reset_index(drop=True), TableSource(file=path.name, row_numbers=rows)
 
 
-def _parse(stream: io.BytesIO | io.StringIO, name: str, delimiter: str, skip: int,
+def _parse(stream: Path | io.StringIO, name: str, delimiter: str, skip: int,
            categorical: bool, encoding: str | None) -> pd.DataFrame:
     try:
         return pd.read_csv(stream, sep=delimiter, dtype="category" if categorical else str,
