@@ -241,3 +241,21 @@ def test_text_codes_are_pandas_codes_whatever_the_order(values):
     expected_codes, expected_uniques = pd.factorize(array, use_na_sentinel=True)
     assert codes.tolist() == expected_codes.tolist()
     assert list(uniques) == list(expected_uniques)
+
+
+def test_xlsx_with_codes_and_dates_only(tmp_path):
+    """A workbook sheet with a title, then cluster, date, PCA and refusal: read like the CSV."""
+    path = tmp_path / "national.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"] = "PCA by cluster, all campaigns"
+    sheet.append(["Cluster Code", "Date", "PCA %", "Refusal rate (%)"])
+    sheet.append(["C1", dt.datetime(2024, 3, 10), 80, 3])
+    sheet.append(["C1", dt.datetime(2023, 11, 5), 81, 12])
+    sheet.append(["C1", dt.datetime(2024, 1, 14), 70, 14])
+    book.save(path)
+    flags = classify_clusters(load_round_table(path), rounds=2)
+    assert flags.attrs["rounds"] == [dt.date(2023, 11, 5), dt.date(2024, 1, 14),
+                                     dt.date(2024, 3, 10)]
+    assert flags["status"].tolist() == ["On track", "Low performing", "Low performing"]
+    assert set(flags["province"]) == {""}
