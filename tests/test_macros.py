@@ -300,7 +300,7 @@ def test_refresh_flags_without_round_data_says_so_and_writes_nothing(monkeypatch
     monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book))
     macros.refresh_flags()
     assert book.alerts == [("ClusterBook", "Notes.xlsx: no sheet has a header row with "
-                                           "'Cluster code' and 'Round' columns.")]
+                                           "'Cluster code' and 'Round' (or 'Date') columns.")]
     assert [sheet.name for sheet in book.sheets] == ["Sheet1"]
 
 

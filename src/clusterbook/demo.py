@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clusterbook.excel.write import atomic_path
+from clusterbook.csvtable import write_csv
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,7 @@ def _round_data(context: DemoContext) -> list[Artifact]:
     region = sample_region()
     rounds_path, clusters_path = context.out / "round_data.csv", context.out / "clusters.csv"
     for frame, path in ((region.rounds, rounds_path), (region.clusters, clusters_path)):
-        with atomic_path(path) as temporary:
-            frame.to_csv(temporary, index=False, encoding="utf-8-sig")
+        write_csv(frame, path)
     context.results["round_data"] = rounds_path
     return [Artifact(rounds_path, "round data of the sample region (synthetic): 928 clusters "
                                   "x 12 rounds"),
@@ -136,8 +135,7 @@ def _ccpm(context: DemoContext) -> list[Artifact]:
     folder = context.out / "ccpm"
     workbook = write_form(folder / "nutrition-ccpm.xlsx", CCPM, sample_ccpm_data("Nutrition"))
     responses = folder / "nutrition-responses.csv"
-    with atomic_path(responses) as temporary:
-        sample_survey("Nutrition").answers.to_csv(temporary, index=False, encoding="utf-8-sig")
+    write_csv(sample_survey("Nutrition").answers, responses)
     report = folder / "nutrition-report.xlsx"
     run_report([workbook], report, notice=NOTICE)
     artifacts = [
