@@ -171,11 +171,12 @@ class CcpmPage(Page):
 
     def load_demo(self, folder: Path) -> None:
         """Score a sample survey straight away (for --demo)."""
+        from clusterbook.csvtable import write_csv
         from clusterbook.sample.ccpm import sample_survey
 
         responses = folder / "ccpm-responses.csv"
         if not responses.exists():
-            sample_survey("Nutrition").answers.to_csv(responses, index=False)
+            write_csv(sample_survey("Nutrition").answers, responses)
         self.add([responses])
         self.job_done(self.runner.run_now(self.controller.score_job()))
 
