@@ -199,8 +199,9 @@ def test_broken_and_wrong_files(tmp_path, files, capsys):
     with pytest.raises(InputError, match="does not exist"):
         read_survey([tmp_path / "missing.csv"])
     assert main(["ccpm", "scores", str(files["long.csv"]), "--out",
-                 str(tmp_path / "s.xlsx")]) == 1
-    assert "written as .csv" in capsys.readouterr().err
+                 str(tmp_path / "s.xlsx")]) == 2  # a usage error: nothing is written
+    assert "'s.xlsx' must end in .csv" in capsys.readouterr().err
+    assert not (tmp_path / "s.xlsx").exists()
 
 
 def test_a_bank_file_with_errors_keeps_the_good_questions(tmp_path, files, capsys):

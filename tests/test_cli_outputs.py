@@ -86,7 +86,7 @@ def test_an_earlier_output_is_kept_as_old(tmp_path, rounds, capsys):
     assert main(["flags", str(rounds), "--out", str(out)]) == 0
     assert (tmp_path / "flags (old).xlsx").read_bytes() == first  # never replaced
     assert (tmp_path / "flags (old 2).xlsx").exists()
-    assert openpyxl.load_workbook(out).sheetnames[:2] == ["Current", "Flags"]
+    assert openpyxl.load_workbook(out).sheetnames[:2] == ["Current", "Summary"]
 
 
 @pytest.mark.parametrize(("out", "reason"), [
