@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from clusterbook.domain.findings import FINDING_COLUMNS, Finding
+from clusterbook.excel.cached import formula_values, store_formula_values
 from clusterbook.excel.cells import sheet_ref
 from clusterbook.excel.write import atomic_path, new_workbook, print_ready, set_cell
 from clusterbook.styles import FINDING_COLOURS, HEADER
@@ -40,6 +41,8 @@ def write_checked_copy(path: Path, findings: Sequence[Finding], out: Path | None
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     out = out or checked_copy_path(path)
+    # openpyxl drops the values stored beside the formulas; they are put back after saving.
+    stored = formula_values(path)
     book = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm",
                                   rich_text=True)
     if CHECKS_SHEET in book.sheetnames:
@@ -48,6 +51,7 @@ def write_checked_copy(path: Path, findings: Sequence[Finding], out: Path | None
             del book[CHECKS_SHEET]  # the checks of an earlier run
         else:
             existing.title = LIVE_CHECKS_SHEET  # the template's live checks stay, renamed
+            stored[LIVE_CHECKS_SHEET] = stored.pop(CHECKS_SHEET, {})
     fills = {severity: PatternFill("solid", start_color=colour.fill, end_color=colour.fill)
              for severity, colour in FINDING_COLOURS.items()}
     notes: dict[tuple[str, str], list[Finding]] = {}
@@ -102,6 +106,7 @@ def write_checked_copy(path: Path, findings: Sequence[Finding], out: Path | None
         other.sheet_view.tabSelected = False
     with atomic_path(out) as temporary:
         book.save(temporary)
+        store_formula_values(temporary, stored)
     return out
 
 
