@@ -55,7 +55,8 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     if "xl/sharedStrings.xml" not in archive.namelist():
         return []
     root = etree.fromstring(archive.read("xl/sharedStrings.xml"))
-    return ["".join(item.itertext()) for item in root.iter(f"{_MAIN}si")]
+    return ["".join(part.text or "" for part in item.iter(f"{_MAIN}t"))
+            for item in root.iter(f"{_MAIN}si")]
 
 
 def book_cells(path: Path, *, formulas_only: bool = True) -> dict[str, Cell]:
@@ -77,7 +78,8 @@ def book_cells(path: Path, *, formulas_only: bool = True) -> dict[str, Cell]:
                     text = None if value_element is None else value_element.text
                     value: Value
                     if kind == "inlineStr":
-                        value = "".join(element.find(f"{_MAIN}is").itertext())
+                        value = "".join(part.text or "" for part in
+                                        element.find(f"{_MAIN}is").iter(f"{_MAIN}t"))
                     elif text is None:
                         value = None
                     elif kind == "s":
@@ -173,3 +175,32 @@ def differences(written: dict[str, Cell], recalculated: dict[str, Cell],
 def error_refs(cells: dict[str, Cell]) -> dict[str, Value]:
     """Cells holding an error value."""
     return {ref: cell.value for ref, cell in cells.items() if cell.error}
+
+
+def addin_refs(cells: dict[str, Cell]) -> set[str]:
+    """The formula cells that call a ClusterBook add-in function."""
+    from clusterbook.udfs import __all__ as functions
+
+    return {ref for ref, cell in cells.items()
+            if any(f"{name}(".casefold() in cell.formula.casefold() for name in functions)}
+
+
+def check_stored_values(written: Path, recalculated: Path) -> dict[str, object]:
+    """What is wrong with a book's stored values, judged by its recalculated copy: formula
+    cells whose stored value differs, error cells, add-in cells not showing the plain
+    message. Empty when all is right."""
+    from clusterbook.templates.form_book import ADDIN_MISSING
+
+    stored = formula_cells(written)
+    computed = book_cells(recalculated, formulas_only=False)
+    addin = addin_refs(stored)
+    problems: dict[str, object] = {}
+    for ref, (cached, value) in differences(stored, computed, skip=addin).items():
+        problems[ref] = f"stored {cached!r}, computed {value!r}: {stored[ref].formula[:120]}"
+    for ref, error in error_refs(computed).items():
+        problems[ref] = f"error {error}"
+    for ref in addin:
+        shown = computed[ref].value if ref in computed else None
+        if shown != ADDIN_MISSING:
+            problems[ref] = f"add-in cell shows {shown!r} without the add-in"
+    return problems
