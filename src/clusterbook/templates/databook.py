@@ -322,18 +322,26 @@ def _fill(template: str, row: int) -> str:
 # The book
 
 
-def write_databook(path: Path | str, content: DataBookContent | None = None) -> Path:
+def write_databook(path: Path | str, content: DataBookContent | None = None, *,
+                   room: DataBookRoom | None = None) -> Path:
     """Write the data book to ``path`` atomically: blank, or filled with ``content``.
 
-    Formulas are left live: Excel or LibreOffice computes them when the book opens.
+    Formulas are live (Excel or LibreOffice computes them as data is typed) and each stores
+    the value it gives for ``content``, for viewers that do not recalculate. ``room`` (rows
+    and round columns) defaults to the data plus headroom (``room_for``).
     """
     content = content or DataBookContent()
+    room = room or room_for(len(content.clusters), len(content.rounds))
+    if room.clusters < len(content.clusters) or room.rounds < len(content.rounds):
+        raise InputError(f"a book with room for {room.clusters:,} clusters and {room.rounds} "
+                         f"rounds cannot hold {len(content.clusters):,} clusters and "
+                         f"{len(content.rounds)} rounds")
     path = Path(path)
     with new_workbook(path) as book:
         book.set_properties({"title": DATABOOK.title, "company": "ClusterBook",
                              "subject": f"{DATABOOK.form_id} {DATABOOK.version}",
                              "comments": content.notice, "created": BUILD_TIME})
-        _Book(book, content, room_for(len(content.clusters), len(content.rounds))).write()
+        _Book(book, content, room).write()
     return path
 
 
