@@ -484,6 +484,7 @@ def _rates_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> None:
                              "partners of each type in the cluster description. The "
                              "coordinator is counted apart.", fmt.line)
     _headers(sheet, 3, ("Organisation type", "Partners", "Respondents", "Response rate"), fmt)
+    sheet.set_row(3, 30)  # two-line headers, whole
     rates = content.assessment.response_rates
     row = 3
     for line in rates.itertuples(index=False):
@@ -515,7 +516,9 @@ def _rates_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> None:
     sheet.set_row(row, 30)
     for line in table.to_dict("records"):
         row += 1
-        sheet.write_string(row, 0, function_label(str(line["function"])), fmt.text)
+        label = function_label(str(line["function"]))
+        sheet.write_string(row, 0, label, fmt.text)
+        sheet.set_row(row, _height(label, 52))  # a long function name wraps whole
         for offset, kind in enumerate(kinds, start=1):
             sheet.write_number(row, offset, int(line[kind]),
                                fmt.bold_count if kind == "All" else fmt.count)

@@ -93,7 +93,8 @@ def _cluster_columns(sheet: Worksheet, fmt: _Formats, row: int, clusters: list[s
     sheet.merge_range(row, 0, row, 1, "Function", fmt.header)
     for offset, cluster in enumerate(clusters, start=2):
         sheet.write_string(row, offset, cluster, fmt.header_centre)
-    sheet.set_row(row, 32)
+    # Cluster names wrap in their 15-character columns: the row shows every line.
+    sheet.set_row(row, max([32.0, *(_height(cluster, 13) + 2 for cluster in clusters)]))
 
 
 def _label_cells(sheet: Worksheet, fmt: _Formats, row: int, group: str, *,
