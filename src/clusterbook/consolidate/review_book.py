@@ -78,7 +78,7 @@ from clusterbook.forms.schema import FORM_ID_ROW, FORM_VERSION_ROW
 from clusterbook.styles import FINDING_COLOURS, HEADER, INPUT_CELL, STATUS_COLOURS
 
 #: The widest a column grows to show its longest value whole (longer values wrap).
-WIDEST: Final = 48.0
+WIDEST: Final = 72.0
 #: Feedback rows below the last cluster that keep the dropdowns, for rows reviewers add.
 _SPARE_FEEDBACK_ROWS: Final = 200
 _REVIEW_COLOURS: Final = {"Accepted": STATUS_COLOURS["On track"],
@@ -345,6 +345,8 @@ def _feedback_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
             value = values[key]
             if index in inputs:
                 sheet.write_string(row, index, str(value), inputs[index])
+            elif stamp_moment(value) is not None:
+                sheet.write_datetime(row, index, stamp_moment(value), formats.cells("moment"))
             elif value:
                 sheet.write_string(row, index, str(value))
         row += 1
