@@ -860,7 +860,8 @@ class _Book:
         styles = self.styles
         sheet.write_string(0, 0, "Flags by the ClusterBook add-in", styles.title)
         sheet.merge_range(1, 0, 1, 4, ADDIN_NOTE, styles.note)
-        sheet.set_row(1, 48)
+        # The note wraps over columns A to E (about 96 characters a line).
+        sheet.set_row(1, 15 * math.ceil(len(ADDIN_NOTE) / 88) + 4)
         header_row = PCA.header_row
         self._cluster_columns(sheet, PCA.first_data_row, 1, None, header_row)
         for offset, text in enumerate(ADDIN_HEADERS, start=1):
@@ -991,7 +992,9 @@ def current_columns(room: DataBookRoom) -> tuple[tuple[str, float, str], ...]:
         ("Cluster name", 24, shown("cluster_name")),
         ("Status", 15, f'=IF(OR({code}="",{LAST_ROUND_NAME}=0),"",'
                        f"INDEX({status_row},1,{LAST_ROUND_NAME}))"),
-        ("Reasons", 40, f'=IF({status}="","",IF({status}="{STATUS_LABELS[3]}",{low_reasons},'
+        # Wide enough for the longest reason ("left the list: 3 rounds above 95%; Refusal
+        # above 10% x12"), so a printed reason never runs into the next column.
+        ("Reasons", 56, f'=IF({status}="","",IF({status}="{STATUS_LABELS[3]}",{low_reasons},'
                         f'{first_part}&IF({refusal}>0,IF({first_part}="","","; ")&'
                         f'{refusal_text},"")))'),
         ("Entered the list", 11, f'=IF(OR({status}="",{on_list}=0),"",'
