@@ -36,7 +36,7 @@ from clusterbook.domain.ccpm_cycle import (
     group_plan,
 )
 from clusterbook.excel.cells import cell_ref, column_letter, range_ref, sheet_ref
-from clusterbook.excel.write import BookFormats, new_workbook, print_ready
+from clusterbook.excel.write import DATE_FORMAT, BookFormats, new_workbook, print_ready
 from clusterbook.forms.ccpm import (
     AMENDABLE_STATUSES,
     ANNEX_ACTIONS,
@@ -72,7 +72,7 @@ QUARTERLY = "Quarterly report"
 FINDINGS = "Findings"
 ABOUT = "About"
 RESULTS = RESULTS_SHEET
-_DATE_FORMAT = "dd/mm/yyyy"
+_DATE_FORMAT = DATE_FORMAT
 _LINE_HEIGHT = 15.0
 
 
@@ -125,9 +125,9 @@ class _Formats(BookFormats):
         self.input_centre = add({"bg_color": INPUT_CELL.fill, "align": "center",
                                  "valign": "top", "border": 1, "border_color": "BFBFBF",
                                  "locked": False, "font_size": 9})
-        self.big_date = add({"bold": True, "font_size": 12, "num_format": "d mmmm yyyy",
+        self.big_date = add({"bold": True, "font_size": 12, "num_format": DATE_FORMAT,
                              "align": "left"})
-        self.date_left = add({"num_format": "d mmmm yyyy", "align": "left"})
+        self.date_left = add({"num_format": DATE_FORMAT, "align": "left"})
         self.bold = add({"bold": True})
         self.warning = add({"font_color": "9C0006", "bold": True})
         self.ok = add({"font_color": "006100"})
@@ -176,7 +176,8 @@ def _headers(sheet: Worksheet, row: int, headers: Sequence[str], fmt: _Formats,
 
 
 def _date_text(day: dt.date | None) -> str:
-    return day.strftime("%d %B %Y").lstrip("0") if day else "no date given"
+    """A date in a sentence, in the books' one date style."""
+    return day.strftime("%d/%m/%Y") if day else "no date given"
 
 
 # ------------------------------------------------------------------------------- the book
@@ -1012,7 +1013,7 @@ def _about_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> None:
                             "every respondent gave the best answer."),
         ("Bands", "Good above 75 %; Satisfactory above 50 % up to 75 %; Unsatisfactory above "
                   "25 % up to 50 %; Weak 25 % or less; Not assessed with no answers."),
-        ("Made by", f"ClusterBook {__version__} on {content.made_on:%d %B %Y}"),
+        ("Made by", f"ClusterBook {__version__} on {content.made_on:%d/%m/%Y}"),
     ]
     if content.notice:
         rows.insert(0, ("Note", content.notice))

@@ -241,7 +241,7 @@ def _about_sheet(book: Workbook, fmt: _Formats, sources: list[str]) -> None:
             ("Final status", "The status each cluster's workshop agreed (Annex I); the "
                              "computed status where none was amended."),
             ("Common", f"Shared by at least {COMMON_IN} clusters."),
-            ("Made by", f"ClusterBook {__version__} on {dt.date.today():%d %B %Y}")]
+            ("Made by", f"ClusterBook {__version__} on {dt.date.today():%d/%m/%Y}")]
     for row, (label, value) in enumerate(rows, start=2):
         sheet.write_string(row, 0, label, fmt.bold_text)
         sheet.write_string(row, 1, value, fmt.text)
