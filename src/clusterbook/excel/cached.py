@@ -53,9 +53,17 @@ def formula_values(path: Path | str) -> dict[str, dict[str, object]]:
     book = openpyxl.load_workbook(path, data_only=True, read_only=True)
     try:
         for name, refs in cells.items():
-            if refs:
-                sheet = book[name]
-                found[name] = {ref: sheet[ref].value for ref in refs}
+            if not refs:
+                continue
+            # One pass over the sheet (a read-only sheet reads from the start at each lookup).
+            values = found[name] = {}
+            for row in book[name].iter_rows():
+                for cell in row:
+                    ref = getattr(cell, "coordinate", None)
+                    if ref in refs:
+                        values[ref] = cell.value
+            for ref in refs - values.keys():
+                values[ref] = None
     finally:
         book.close()
     return found
