@@ -21,6 +21,8 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
+from clusterbook.excel.libreoffice import _ALWAYS_RECALCULATE
+
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
@@ -100,16 +102,6 @@ def formula_cells(path: Path) -> dict[str, Cell]:
     return book_cells(path, formulas_only=True)
 
 
-_ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
-           xmlns:xs="http://www.w3.org/2001/XMLSchema"
-           xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
-  <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Misc">
-  <prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
-</oor:items>
-"""
 
 
 def recalculate_all(program: str, books: Sequence[Path], out_dir: Path, *,

@@ -56,17 +56,18 @@ def test_the_final_report_stores_the_amended_status_and_the_true_checks(final_re
 
 def test_the_quarterly_report_stores_the_follow_up_counts(final_report):
     stored = openpyxl.load_workbook(final_report, data_only=True)["Quarterly report"]
-    back = read_report(final_report)
-    counted = 0
-    for quarter, header_row in ((1, 5), (2, 17), (3, 29), (4, 41)):
-        expected = quarterly_progress(back.follow_up, quarter).set_index("function")
-        for offset, label in enumerate(FUNCTION_LABELS, start=1):
-            line = [cell.value for cell in stored[header_row + offset][:6]]
-            assert line[0] == label
-            assert line[1:] == expected.loc[str(offset), ["actions", "Done", "In progress",
-                                                          "Delayed", "Not started"]].tolist()
-            counted += line[1]
-    assert counted > 0  # the sample workshop has actions
+    follow_up = read_report(final_report).follow_up
+    columns = ["actions", "Done", "In progress", "Delayed", "Not started"]
+    # Each quarter: a title, a header, then one row per function from the 6th row on.
+    tables = {quarter: [[cell.value for cell in stored[5 + 12 * (quarter - 1) + offset][:6]]
+                        for offset in range(1, len(FUNCTION_LABELS) + 1)]
+              for quarter in range(1, 5)}
+    expected = {quarter: [[label, *quarterly_progress(follow_up, quarter)
+                           .set_index("function").loc[str(number), columns].tolist()]
+                          for number, label in enumerate(FUNCTION_LABELS, start=1)]
+                for quarter in range(1, 5)}
+    assert tables == expected
+    assert sum(row[1] for row in tables[1]) > 0  # the sample workshop has actions
 
 
 def test_a_checked_copy_keeps_the_live_checks_answer(tmp_path):
