@@ -9,9 +9,10 @@
 ;   $SMPROGRAMS\ClusterBook.lnk            Start-menu shortcut (inside $APPDATA)
 ;   HKCU ...\Uninstall\ClusterBook         the entry in Settings > Apps
 ; and, through clusterbook_setup.py run by the bundled Python:
-;   $APPDATA\Microsoft\Excel\XLSTART        the xlwings add-in
-;   $PROFILE\.xlwings\xlwings.conf          UDF module and interpreter
+;   HKCU ...\Office\16.0\Excel\Options     OPEN<n> = $INSTDIR\ClusterBook.xlam, the add-in
+;                                          (the user's Excel add-ins, as Excel's dialog writes)
 ;   $DOCUMENTS\ClusterBook templates        the blank templates
+; A user's own xlwings add-in (XLSTART) and xlwings.conf are never touched.
 ; The uninstaller removes all of it, except templates the user has changed.
 
 Unicode true
@@ -65,7 +66,7 @@ need administrator rights. It brings its own copy of Python; nothing else on thi
 changes.$\r$\n$\r$\nClose Excel before you continue."
 !define MUI_FINISHPAGE_TITLE "${APP} is ready"
 !define MUI_FINISHPAGE_TEXT "Open ${APP} from the Start menu. The blank templates are in \
-Documents\ClusterBook templates. Excel shows the xlwings tab the next time it starts."
+Documents\ClusterBook templates. Excel shows the ClusterBook tab the next time it starts."
 !define MUI_FINISHPAGE_RUN
 !define MUI_FINISHPAGE_RUN_FUNCTION StartLauncher
 !define MUI_FINISHPAGE_RUN_TEXT "Start ${APP} now"
@@ -84,6 +85,32 @@ FunctionEnd
 !insertmacro MUI_UNPAGE_CONFIRM
 !insertmacro MUI_UNPAGE_INSTFILES
 !insertmacro MUI_LANGUAGE "English"
+
+; Excel rewrites its list of add-ins when it closes (it would drop or keep a stale entry), and
+; its open books would keep using the old add-in: installing and uninstalling wait until Excel
+; is closed. Silent (/S), there is nobody to ask: the setup stops with exit code 3 and says why
+; in %TEMP%\ClusterBook-setup.log.
+!macro WaitUntilExcelIsClosed WHAT
+  ${Do}
+    FindWindow $R8 "XLMAIN"
+    ${If} $R8 == 0
+      ${Break}
+    ${EndIf}
+    ${If} ${Silent}
+      FileOpen $R7 "$TEMP\ClusterBook-setup.log" a
+      FileSeek $R7 0 END
+      FileWrite $R7 "ClusterBook ${VERSION}: Excel is open, so ${WHAT} did not start. Close every \
+Excel window, then run it again.$\r$\n"
+      FileClose $R7
+      SetErrorLevel 3
+      Quit
+    ${EndIf}
+    MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "Excel is open.$\r$\n$\r$\nSave your work, close \
+every Excel window, then click Retry." IDRETRY excel_check_again
+    Abort "Excel is open: ${WHAT} did not start."
+    excel_check_again:
+  ${Loop}
+!macroend
 
 ; Excel keeps ClusterBook's Python running while a book uses its formulas, and Windows will
 ; not replace or delete a DLL that is in use: opening the interpreter's DLL for writing fails.
@@ -108,6 +135,7 @@ using ClusterBook.$\r$\n$\r$\nClose Excel and the launcher, then click Retry." /
 
 Section "ClusterBook" SecMain
   SetShellVarContext current
+  !insertmacro WaitUntilExcelIsClosed "the installation"
   !insertmacro WaitUntilPythonIsFree
 
   ; An upgrade replaces the whole runtime, so no module of an older version lingers.
@@ -121,6 +149,7 @@ Section "ClusterBook" SecMain
   File "${PAYLOAD}\clusterbook-launcher.pyw"
   File "${PAYLOAD}\clusterbook_setup.py"
   File "${PAYLOAD}\clusterbook.ico"
+  File "${PAYLOAD}\ClusterBook.xlam"
   WriteUninstaller "$INSTDIR\${UNINSTALLER}"
 
   ; The shortcut starts in Documents, where officers keep their books.
@@ -155,10 +184,11 @@ SectionEnd
 
 Section "Uninstall"
   SetShellVarContext current
+  !insertmacro WaitUntilExcelIsClosed "the removal"
   !insertmacro WaitUntilPythonIsFree
 
   ${If} ${FileExists} "${PYTHON}"
-    DetailPrint "Removing the Excel add-in and the unchanged blank templates..."
+    DetailPrint "Taking the add-in out of Excel and removing the unchanged blank templates..."
     nsExec::ExecToLog '"${PYTHON}" "$INSTDIR\clusterbook_setup.py" uninstall'
     Pop $0
   ${EndIf}
@@ -168,6 +198,7 @@ Section "Uninstall"
   Delete "$INSTDIR\clusterbook-launcher.pyw"
   Delete "$INSTDIR\clusterbook_setup.py"
   Delete "$INSTDIR\clusterbook.ico"
+  Delete "$INSTDIR\ClusterBook.xlam"
   Delete "$INSTDIR\install-record.json"
   Delete "$INSTDIR\install-record.tmp"
   Delete "$INSTDIR\setup.log"

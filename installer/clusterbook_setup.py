@@ -6,9 +6,10 @@ Python after the files are in place::
     python.exe clusterbook_setup.py install --documents "C:/Users/ana/Documents"
     python.exe clusterbook_setup.py uninstall
 
-``install`` compiles the bundled libraries (Excel starts its formulas faster), installs the
-Excel add-in and writes the user's ``xlwings.conf`` (``clusterbook excel setup``), and puts the
-blank templates in ``Documents/ClusterBook templates``. A template the user has changed is
+``install`` compiles the bundled libraries (Excel starts its formulas faster), registers the
+ClusterBook add-in beside this script in the user's Excel add-ins (``clusterbook excel setup``;
+the user's own xlwings add-in and ``xlwings.conf`` are not touched), and puts the blank
+templates in ``Documents/ClusterBook templates``. A template the user has changed is
 never overwritten or deleted: the record of what was installed keeps each file's sha256, and
 only files that still match it are replaced or removed. ``uninstall`` undoes the rest
 (``clusterbook excel remove``).
@@ -34,6 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 RECORD_NAME = "install-record.json"
 LOG_NAME = "setup.log"
+ADDIN_NAME = "ClusterBook.xlam"
 TEMPLATES_FOLDER = "ClusterBook templates"
 #: argparse exits with 2 and says "invalid choice" for a subcommand this version lacks.
 USAGE_ERROR = 2
@@ -71,12 +73,6 @@ def clusterbook(arguments: Sequence[str], log: Log) -> str:
         return "unavailable"
     log(f"'clusterbook {' '.join(arguments)}' failed (exit code {result.returncode}):\n{said}")
     return "failed"
-
-
-def gui_interpreter() -> Path:
-    """``pythonw.exe`` beside this Python (no console window when Excel starts it)."""
-    windowed = Path(sys.executable).with_name("pythonw.exe")
-    return windowed if windowed.exists() else Path(sys.executable)
 
 
 def read_record(path: Path) -> dict:
@@ -156,7 +152,7 @@ def install(args: argparse.Namespace, log: Log) -> int:
         record["steps"]["compile"] = "done" if ok else "failed"
         log("Compiled the bundled libraries." if ok else "Some libraries did not compile.")
     record["steps"]["excel"] = clusterbook(
-        ["excel", "setup", "--interpreter", str(gui_interpreter()), "--quiet"], log)
+        ["excel", "setup", "--addin", str(HERE / ADDIN_NAME), "--quiet"], log)
     status, templates = place_templates(args.documents, previous.get("templates", {}), log)
     record["steps"]["templates"] = status
     record["templates"] = templates

@@ -185,7 +185,7 @@ def test_bad_csv_files_are_one_clear_message(tmp_path, capsys, content, message)
         read_survey([path])
     assert main(["ccpm", "scores", str(path), "--out", str(tmp_path / "s.csv")]) == 1
     error = capsys.readouterr().err
-    assert error.startswith("clusterbook: responses.csv") and message in error
+    assert error.startswith("clusterbook ccpm scores: responses.csv") and message in error
     assert not (tmp_path / "s.csv").exists()
 
 

@@ -15,6 +15,7 @@ import pytest
 import clusterbook
 from clusterbook import classify_clusters
 from clusterbook.cli import main
+from conftest import require_program
 
 SRC = str(Path(clusterbook.__file__).parent.parent)
 
@@ -29,9 +30,9 @@ def test_flags_book_matches_the_engine(tmp_path, sample_round_csv, sample_region
     out = tmp_path / "flags.xlsx"
     assert main(["flags", str(sample_round_csv), "--out", str(out)]) == 0
     book = openpyxl.load_workbook(out, read_only=False)
-    assert book.sheetnames == ["Current", "Flags", "Summary", "About"]
+    assert book.sheetnames == ["Current", "Summary", "Rounds", "Flags", "About"]
     flags_sheet = book["Flags"]
-    assert list(flags_sheet.tables) == ["Flags"]
+    assert flags_sheet.auto_filter.ref == "A3:O11139"
     assert flags_sheet.freeze_panes == "E4"
     header = [cell.value for cell in flags_sheet[3]]
     rows = list(flags_sheet.iter_rows(min_row=4, values_only=True))
@@ -45,6 +46,40 @@ def test_flags_book_matches_the_engine(tmp_path, sample_round_csv, sample_region
     assert len(current) == 928 and set(current["Round"]) == {"R12"}
     listed = current[current["Status"] == "Low performing"]
     assert listed["Priority"].tolist() == list(range(1, len(listed) + 1))
+    # The grid: one row per cluster, the engine's status in every round.
+    grid = pd.DataFrame(list(book["Rounds"].iter_rows(min_row=4, values_only=True)),
+                        columns=[c.value for c in book["Rounds"][3]])
+    assert len(grid) == 928
+    assert list(grid.columns[4:]) == [f"R{number}" for number in range(1, 13)]
+    words = {"Low performing": "Low", "Watch": "Watch", "On track": "On track",
+             "No data": "No data"}
+    statuses = expected["status"].astype(str).map(words).to_numpy().reshape(928, 12)
+    assert (grid.iloc[:, 4:].to_numpy() == statuses).all()
+    assert grid["Cluster code"].tolist() == list(expected["cluster_code"].cat.categories)
+    # What prints: the low-performing list, the summary and About; the long sheets only
+    # their headers.
+    assert book["Current"].print_area == f"'Current'!$A$1:$O${3 + len(listed)}"
+    assert book["Rounds"].print_area == "'Rounds'!$A$1:$P$3"
+    assert book["Flags"].print_area == "'Flags'!$A$1:$O$3"
+    assert book["Current"].print_title_rows == "$3:$3"
+
+
+def test_a_national_book_writes_the_grid_without_the_long_table(tmp_path, monkeypatch):
+    """When every cluster in every round does not fit one sheet, the book keeps the grid and
+    says where the whole table is (the sheet limit is lowered to keep the test small)."""
+    from clusterbook.reports import flags_book
+    from clusterbook.sample.region import scaled_round_data
+
+    monkeypatch.setattr(flags_book, "MAX_ROWS", 2_000)
+    monkeypatch.setattr(flags_book, "PRINTED_LIST_LIMIT", 50)
+    flags = classify_clusters(scaled_round_data(300, 24))
+    out = flags_book.write_flags_book(flags, tmp_path / "national.xlsx")
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Current", "Summary", "Rounds", "About"]
+    assert book["Rounds"].max_row == 3 + 300 and book["Rounds"].max_column == 4 + 24
+    assert book["Current"].print_area == "'Current'!$A$1:$O$53"
+    about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True) if row[0]}
+    assert "write the whole table with --out FLAGS.csv" in about["Every cluster in every round"]
 
 
 def test_flags_summary_sheet_totals(tmp_path, sample_round_csv):
@@ -75,8 +110,8 @@ def test_bad_input_is_one_clear_message_without_traceback(tmp_path):
     bad.write_text("Province,District,Cluster,Round,PCA,Refusal\nP,D,C1,R1,9O,1\n")
     result = run_cli("flags", str(bad), "--out", str(tmp_path / "out.xlsx"))
     assert result.returncode == 1
-    assert result.stderr == ("clusterbook: bad.csv › row 2, column 'PCA': PCA coverage '9O' is "
-                             "not a number.\n")
+    assert result.stderr == ("clusterbook flags: bad.csv › row 2, column 'PCA': PCA coverage "
+                             "'9O' is not a number.\n")
     assert not (tmp_path / "out.xlsx").exists()
 
 
@@ -105,12 +140,56 @@ def test_a_book_open_in_excel_is_not_overwritten(tmp_path, sample_round_csv):
     assert result.returncode == 1
     assert "open in Excel" in result.stderr
     assert out.read_bytes() == b"previous book"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["flags.xlsx", "~$flags.xlsx"]
 
 
-def test_demo_writes_what_it_says(tmp_path):
-    result = run_cli("demo", "--out", str(tmp_path / "demo"))
+def listed(stdout: str) -> list[str]:
+    """The files the demo says it wrote."""
+    return [re.split(r"\s{2,}", line.strip())[0]  # paths may hold single spaces
+            for line in stdout.split("Wrote:")[1].strip().splitlines()]
+
+
+def test_demo_writes_what_it_says_and_runs_again_into_its_folder(tmp_path):
+    folder = tmp_path / "demo"
+    result = run_cli("demo", "--out", str(folder))
     assert result.returncode == 0, result.stderr
-    for line in result.stdout.split("Wrote:")[1].strip().splitlines():
-        name = re.split(r"\s{2,}", line.strip())[0]  # paths may hold single spaces
-        assert (tmp_path / "demo" / name).stat().st_size > 0, name
+    for name in listed(result.stdout):
+        assert (folder / name).stat().st_size > 0, name
     assert "Synthetic" in result.stdout
+    written = {path.relative_to(folder) for path in folder.rglob("*") if path.is_file()}
+    # The user writes in the demo's flags book and adds a file; the demo runs again.
+    book = openpyxl.load_workbook(folder / "flags.xlsx")
+    book.active["Z1"] = "my note"
+    book.save(folder / "flags.xlsx")
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    again = run_cli("demo", "--out", str(folder))
+    assert again.returncode == 0, again.stderr
+    assert listed(again.stdout) == listed(result.stdout)
+    now = {path.relative_to(folder) for path in folder.rglob("*") if path.is_file()}
+    assert now == written | {Path("flags (old).xlsx"), Path("notes.txt")}
+    assert openpyxl.load_workbook(folder / "flags (old).xlsx").active["Z1"].value == "my note"
+    assert openpyxl.load_workbook(folder / "flags.xlsx").active["Z1"].value is None
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_the_flags_book_prints_in_a_handful_of_pages(tmp_path, sample_round_csv):
+    """LibreOffice prints the low-performing list, the summary and About; the long sheets give
+    one page each (their headers and a note), not hundreds."""
+    require_program("soffice")
+    require_program("pdftotext")
+    from clusterbook.excel.libreoffice import to_pdf
+
+    out = tmp_path / "flags.xlsx"
+    assert main(["flags", str(sample_round_csv), "--out", str(out)]) == 0
+    pdf = to_pdf(out, tmp_path / "pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = [page for page in text.split("\f") if page.strip()]
+    footers = [re.search(r"^\s*(\w+)\s+Page \d+ of (\d+)\s*$", page, re.M) for page in pages]
+    sheets = [footer.group(1) for footer in footers if footer]
+    assert len(sheets) == len(pages) <= 12
+    assert {sheet: sheets.count(sheet) for sheet in dict.fromkeys(sheets)} == {
+        "Current": len(pages) - 4, "Summary": 1, "Rounds": 1, "Flags": 1, "About": 1}
+    # Whole headers, and a reason never runs into the next column.
+    assert "Refusal above 10%R" not in text
+    assert re.search(r"Rounds to enter or leave the list \(N\)\s+3", text)

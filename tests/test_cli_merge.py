@@ -30,7 +30,7 @@ def test_merge_then_feedback_from_the_command_line(tmp_path):
 
     first = run_cli("merge", str(folder), "--out", str(out), "--clusters", str(clusters),
                     "--level", "province")
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 1, first.stderr  # findings in the data, the book written
     assert first.stdout.startswith("Merged 3 files into")
     assert "2 current microplans for 3 clusters expected (1 valid, 1 with errors, 1 not " \
            "received)" in first.stdout
@@ -41,12 +41,14 @@ def test_merge_then_feedback_from_the_command_line(tmp_path):
 
     again = run_cli("merge", str(folder), "--out", str(out), "--clusters", str(clusters),
                     "--level", "province")
-    assert again.returncode == 0 and "is up to date" in again.stdout
+    assert again.returncode == 1 and "is up to date" in again.stdout  # the same findings
 
     feedback = run_cli("feedback", str(out), "--out", str(tmp_path / "feedback"))
     assert feedback.returncode == 0, feedback.stderr
     written = tmp_path / "feedback" / "Northern Hills feedback.xlsx"
-    assert feedback.stdout.strip() == f"Wrote {written}"
+    assert written.exists()
+    assert feedback.stdout.strip() == (f"Wrote 1 feedback book into {tmp_path / 'feedback'} "
+                                       f"(--verbose lists them).")
 
 
 def test_usage_problems_and_an_open_book(tmp_path):
@@ -54,6 +56,7 @@ def test_usage_problems_and_an_open_book(tmp_path):
     put_plan(folder, "Kotal_KTL-001.xlsx", "KTL-001", 0)
     missing = run_cli("merge", str(tmp_path / "nowhere"), "--out", str(tmp_path / "r.xlsx"))
     assert missing.returncode == 2 and "no such folder" in missing.stderr
+    assert missing.stderr.startswith("clusterbook merge: ")
     wrong = run_cli("merge", str(folder), "--out", str(tmp_path / "r.csv"))
     assert wrong.returncode == 2 and "must end in .xlsx" in wrong.stderr
     level = run_cli("merge", str(folder), "--out", str(tmp_path / "r.xlsx"), "--level", "x")
@@ -70,3 +73,28 @@ def test_usage_problems_and_an_open_book(tmp_path):
     assert not_review.returncode == 1 and "not a ClusterBook review book" in not_review.stderr
     listed = run_cli("--help")
     assert "merge" in listed.stdout and "feedback" in listed.stdout
+
+
+def test_merge_into_a_book_that_is_not_a_review_book_is_a_usage_error(tmp_path):
+    folder = tmp_path / "in"
+    put_plan(folder, "Kotal_KTL-001.xlsx", "KTL-001", 0)
+    mine = tmp_path / "my notes.xlsx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = "my own notes"
+    book.save(mine)
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir() if path.is_file()}
+
+    wrong = run_cli("merge", str(folder), "--out", str(mine))
+    assert wrong.returncode == 2, wrong.stderr
+    assert wrong.stderr == (f"clusterbook merge: '{mine}' is not a ClusterBook review book "
+                            f"(clusterbook-review); it was left as it is (nothing was "
+                            f"written). Give the review book's name, or a new file name\n")
+    after = {path.name: path.read_bytes() for path in tmp_path.iterdir() if path.is_file()}
+    assert after == before and not (tmp_path / "backups").exists()
+    assert openpyxl.load_workbook(mine).active["A1"].value == "my own notes"
+    # The right name: a new review book; no errors in the merged file, so exit 0.
+    good = run_cli("merge", str(folder), "--out", str(tmp_path / "review.xlsx"))
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert ", 0 errors in all" in good.stdout
+    assert openpyxl.load_workbook(tmp_path / "review.xlsx")["_clusterbook"]["B3"].value == \
+        "region"

@@ -32,9 +32,13 @@ def test_a_valid_file_exits_0(tmp_path):
     path = write(tmp_path, "KTL-001.xlsx", microplan())
     result = run_cli("validate", str(path))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0].endswith("KTL-001.xlsx — Community Engagement, "
-                                                  "Advocacy and Social Mobilization Cluster "
-                                                  "Microplan: no problems found")
+    assert result.stdout.splitlines() == [
+        "1 file checked (1 form): 1 valid, 0 with errors (0 errors, 0 warnings).",
+        "(--verbose lists the files without problems too)"]
+    verbose = run_cli("validate", str(path), "--verbose")
+    assert verbose.stdout.splitlines()[0].endswith("KTL-001.xlsx — Community Engagement, "
+                                                   "Advocacy and Social Mobilization Cluster "
+                                                   "Microplan: no problems found")
 
 
 def test_errors_exit_1_with_a_table_naming_file_sheet_and_cell(folder):
@@ -43,10 +47,11 @@ def test_errors_exit_1_with_a_table_naming_file_sheet_and_cell(folder):
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert "empty.xlsx: 1 error, 0 warnings" in lines
+    assert not any("KTL-001" in line for line in lines)  # valid: counted, not listed
     assert "  error    (file)  The file is empty (0 bytes). [file-empty]" in lines
     assert ("  error    Team › C6  Contact '12ab' is not a phone number: 7 to 15 digits; +, "
             "spaces and dashes are fine (e.g. +93 70 123 4567). [phone]") in lines
-    assert lines[-1] == ("3 files checked (2 forms): 1 valid, 1 with errors, 1 not readable "
+    assert lines[-2] == ("3 files checked (2 forms): 1 valid, 1 with errors, 1 not readable "
                          "(2 errors, 0 warnings).")
     assert {path.name: digest(path) for path in folder.iterdir()} == before
 
@@ -89,7 +94,10 @@ def test_write_back_highlights_cells_in_a_copy_and_leaves_the_original(folder):
     result = run_cli("validate", str(folder), "--write-back")
     assert result.returncode == 1
     copy = folder / "KTL-002.checked.xlsx"
-    assert f"Wrote {copy}" in result.stdout
+    assert f"Wrote {copy}" not in result.stdout
+    assert "Wrote 2 checked copies beside the originals" in result.stdout
+    verbose = run_cli("validate", str(folder), "--write-back", "--verbose")
+    assert f"Wrote {copy}" in verbose.stdout
     assert digest(original) == before
     assert not (folder / "empty.checked.xlsx").exists()
     book = openpyxl.load_workbook(copy)
@@ -132,3 +140,28 @@ def test_usage_problems_exit_2(args, tmp_path):
     result = run_cli(*args)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_write_back_keeps_an_annotated_checked_copy(folder):
+    copy, kept = folder / "KTL-002.checked.xlsx", folder / "KTL-002 (old).checked.xlsx"
+    assert run_cli("validate", str(folder), "--write-back").returncode == 1
+    # Unchanged file, unchanged copy: written again, no '(old)' copy of a copy.
+    again = run_cli("validate", str(folder), "--write-back")
+    assert again.returncode == 1 and "Kept the earlier" not in again.stdout
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "KTL-001.checked.xlsx", "KTL-001.xlsx", "KTL-002.checked.xlsx", "KTL-002.xlsx",
+        "empty.xlsx"]
+    # An officer writes in the checked copy; the next write-back keeps it.
+    book = openpyxl.load_workbook(copy)
+    book["Checks"]["H5"] = "called the vaccinator, number corrected"
+    book.save(copy)
+    annotated = copy.read_bytes()
+    third = run_cli("validate", str(folder), "--write-back")
+    assert third.returncode == 1, third.stderr
+    assert f"Kept the earlier checked copy as {kept}." in third.stdout
+    assert kept.read_bytes() == annotated
+    assert openpyxl.load_workbook(copy)["Checks"]["H5"].value is None
+    # The kept copy is a checked copy still: never read as a submission.
+    listed = run_cli("validate", str(folder), "--format", "json")
+    assert {f["file"] for f in json.loads(listed.stdout)} == {"empty.xlsx", "KTL-002.xlsx"}
+    assert "Skipped 3 checked copies" in run_cli("validate", str(folder)).stdout

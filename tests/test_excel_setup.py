@@ -1,300 +1,158 @@
-"""`clusterbook excel setup` and `status`: the Windows file layout, made in a fake user folder.
+"""`clusterbook excel setup`, `remove` and `status`: the add-in registered in the user's list of
+Excel add-ins, and nothing of the user's own xlwings touched.
 
-The set-up is plain file work, so it runs here against a fake %USERPROFILE% and %APPDATA%;
-the settings file is read back with xlwings' own reader.
+The registry rules run here on a key store kept in a file (the Windows registry itself is
+exercised by the installer's Wine test).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-import xlwings
-import xlwings.utils
 
 import clusterbook
-from clusterbook.cli import main
-from clusterbook.domain.errors import ClusterBookError, InputError, WorkbookError
-from clusterbook.excel import addin
-from clusterbook.excel.addin import (
-    UserFolders,
-    bundled_addin,
-    read_settings,
-    remove,
-    setup,
-    status,
-)
+from clusterbook.domain.errors import ClusterBookError, InputError
+from clusterbook.excel import addin_list
+from clusterbook.excel.addin import FileKeys, UserFolders, remove, setup, status
 
 SRC = Path(clusterbook.__file__).parent.parent
+OPTIONS = addin_list.options_key("16.0")
+OWN_CONF = b'"INTERPRETER_WIN","C:\\Users\\ana\\venv\\Scripts\\pythonw.exe"\r\n' \
+           b'"UDF MODULES","ana_udfs"\r\n"DEBUG UDFS","False"\r\n'
 
 
 @pytest.fixture
 def folders(tmp_path) -> UserFolders:
-    return UserFolders(tmp_path / "Users" / "officer", tmp_path / "Users" / "officer" / "AppData")
+    home = tmp_path / "Users" / "Ana Maria"
+    return UserFolders(home, home / "AppData" / "Roaming",
+                       FileKeys(tmp_path / "registry" / "HKCU.json"))
 
 
 @pytest.fixture
-def python(tmp_path) -> Path:
-    path = tmp_path / "ClusterBook" / "python" / "python.exe"
+def own_xlwings(folders) -> dict[Path, bytes]:
+    """A user's own xlwings add-in and settings, as they were before ClusterBook."""
+    files = {folders.xlwings_addin: b"PK\x03\x04 the user's own xlwings.xlam",
+             folders.xlwings_config: OWN_CONF}
+    for path, data in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return files
+
+
+@pytest.fixture
+def xlam(tmp_path) -> Path:
+    path = tmp_path / "Programs" / "ClusterBook" / "ClusterBook.xlam"
     path.parent.mkdir(parents=True)
-    path.write_bytes(b"MZ")
+    path.write_bytes(b"PK\x03\x04")
     return path
 
 
-def xlwings_reads(path: Path, monkeypatch) -> dict[str, str]:
-    """The settings as xlwings' Python side reads its user config file."""
-    monkeypatch.setattr(xlwings, "USER_CONFIG_FILE", str(path))
-    return xlwings.utils.read_user_config()
+def test_register_adds_after_the_users_addins_and_unregister_restores_them():
+    values = {"OPEN": '/R "C:\\Tools\\Solver.xlam"', "OPEN1": '"C:\\Mine\\A.xlam"',
+              "Other": "kept"}
+    before = dict(values)
+    assert addin_list.register(values, r"C:\CB\ClusterBook.xlam") == "OPEN2"
+    assert values["OPEN2"] == '/R "C:\\CB\\ClusterBook.xlam"'
+    assert addin_list.register(values, r"c:\cb\CLUSTERBOOK.XLAM") is None  # listed already
+    assert addin_list.unregister(values, r"C:\CB\ClusterBook.xlam") == ["OPEN2"]
+    assert values == before
+    assert addin_list.unregister(values, r"C:\CB\ClusterBook.xlam") == []
 
 
-def test_setup_installs_the_addin_and_writes_settings_xlwings_reads(folders, python,
-                                                                     monkeypatch):
-    report = setup(folders, python, platform="win32")
-    assert folders.addin == folders.appdata / "Microsoft" / "Excel" / "XLSTART" / "xlwings.xlam"
-    assert folders.addin.read_bytes() == bundled_addin().read_bytes()
-    assert folders.config_file == folders.home / ".xlwings" / "xlwings.conf"
-    settings = xlwings_reads(folders.config_file, monkeypatch)
-    assert settings["interpreter_win"] == str(python.resolve())
-    assert settings["udf modules"] == "clusterbook.udfs"
-    # Run from a source folder, Excel's Python is pointed at it.
-    assert settings["pythonpath"] == str(SRC.resolve())
-    raw = folders.config_file.read_bytes()
-    assert raw.startswith(f'"INTERPRETER_WIN","{python.resolve()}"\r\n'.encode())
-    assert "Installed the xlwings add-in" in report.text()
-    assert "Trust access to the VBA project object model" in report.text()
+def test_unregister_moves_the_later_addins_up_so_excel_still_reaches_them():
+    # Excel rewrites the list when it closes, so ours may end up in the middle.
+    values = {"OPEN": '/R "C:\\A.xlam"', "OPEN1": '/R "C:\\CB\\ClusterBook.xlam"',
+              "OPEN2": '"C:\\B C\\B.xlam"'}
+    assert addin_list.unregister(values, r"C:\CB\ClusterBook.xlam") == ["OPEN2"]
+    assert values == {"OPEN": '/R "C:\\A.xlam"', "OPEN1": '"C:\\B C\\B.xlam"'}
+    # Excel stops at the first missing number: a new add-in fills the gap.
+    assert addin_list.register({"OPEN": "x", "OPEN2": "y"}, r"C:\Z.xlam") == "OPEN1"
+    assert addin_list.names_path(r"C:\Users\Ana Maria\B.xlam", r"C:\Users\Ana Maria\B.xlam")
 
 
-def test_running_setup_again_changes_nothing(folders, python):
-    setup(folders, python, platform="win32")
-    config, added = folders.config_file.read_bytes(), folders.addin.stat().st_mtime_ns
-    recorded = folders.record_file.stat().st_mtime_ns
-    report = setup(folders, python, platform="win32")
-    assert folders.config_file.read_bytes() == config
-    assert folders.addin.stat().st_mtime_ns == added
-    assert folders.record_file.stat().st_mtime_ns == recorded
-    assert report.done == [f"The xlwings add-in is already installed: {folders.addin}",
-                           f"The xlwings settings are already right: {folders.config_file}"]
+def test_setup_registers_the_addin_and_leaves_the_users_xlwings_alone(folders, own_xlwings,
+                                                                      xlam):
+    folders.key(OPTIONS)["OPEN"] = '/R "C:\\Tools\\Solver.xlam"'
+    report = setup(folders, xlam, platform="win32")
+    assert "Registered the ClusterBook add-in for Excel 16.0" in report.text()
+    assert "left as they are" in report.text()
+    assert dict(folders.key(OPTIONS)) == {"OPEN": '/R "C:\\Tools\\Solver.xlam"',
+                                          "OPEN1": f'/R "{xlam.resolve()}"'}
+    assert {path: path.read_bytes() for path in own_xlwings} == own_xlwings
+    again = setup(folders, xlam, platform="win32")
+    assert "already registered" in again.text()
+    assert len(folders.key(OPTIONS)) == 2
+    assert status(folders, platform="win32").ready
+
+    removed = remove(folders, platform="win32")
+    assert "Took the ClusterBook add-in out" in removed.text()
+    assert dict(folders.key(OPTIONS)) == {"OPEN": '/R "C:\\Tools\\Solver.xlam"'}
+    assert {path: path.read_bytes() for path in own_xlwings} == own_xlwings
+    assert not folders.record_file.exists()
+    assert not status(folders, platform="win32").ready
+    assert "Nothing of ClusterBook's" in remove(folders, platform="win32").text()
 
 
-def test_other_settings_are_kept(folders, python, monkeypatch):
-    folders.config_file.parent.mkdir(parents=True)
-    folders.config_file.write_text(
-        '"INTERPRETER_WIN","C:\\Old\\python.exe"\r\n'
-        '"UDF MODULES","district_udfs"\r\n'
-        '"SHOW CONSOLE","True"\r\n'
-        "a line someone typed\r\n", encoding="utf-8")
-    setup(folders, python, platform="win32")
-    lines = folders.config_file.read_text(encoding="utf-8").splitlines()
-    assert lines[:4] == [f'"INTERPRETER_WIN","{python.resolve()}"',
-                         '"UDF MODULES","district_udfs;clusterbook.udfs"',
-                         '"SHOW CONSOLE","True"', "a line someone typed"]
-    assert xlwings_reads(folders.config_file, monkeypatch)["show console"] == "True"
-
-
-def test_an_old_addin_is_replaced(folders, python):
-    folders.xlstart.mkdir(parents=True)
-    folders.addin.write_bytes(b"an older add-in")
-    report = setup(folders, python, platform="win32")
-    assert folders.addin.read_bytes() == bundled_addin().read_bytes()
-    assert report.done[0].startswith("Updated the xlwings add-in")
-
-
-def test_an_addin_excel_holds_open_is_left_alone(folders, python, monkeypatch):
-    folders.xlstart.mkdir(parents=True)
-    folders.addin.write_bytes(b"an older add-in")
-
-    def locked(source, target):
-        raise PermissionError(13, "The process cannot access the file")
-
-    monkeypatch.setattr("clusterbook.excel.write.os.replace", locked)
-    with pytest.raises(WorkbookError, match="close Excel and run 'clusterbook excel setup'"):
-        setup(folders, python, platform="win32")
-    assert folders.addin.read_bytes() == b"an older add-in"
-    assert [p.name for p in folders.xlstart.iterdir()] == ["xlwings.xlam"]
-
-
-def test_a_missing_interpreter_is_a_clear_error(folders, tmp_path):
-    with pytest.raises(InputError, match="does not exist; give its full path with --inter"):
-        setup(folders, tmp_path / "nowhere" / "python.exe", platform="win32")
-    assert not folders.config_file.exists() and not folders.addin.exists()
-
-
-@pytest.mark.parametrize(("platform", "words"), [("linux", "no Excel on Linux"),
-                                                 ("darwin", "not available in Excel for Mac")])
-def test_setup_is_for_windows_only(folders, python, platform, words):
-    with pytest.raises(ClusterBookError, match="Windows only") as raised:
-        setup(folders, python, platform=platform)
-    assert words in str(raised.value)
-    assert words in " ".join(status(platform=platform).notes)
-    assert not status(platform=platform).worksheet_functions
-
-
-def test_status_before_and_after_setup(folders, python):
-    before = status(folders, platform="win32")
-    assert not before.ready and not before.addin["installed"]
-    assert "not installed (run 'clusterbook excel setup')" in before.text()
-    setup(folders, python, platform="win32")
-    after = status(folders, platform="win32")
-    assert after.ready and after.addin["current"] and after.interpreter["exists"]
-    assert after.settings["values"]["UDF MODULES"] == "clusterbook.udfs"
-    assert "Ready for =CLUSTER_STATUS(): yes" in after.text()
-
-
-def test_status_names_what_is_missing(folders, python):
-    setup(folders, python, platform="win32")
-    folders.config_file.write_text('"UDF MODULES","district_udfs"\r\n', encoding="utf-8")
-    result = status(folders, platform="win32")
-    assert not result.ready and not result.settings["udf_module_configured"]
-    assert "does not name clusterbook.udfs" in result.text()
-
-
-def test_the_command_on_windows_is_quiet_and_idempotent(folders, python, monkeypatch, capsys):
-    monkeypatch.setenv("USERPROFILE", str(folders.home))
-    monkeypatch.setenv("APPDATA", str(folders.appdata))
-    monkeypatch.setattr(addin, "system_name", lambda platform=None: "windows")
-    for _ in range(2):
-        assert main(["excel", "setup", "--interpreter", str(python), "--quiet"]) == 0
-        assert capsys.readouterr().out == ""
-    assert main(["excel", "status", "--json"]) == 0
-    shown = json.loads(capsys.readouterr().out)
-    assert shown["ready"] is True and shown["system"] == "windows"
-    assert shown["settings"]["values"]["INTERPRETER_WIN"] == str(python.resolve())
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "clusterbook", *args], capture_output=True,
-                          text=True, env={**os.environ, "PYTHONPATH": str(SRC)}, timeout=120)
-
-
-@pytest.mark.skipif(sys.platform.startswith("win"), reason="says what Linux and macOS lack")
-def test_the_command_elsewhere_says_what_is_available():
-    result = run_cli("excel", "setup", "--quiet")
-    assert result.returncode == 0
-    assert "Nothing to set up" in result.stdout and "native formulas" in result.stdout
-    shown = json.loads(run_cli("excel", "status", "--json").stdout)
-    assert shown["worksheet_functions"] is False and shown["ready"] is False
-    assert any("native formulas" in note for note in shown["notes"])
-
-
-# -- remove ------------------------------------------------------------------------------------
-
-def test_remove_undoes_setup_completely(folders, python):
-    folders.xlstart.mkdir(parents=True)
-    setup(folders, python, platform="win32")
-    assert folders.record_file.is_file()
-    report = remove(folders, platform="win32")
-    assert report.done == [
-        f"Removed the xlwings add-in {folders.addin}",
-        f"Removed the xlwings settings {folders.config_file}: only ClusterBook's were in it"]
-    assert not folders.addin.exists() and not folders.config_file.exists()
-    assert not folders.config_file.parent.exists()  # the empty .xlwings folder
-    assert not folders.record_file.parent.exists()
-    assert folders.xlstart.is_dir()  # Excel's own folder stays
-
-
-def test_remove_again_changes_nothing(folders, python):
-    setup(folders, python, platform="win32")
+def test_remove_also_forgets_an_addin_the_user_unticked(folders, xlam):
+    setup(folders, xlam, platform="win32")
+    # Unticked in File > Options > Add-ins: Excel moves it to the Add-in Manager key.
+    options = folders.key(OPTIONS)
+    del options["OPEN"]
+    manager = folders.key(addin_list.manager_key("16.0"))
+    manager[str(xlam.resolve())] = ""
+    manager[r"C:\Mine\Other.xlam"] = ""
     remove(folders, platform="win32")
-    assert remove(folders, platform="win32").done == [
-        "Nothing of ClusterBook's is set up for Excel for this user"]
-    assert not folders.home.joinpath(".xlwings").exists()
+    assert dict(manager) == {r"C:\Mine\Other.xlam": ""}
 
 
-def test_remove_gives_back_what_setup_replaced_and_keeps_the_rest(folders, python,
-                                                                    monkeypatch):
-    original = ('"INTERPRETER_WIN","C:\\Old\\python.exe"\r\n'
-                '"UDF MODULES","district_udfs"\r\n'
-                '"SHOW CONSOLE","True"\r\n'
-                "a line someone typed\r\n")
-    folders.config_file.parent.mkdir(parents=True)
-    folders.config_file.write_bytes(original.encode())
-    setup(folders, python, platform="win32")
-    setup(folders, python, platform="win32")  # twice: the value before is the first one
-    report = remove(folders, platform="win32")
-    assert folders.config_file.read_bytes() == original.encode()
-    assert xlwings_reads(folders.config_file, monkeypatch)["interpreter_win"] == \
-        "C:\\Old\\python.exe"
-    # The add-in was installed by the set-up, but the user's own functions need it.
-    assert folders.addin.is_file()
-    assert report.done == [
-        f"Kept the xlwings add-in {folders.addin}: other worksheet functions still use it "
-        f"(UDF MODULES: district_udfs)",
-        f"Removed ClusterBook's settings (INTERPRETER_WIN back to its earlier value, UDF "
-        f"MODULES, PYTHONPATH) from {folders.config_file}; the other settings are kept"]
-
-
-def test_an_addin_that_was_there_before_is_kept(folders, python):
-    folders.xlstart.mkdir(parents=True)
-    folders.addin.write_bytes(bundled_addin().read_bytes())  # installed with xlwings itself
-    setup(folders, python, platform="win32")
-    report = remove(folders, platform="win32")
-    assert folders.addin.read_bytes() == bundled_addin().read_bytes()
-    assert "it was there before" in report.done[0]
-    assert not folders.config_file.exists()
-
-
-def test_settings_changed_after_setup_are_the_users(folders, python, tmp_path):
-    setup(folders, python, platform="win32")
-    text = folders.config_file.read_text(encoding="utf-8").replace(
-        str(python.resolve()), "D:\\Mine\\python.exe")
-    folders.config_file.write_text(text, encoding="utf-8", newline="")
-    folders.addin.write_bytes(b"an add-in the user put there")
-    report = remove(folders, platform="win32")
-    assert read_settings(folders.config_file) == {"INTERPRETER_WIN": "D:\\Mine\\python.exe"}
-    assert "it has changed since ClusterBook installed it" in report.done[0]
-    assert folders.addin.read_bytes() == b"an add-in the user put there"
-
-
-def test_without_a_record_clusterbooks_entries_are_known_by_their_values(folders):
-    # A set-up made before the record existed, for the Python that runs the removal.
-    setup(folders, sys.executable, platform="win32")
-    folders.record_file.unlink()
+def test_setup_without_an_installed_addin_writes_one_for_this_python(folders):
+    report = setup(folders, platform="win32")
+    assert folders.own_addin.is_file() and str(folders.own_addin) in report.text()
+    assert dict(folders.key(OPTIONS)) == {"OPEN": f'/R "{folders.own_addin.resolve()}"'}
     remove(folders, platform="win32")
-    assert not folders.config_file.exists() and not folders.addin.exists()
+    assert not folders.own_addin.exists() and dict(folders.key(OPTIONS)) == {}
 
 
-def test_an_addin_excel_holds_open_stops_the_removal_and_nothing_changes(folders, python,
-                                                                         monkeypatch):
-    setup(folders, python, platform="win32")
-    config = folders.config_file.read_bytes()
-    real_unlink = Path.unlink
-
-    def locked(self, *args, **kwargs):
-        if self.name == "xlwings.xlam":
-            raise PermissionError(13, "The process cannot access the file")
-        return real_unlink(self, *args, **kwargs)
-
-    monkeypatch.setattr(Path, "unlink", locked)
-    with pytest.raises(WorkbookError, match="close Excel and run 'clusterbook excel remove' "
-                                            "again \\(nothing was changed\\)"):
-        remove(folders, platform="win32")
-    assert folders.config_file.read_bytes() == config and folders.record_file.is_file()
-
-
-def test_remove_is_for_windows_only(folders):
-    with pytest.raises(ClusterBookError, match="nothing to remove on Linux"):
-        remove(folders, platform="linux")
+def test_an_earlier_setups_changes_to_xlwings_are_undone_exactly(folders, own_xlwings, xlam):
+    # What ClusterBook 0.1 did: its Python and module in the user's xlwings.conf, and
+    # xlwings' add-in in XLSTART (the user's own was there: it kept it), as recorded.
+    ours = r"C:\Users\Ana Maria\AppData\Local\Programs\ClusterBook\python\pythonw.exe"
+    folders.xlwings_config.write_bytes(
+        f'"INTERPRETER_WIN","{ours}"\r\n"UDF MODULES","ana_udfs;clusterbook.udfs"\r\n'
+        '"DEBUG UDFS","False"\r\n'.encode())
+    record = {"addin": {"path": str(folders.xlwings_addin), "installed": False,
+                        "sha256": hashlib.sha256(b"other").hexdigest()},
+              "settings": {"INTERPRETER_WIN": {"value": ours,
+                                               "before": r"C:\Users\ana\venv\Scripts\pythonw.exe"},
+                           "UDF MODULES": {"item": "clusterbook.udfs", "added": True}}}
+    folders.record_file.parent.mkdir(parents=True)
+    folders.record_file.write_text(json.dumps(record))
+    report = setup(folders, xlam, platform="win32")
+    assert "an earlier ClusterBook" in report.text()
+    assert {path: path.read_bytes() for path in own_xlwings} == own_xlwings
+    assert "settings" not in json.loads(folders.record_file.read_text())
 
 
-def test_the_remove_command_is_quiet_and_idempotent(folders, python, monkeypatch, capsys):
-    monkeypatch.setenv("USERPROFILE", str(folders.home))
-    monkeypatch.setenv("APPDATA", str(folders.appdata))
-    monkeypatch.setattr(addin, "system_name", lambda platform=None: "windows")
-    assert main(["excel", "setup", "--interpreter", str(python), "--quiet"]) == 0
-    for _ in range(2):
-        assert main(["excel", "remove", "--quiet"]) == 0
-        assert capsys.readouterr().out == ""
-    assert not folders.addin.exists() and not folders.config_file.exists()
-    assert main(["excel", "remove"]) == 0
-    assert "Nothing of ClusterBook's is set up" in capsys.readouterr().out
+def test_setup_refuses_what_it_cannot_do(folders, tmp_path):
+    with pytest.raises(ClusterBookError, match="Windows only"):
+        setup(folders, platform="linux")
+    with pytest.raises(InputError, match="does not exist"):
+        setup(folders, tmp_path / "nowhere" / "ClusterBook.xlam", platform="win32")
+    assert status(folders, platform="darwin").text().count("Excel for Mac") == 2
 
 
-@pytest.mark.skipif(sys.platform.startswith("win"), reason="says what Linux and macOS lack")
-def test_the_remove_command_elsewhere_says_there_is_nothing_to_remove():
-    result = run_cli("excel", "remove")
-    assert result.returncode == 0 and "Nothing to remove on Linux" in result.stdout
-    assert run_cli("excel", "remove", "--quiet").stdout == ""
+def test_the_commands_off_windows_say_what_works_here():
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "clusterbook", "excel", *args],
+                              capture_output=True, text=True, timeout=120,
+                              env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"})
+
+    assert "Nothing to set up on Linux" in run("setup").stdout
+    assert run("remove", "--quiet").stdout == ""
+    shown = json.loads(run("status", "--json").stdout)
+    assert shown["system"] == "linux" and not shown["worksheet_functions"]

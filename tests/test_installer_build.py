@@ -349,6 +349,7 @@ def test_makensis_compiles_the_script_into_a_64_bit_per_user_installer(tmp_path:
     (payload / "clusterbook-launcher.pyw").write_text("print('launcher')\n")
     (payload / "clusterbook_setup.py").write_text("print('setup')\n")
     (payload / "clusterbook.ico").write_bytes(ico())
+    (payload / "ClusterBook.xlam").write_bytes(b"PK placeholder")
     out = tmp_path / "ClusterBook-Setup-9.9.9.exe"
     compile_installer(payload, out, "9.9.9", TARGET)
     binary = read_pe(out)

@@ -77,6 +77,29 @@ def test_the_excel_bridge_dlls_sit_beside_the_interpreter(payload: BuildResult) 
         assert read_pe(dll).machine == machine
 
 
+def test_the_addin_runs_the_bundled_python_and_names_the_bundled_dll(
+        payload: BuildResult) -> None:
+    import zipfile
+
+    from oletools.olevba import VBA_Parser
+    from python_calamine import CalamineWorkbook
+
+    addin = payload.payload.root / "ClusterBook.xlam"
+    settings = dict(CalamineWorkbook.from_path(str(addin)).get_sheet_by_name(
+        "clusterbook.conf").to_python())
+    assert settings["INTERPRETER_WIN"] == "{ADDIN_FOLDER}\\python\\pythonw.exe"
+    assert (payload.payload.python_dir / "pythonw.exe").is_file()  # beside the add-in
+    parser = VBA_Parser(str(addin))
+    runtime = {name: code for _, _, name, code in parser.extract_macros()}[
+        "ClusterBookXlwings.bas"]
+    parser.close()
+    for bits in ("64", "32"):
+        (dll,) = payload.payload.python_dir.glob(f"xlwings{bits}-*.dll")
+        assert f'Lib "{dll.name}"' in runtime
+    with zipfile.ZipFile(addin) as package:
+        assert "customUI/customUI14.xml" in package.namelist()
+
+
 def test_no_linux_or_mac_binary_is_in_the_payload(payload: BuildResult) -> None:
     for path in payload.payload.files():
         assert not re.search(r"\.so(\.\d+)*$|\.dylib$", path.name), path

@@ -29,21 +29,20 @@ jobs.add_parser("flags")
 if not os.environ.get("OLDER_CLUSTERBOOK"):  # an older version has neither command
     excel = jobs.add_parser("excel").add_subparsers(dest="action", required=True)
     setup = excel.add_parser("setup")
-    setup.add_argument("--interpreter", required=True)
+    setup.add_argument("--addin", required=True)
     setup.add_argument("--quiet", action="store_true")
     excel.add_parser("remove").add_argument("--quiet", action="store_true")
     templates = jobs.add_parser("templates").add_subparsers(dest="action", required=True)
     templates.add_parser("save").add_argument("--out", required=True)
 args = parser.parse_args()
 
-conf = pathlib.Path(os.environ["HOME"]) / ".xlwings" / "xlwings.conf"
+registered = pathlib.Path(os.environ["HOME"]) / "registered-addins.txt"
 if args.job == "excel" and os.environ.get("EXCEL_FAILS"):
-    sys.exit("Excel's add-in folder is not writable.")
+    sys.exit("Excel is open. Close every Excel window, then set up Excel again.")
 if args.job == "excel" and args.action == "setup":
-    conf.parent.mkdir(exist_ok=True)
-    conf.write_text(f'"INTERPRETER_WIN","{args.interpreter}"\n"UDF_MODULES","clusterbook.udfs"\n')
+    registered.write_text(args.addin)
 elif args.job == "excel":
-    conf.unlink()
+    registered.unlink()
 else:
     out = pathlib.Path(args.out)
     edition = os.environ.get("TEMPLATE_EDITION", "1")
@@ -85,8 +84,8 @@ def install(machine: dict[str, Path], **env: str) -> subprocess.CompletedProcess
 def test_install_sets_up_excel_and_places_the_blank_templates(machine: dict[str, Path]) -> None:
     result = install(machine)
     assert result.returncode == 0, result.stdout + result.stderr
-    conf = (machine["home"] / ".xlwings" / "xlwings.conf").read_text()
-    assert f'"INTERPRETER_WIN","{sys.executable}"' in conf  # no pythonw.exe beside it here
+    registered = (machine["home"] / "registered-addins.txt").read_text()
+    assert registered == str(machine["instdir"] / "ClusterBook.xlam")  # the one beside it
     folder = machine["documents"] / "ClusterBook templates"
     assert sorted(path.name for path in folder.iterdir()) == ["Action plan.xlsx",
                                                                "Microplan.xlsx"]
@@ -114,7 +113,7 @@ def test_a_template_the_user_edited_survives_reinstall_and_uninstall(
 
     removal = run_setup(machine, "uninstall")
     assert removal.returncode == 0, removal.stdout + removal.stderr
-    assert not (machine["home"] / ".xlwings" / "xlwings.conf").exists()
+    assert not (machine["home"] / "registered-addins.txt").exists()
     assert not (folder / "Action plan.xlsx").exists()
     assert edited.read_bytes() == b"Kandahar microplan, filled in by the officer"
     assert own.exists()
@@ -136,7 +135,7 @@ def test_a_failing_excel_step_is_reported_and_the_templates_still_arrive(
     result = install(machine, EXCEL_FAILS="1")
     assert result.returncode == 1
     log = (machine["instdir"] / "setup.log").read_text()
-    assert "Excel's add-in folder is not writable." in log
+    assert "Excel is open. Close every Excel window" in log
     assert "Not finished: excel" in log
     assert (machine["documents"] / "ClusterBook templates" / "Microplan.xlsx").exists()
 

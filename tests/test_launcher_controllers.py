@@ -81,7 +81,8 @@ def test_save_job_writes_a_book(settings, sample_round_csv, tmp_path):
     controller.choose_input(sample_round_csv)
     controller.accept(controller.job().run())
     out = controller.save_job(tmp_path / "out.xlsx").run()
-    assert openpyxl.load_workbook(out).sheetnames == ["Current", "Flags", "Summary", "About"]
+    assert openpyxl.load_workbook(out).sheetnames == ["Current", "Summary", "Rounds", "Flags",
+                                                      "About"]
 
 
 def test_bad_choices_are_sentences(settings, tmp_path):
@@ -143,9 +144,10 @@ def test_excel_setup_on_a_windows_user_folder(tmp_path, monkeypatch):
     controller = AddinController(platform="windows")
     assert controller.can_set_up and not controller.status().ready
     report = controller.setup_job().run()
-    assert "xlwings" in report.text()
-    assert (tmp_path / "home" / "AppData" / "Roaming" / "Microsoft" / "Excel" / "XLSTART"
-            / "xlwings.xlam").is_file()
+    assert "Registered the ClusterBook add-in" in report.text()
+    assert (tmp_path / "home" / "AppData" / "Roaming" / "ClusterBook"
+            / "ClusterBook.xlam").is_file()
+    assert not (tmp_path / "home" / ".xlwings").exists()
     assert controller.status().ready
 
 
@@ -313,8 +315,7 @@ def test_excel_remove_undoes_the_setup(tmp_path, monkeypatch):
     assert controller.status().ready
     controller.remove_job().run()
     assert not controller.status().ready
-    assert not (home / "AppData" / "Roaming" / "Microsoft" / "Excel" / "XLSTART"
-                / "xlwings.xlam").exists()
+    assert not (home / "AppData" / "Roaming" / "ClusterBook" / "ClusterBook.xlam").exists()
 
 
 def test_ccpm_scores_csv(settings, ccpm_responses, tmp_path):
@@ -338,6 +339,18 @@ def test_demo_job_runs_the_demo_steps_with_progress(settings, tmp_path, monkeypa
         lambda done, total, message: heard.append((done, total, message)))
     assert heard[0] == (0, 2, demo.STEPS[0][0]) and heard[-1] == (2, 2, "Done")
     assert all(artifact.path.exists() for artifact in artifacts)
+    # Again into its own folder: fine. Into a folder of the user's: refused before it starts.
+    again = DemoController(settings).job(tmp_path / "demo").run(lambda *_: None)
+    assert [a.path for a in again] == [a.path for a in artifacts]
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "round_data.csv").write_text("my own data", encoding="utf-8")
+    from clusterbook.outputs import UsageError
+
+    with pytest.raises(UsageError, match="already holds other files"):
+        DemoController(settings).job(mine)
+    assert [p.name for p in mine.iterdir()] == ["round_data.csv"]
+    assert (mine / "round_data.csv").read_text(encoding="utf-8") == "my own data"
 
 
 def test_merge_job_writes_the_review_book_and_feedback(settings, district_submissions, tmp_path):

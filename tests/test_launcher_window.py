@@ -58,8 +58,10 @@ def test_run_flags_by_clicking(qtbot, window, sample_round_csv):
     first = page.table_model.index(0, 0)
     assert page.table_model.data(first) == "1"
     page.status_box.setCurrentText("Watch")
-    statuses = {page.table_model.data(page.table_model.index(row, 5))
-                for row in range(page.table_model.rowCount())}
+    model = page.table_model
+    status = [model.headerData(c, Qt.Orientation.Horizontal)
+              for c in range(model.columnCount())].index("Status")
+    statuses = {model.data(model.index(row, status)) for row in range(model.rowCount())}
     assert statuses == {"Watch"}
     page.round_box.setCurrentText("R3")
     assert "In R3:" in page.headline.text()

@@ -118,13 +118,15 @@ def run_python_targets(path: Path) -> set[str]:
     return targets
 
 
-def test_each_button_is_a_module_calling_its_target():
+def test_the_ribbon_module_calls_each_buttons_target():
     assert {path.name: run_python_targets(path) for path in bas_files()} == {
-        "ClusterBookFlags.bas": {"clusterbook.macros.refresh_flags"},
-        "ClusterBookValidate.bas": {"clusterbook.macros.validate_microplan"},
-        "ClusterBookMerge.bas": {"clusterbook.macros.merge_submissions"},
+        "ClusterBookRibbon.bas": {"clusterbook.macros.refresh_flags",
+                                  "clusterbook.macros.validate_microplan",
+                                  "clusterbook.macros.merge_submissions"},
     }
-    assert "Public Sub ValidateThisMicroplan()" in (MACROS / "ClusterBookValidate.bas").read_text()
+    text = (MACROS / "ClusterBookRibbon.bas").read_text()
+    for callback in ("OnRefreshFlags", "OnValidate", "OnMerge", "OnOpenLauncher", "OnHelp"):
+        assert f"Public Sub {callback}(control As IRibbonControl)" in text
 
 
 @pytest.mark.parametrize(("call", "words"), [
@@ -298,7 +300,7 @@ def test_refresh_flags_without_round_data_says_so_and_writes_nothing(monkeypatch
     monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book))
     macros.refresh_flags()
     assert book.alerts == [("ClusterBook", "Notes.xlsx: no sheet has a header row with "
-                                           "'Cluster code' and 'Round' columns.")]
+                                           "'Cluster code' and 'Round' (or 'Date') columns.")]
     assert [sheet.name for sheet in book.sheets] == ["Sheet1"]
 
 

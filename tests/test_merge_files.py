@@ -15,6 +15,7 @@ import pytest
 from clusterbook.consolidate import MergeCancelled, merge_folder
 from clusterbook.consolidate.ledger import ledger_path
 from clusterbook.domain.errors import InputError, WorkbookError
+from clusterbook.outputs import UsageError
 from merging import (
     cluster_csv,
     put,
@@ -272,7 +273,7 @@ def test_a_book_that_cannot_be_written_leaves_the_ledger_claiming_nothing(work, 
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("clusterbook.consolidate.job.write_review_book", disk_full)
-    with pytest.raises(OSError):
+    with pytest.raises(WorkbookError, match="No space left on device"):
         merge_folder(folder, out, clusters=clusters)
     assert snapshot(out.parent) == before
     with sqlite3.connect(ledger_path(out)) as connection:
@@ -285,7 +286,7 @@ def test_a_workbook_that_is_not_a_review_book_is_never_overwritten(work):
     out.parent.mkdir(parents=True)
     shutil.copy(folder / "Kotal_KTL-001.xlsx", out)
     before = out.read_bytes()
-    with pytest.raises(InputError, match="not a ClusterBook review book"):
+    with pytest.raises(UsageError, match="not a ClusterBook review book"):
         merge_folder(folder, out, clusters=clusters)
     assert out.read_bytes() == before
     with pytest.raises(InputError, match="level"):

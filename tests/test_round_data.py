@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 
+from clusterbook import classify_clusters
 from clusterbook.domain.errors import InputError, WorkbookError
 from clusterbook.domain.table import canonical_column
 from clusterbook.rounddata import load_round_table
@@ -144,3 +147,115 @@ def test_a_broken_workbook_is_a_clear_error(tmp_path):
 def test_unknown_suffix(tmp_path):
     with pytest.raises(InputError, match=r"must be a \.csv or \.xlsx file"):
         load_round_table(write_csv(tmp_path, "x", name="rounds.pdf"))
+
+
+def test_codes_rounds_and_percents_are_enough(tmp_path):
+    path = write_csv(tmp_path, "Cluster Code,Round,PCA %,Refusal rate (%)\n"
+                               "C1,R1,80,2\nC1,R2,81,3\nC2,R1,97,1\nC2,R2,98,1\n")
+    table = load_round_table(path)
+    assert table["province"].tolist() == [""] * 4
+    assert table["district"].tolist() == [""] * 4
+    flags = classify_clusters(table, rounds=2)
+    assert flags.loc[flags["round"] == "R2", "status"].tolist() == ["Low performing", "On track"]
+
+
+def test_title_rows_above_the_header_are_skipped(tmp_path):
+    path = write_csv(tmp_path, "Kandahar: PCA by cluster\n"
+                               "Exported 2024-05-01,,,\n"
+                               "\n"
+                               "Cluster Code,Round,PCA %,Refusal rate (%)\n"
+                               "C1,R1,80,2\n"
+                               "C1,R2,abc,3\n")
+    with pytest.raises(InputError) as caught:
+        load_round_table(path)
+    # The bad value is named by its line in the file, title rows counted.
+    assert str(caught.value) == ("rounds.csv › row 6, column 'PCA %': PCA coverage 'abc' is "
+                                 "not a number.")
+
+
+def test_title_rows_above_a_semicolon_header(tmp_path):
+    path = write_csv(tmp_path, "Round data; exported by the EOC\n"
+                               "Province;District;Cluster;Round;PCA;Refusal\n"
+                               "P;D;C1;R1;90;1\n")
+    assert load_round_table(path)["pca_coverage"].tolist() == [90.0]
+
+
+def test_a_date_column_names_the_rounds(tmp_path):
+    path = write_csv(tmp_path, "Cluster Code,Date,PCA %,Refusal rate (%)\n"
+                               "C1,2024-03-10,80,3\nC1,2023-11-05,81,12\nC1,2024-01-14,70,14\n")
+    flags = classify_clusters(load_round_table(path), rounds=2)
+    # Rounds in date order, labels as typed: high refusal in the first two rounds.
+    assert flags.attrs["rounds"] == ["2023-11-05", "2024-01-14", "2024-03-10"]
+    assert flags["status"].tolist() == ["On track", "Low performing", "Low performing"]
+    assert flags["entered_round"].tolist()[1] == "2024-01-14"
+
+
+def test_a_table_without_rounds_says_a_date_would_do(tmp_path):
+    path = write_csv(tmp_path, "Cluster Code,PCA %,Refusal rate (%)\nC1,80,2\n")
+    with pytest.raises(InputError, match=r"no 'Round' \(or 'Date'\) column"):
+        load_round_table(path)
+
+
+def test_plain_text_columns_classify_as_categorical_ones(sample_round_csv, tmp_path):
+    """pandas' own reading (plain strings, rows in any order, blanks) gives the same flags as
+    the categorical columns ClusterBook reads."""
+    plain = pd.read_csv(sample_round_csv)
+    shuffled = plain.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    shuffled.loc[5, "pca_coverage"] = float("nan")
+    ours = classify_clusters(load_round_table(_write(shuffled, tmp_path)))
+    theirs = classify_clusters(shuffled)
+    pd.testing.assert_frame_equal(ours.astype(object), theirs.astype(object))
+    sorted_plain = classify_clusters(plain)
+    as_categories = classify_clusters(plain.astype({key: "category" for key in (
+        "province", "district", "cluster_code", "round")}))
+    pd.testing.assert_frame_equal(sorted_plain.astype(object), as_categories.astype(object))
+
+
+def _write(frame, folder):
+    path = folder / "shuffled.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16", "utf-8-sig", "utf-8"])
+def test_encodings_excel_saves_read_alike(tmp_path, encoding):
+    path = write_csv(tmp_path, "Cluster,Cluster name,Round,PCA,Refusal\nC1,Kötal é,R1,90,1\n",
+                     encoding=encoding)
+    assert load_round_table(path)["cluster_name"].tolist() == ["Kötal é"]
+
+
+@pytest.mark.parametrize("values", [
+    ["R1", "R2", "R3"] * 40,                              # rounds cycling cluster by cluster
+    [f"C{n // 24}" for n in range(240)],                  # clusters in runs
+    ["R1", "R2", "R3"] * 39 + ["R1", "R2", "R9"],         # a cycle broken at the very end
+    ["a", float("nan"), "a", "b"] * 30,                   # gaps repeat too
+    [f"x{(n * 7919) % 13}" for n in range(200)],           # no order at all
+    ["P1"] * 100 + [None] * 20 + ["P2"] * 100,
+])
+def test_text_codes_are_pandas_codes_whatever_the_order(values):
+    """The shortcuts for sorted and cycling columns give pandas' own factorization."""
+    from clusterbook.domain.table import _factorize_text
+
+    array = np.asarray(values, dtype=object)
+    codes, uniques = _factorize_text(array)
+    expected_codes, expected_uniques = pd.factorize(array, use_na_sentinel=True)
+    assert codes.tolist() == expected_codes.tolist()
+    assert list(uniques) == list(expected_uniques)
+
+
+def test_xlsx_with_codes_and_dates_only(tmp_path):
+    """A workbook sheet with a title, then cluster, date, PCA and refusal: read like the CSV."""
+    path = tmp_path / "national.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"] = "PCA by cluster, all campaigns"
+    sheet.append(["Cluster Code", "Date", "PCA %", "Refusal rate (%)"])
+    sheet.append(["C1", dt.datetime(2024, 3, 10), 80, 3])
+    sheet.append(["C1", dt.datetime(2023, 11, 5), 81, 12])
+    sheet.append(["C1", dt.datetime(2024, 1, 14), 70, 14])
+    book.save(path)
+    flags = classify_clusters(load_round_table(path), rounds=2)
+    assert flags.attrs["rounds"] == [dt.date(2023, 11, 5), dt.date(2024, 1, 14),
+                                     dt.date(2024, 3, 10)]
+    assert flags["status"].tolist() == ["On track", "Low performing", "Low performing"]
+    assert set(flags["province"]) == {""}

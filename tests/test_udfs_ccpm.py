@@ -120,7 +120,7 @@ def test_scores_typed_as_text_are_read_as_people_mean_them():
      "answers, value 2: 'Yes' is not an answer on the Agreement scale (Strongly disagree, "
      "Disagree, Neutral, Agree, Strongly agree, Don't know, Not applicable)."),
     (lambda: CCPM_SCORE(column(["Agree"]), "Likert"),
-     "scale: 'Likert' is not a scale (Yes/No, Frequency, Agreement, Comment)."),
+     "answer_scale: 'Likert' is not a scale (Yes/No, Frequency, Agreement, Comment)."),
     (lambda: CCPM_SCORE(row([True])),
      "answers: 'True' is not an answer on the Default answers scale (Yes, No, Never, Rarely, "
      "Sometimes, Fairly often, Very regularly, Strongly disagree, Disagree, Neutral, Agree, "

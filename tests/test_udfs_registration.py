@@ -30,7 +30,7 @@ SIGNATURES = {
     "PCA_BENCHMARK": ["pca", "[children_surveyed]"],
     "MICROPLAN_CHECK": ["identification", "team", "mapping", "issues", "activities",
                         "supervision", "review", "sign_off"],
-    "CCPM_SCORE": ["answers", "[scale]"],
+    "CCPM_SCORE": ["answers", "[answer_scale]"],
     "CCPM_STATUS": ["score"],
 }
 
@@ -116,7 +116,7 @@ def test_the_vba_wrappers_xlwings_generates(registered):
     assert ('MICROPLAN_CHECK = XLPy.CallUDF("clusterbook.udfs", "MICROPLAN_CHECK", '
             'Array(identification, team, mapping, issues, activities, supervision, review, '
             'sign_off)') in vba
-    assert "Function CCPM_SCORE(answers, Optional scale)" in vba
+    assert "Function CCPM_SCORE(answers, Optional answer_scale)" in vba
     assert vba.count("End Function") == len(SIGNATURES)
 
 

@@ -17,24 +17,12 @@ import sys
 import types
 
 
-def stand_in_for_pywin32() -> None:
-    """Empty modules under pywin32's names: enough for ``xlwings.udfs`` to import."""
-    for name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
-        sys.modules[name] = types.ModuleType(name)
-    sys.modules["pythoncom"].CoInitialize = lambda: None  # type: ignore[attr-defined]
-    sys.modules["pywintypes"].com_error = type("com_error", (Exception,), {})  # type: ignore[attr-defined]
-    sys.modules["win32com.client"].Dispatch = lambda *args: None  # type: ignore[attr-defined]
-    sys.modules["win32com"].client = sys.modules["win32com.client"]  # type: ignore[attr-defined]
-
-
 def main(module_name: str) -> None:
-    stand_in_for_pywin32()
-    import xlwings
-    import xlwings.udfs as windows
+    from clusterbook.excel.udf_wrappers import use_windows_decorators
+
+    windows = use_windows_decorators()
     from xlwings.conversion import accessors
 
-    xlwings.func, xlwings.arg, xlwings.ret = windows.xlfunc, windows.xlarg, windows.xlret
-    xlwings.sub = xlwings.script = windows.xlsub
     module = importlib.import_module(module_name)
 
     # xlwings' own discovery (udfs.import_udfs / generate_vba_wrapper).

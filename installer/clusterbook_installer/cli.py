@@ -15,7 +15,7 @@ from pathlib import Path
 from clusterbook_installer import BuildError, manifest
 from clusterbook_installer.fetch import build_app_wheel, cached_wheels, python_files
 from clusterbook_installer.nsis import compile_installer
-from clusterbook_installer.payload import Payload, build_payload
+from clusterbook_installer.payload import Payload, build_payload, write_addin
 from clusterbook_installer.wheels import read_wheel
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -24,8 +24,8 @@ DEFAULT_OUT = PROJECT / "installer" / "build"
 #: ClusterBook commands the installed setup script calls, with what each is for. The build
 #: says plainly which ones this checkout does not have yet.
 CONTRACTS = (
-    (("excel", "setup"), "installs the xlwings add-in and writes xlwings.conf"),
-    (("excel", "remove"), "removes the add-in and ClusterBook's xlwings.conf entries"),
+    (("excel", "setup"), "registers the ClusterBook add-in for the user"),
+    (("excel", "remove"), "takes the add-in out of the user's Excel add-ins"),
     (("templates", "save"), "copies the blank templates into Documents"),
 )
 
@@ -88,6 +88,8 @@ def build(*, out: Path = DEFAULT_OUT, cache: Path | None = None, python_zip: Pat
     app_version = str(read_wheel(app_wheel).version)
     log("Laying out the payload...")
     payload = build_payload(pinned, out / "payload", python, wheels, app_wheel)
+    log("Writing the Excel add-in...")
+    write_addin(payload, pinned, project)
     installer = None
     if not payload_only:
         installer = out / f"ClusterBook-Setup-{app_version}.exe"

@@ -7,15 +7,21 @@
     clusterbook-launcher.pyw     starts the launcher (what the Start-menu shortcut runs)
     clusterbook_setup.py         Excel add-in, xlwings.conf and templates, run after copying
     clusterbook.ico
+    ClusterBook.xlam             the Excel add-in (worksheet functions, ribbon tab), whose
+                                 settings name python\\pythonw.exe beside it
 """
 
 from __future__ import annotations
 
 import configparser
 import fnmatch
+import os
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 from clusterbook_installer import BuildError
@@ -29,7 +35,10 @@ LAUNCHER_SCRIPT = "clusterbook-launcher.pyw"
 LAUNCHER_ENTRY_POINT = "clusterbook-launcher"
 ICON = "clusterbook.ico"
 PYTHON_DIR = "python"
-TOP_LEVEL_FILES = (LAUNCHER_SCRIPT, SETUP_SCRIPT.name, ICON)
+ADDIN = "ClusterBook.xlam"
+#: The add-in's interpreter, relative to the add-in's own folder (see clusterbook.excel).
+ADDIN_INTERPRETER = r"{ADDIN_FOLDER}\python\pythonw.exe"
+TOP_LEVEL_FILES = (LAUNCHER_SCRIPT, SETUP_SCRIPT.name, ICON, ADDIN)
 
 
 @dataclass
@@ -173,3 +182,28 @@ def build_payload(manifest: Manifest, root: Path, python: dict[str, bytes],
     shutil.copyfile(SETUP_SCRIPT, root / SETUP_SCRIPT.name)
     (root / ICON).write_bytes(ico())
     return payload
+
+
+def write_addin(payload: Payload, manifest: Manifest, project: Path) -> Path:
+    """ClusterBook.xlam for the payload, written by ``clusterbook excel addin`` from the
+    checkout. Its xlwings runtime comes from the xlwings this build runs with, and names that
+    version's DLL: it must be the version the payload bundles."""
+    pinned = {wheel.name.lower(): wheel.version for wheel in manifest.wheels}
+    try:
+        here = metadata.version("xlwings")
+    except metadata.PackageNotFoundError:
+        raise BuildError("the add-in is written with xlwings: install xlwings "
+                         f"{pinned.get('xlwings')} for this build") from None
+    if pinned.get("xlwings") != here:
+        raise BuildError(f"the payload bundles xlwings {pinned.get('xlwings')} but this build "
+                         f"runs xlwings {here}: the add-in's runtime must match the bundled "
+                         f"DLL (pip install xlwings=={pinned.get('xlwings')})")
+    out = payload.root / ADDIN
+    environment = {**os.environ, "PYTHONPATH": str(project / "src")}
+    result = subprocess.run([sys.executable, "-m", "clusterbook", "excel", "addin", "--out",
+                             str(out), "--interpreter", ADDIN_INTERPRETER],
+                            capture_output=True, text=True, env=environment, check=False)
+    if result.returncode != 0:
+        said = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        raise BuildError(f"'clusterbook excel addin' could not write the add-in: {said}")
+    return out

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clusterbook.excel.write import atomic_path
+from clusterbook.csvtable import write_csv
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,7 @@ def _round_data(context: DemoContext) -> list[Artifact]:
     region = sample_region()
     rounds_path, clusters_path = context.out / "round_data.csv", context.out / "clusters.csv"
     for frame, path in ((region.rounds, rounds_path), (region.clusters, clusters_path)):
-        with atomic_path(path) as temporary:
-            frame.to_csv(temporary, index=False, encoding="utf-8-sig")
+        write_csv(frame, path)
     context.results["round_data"] = rounds_path
     return [Artifact(rounds_path, "round data of the sample region (synthetic): 928 clusters "
                                   "x 12 rounds"),
@@ -137,8 +136,7 @@ def _ccpm(context: DemoContext) -> list[Artifact]:
     folder = context.out / "ccpm"
     workbook = write_form(folder / "nutrition-ccpm.xlsx", CCPM, sample_ccpm_data("Nutrition"))
     responses = folder / "nutrition-responses.csv"
-    with atomic_path(responses) as temporary:
-        sample_survey("Nutrition").answers.to_csv(temporary, index=False, encoding="utf-8-sig")
+    write_csv(sample_survey("Nutrition").answers, responses)
     report = folder / "nutrition-report.xlsx"
     run_report([workbook], report, notice=NOTICE)
     artifacts = [
@@ -186,13 +184,28 @@ STEPS: list[tuple[str, Step]] = [
 ]
 
 
+#: What the output rules call the demo, in its folder's record and in refusals.
+JOB = "demo"
+
+
 def run_demo(out: Path | str, progress: Callable[[str], None] | None = None) -> list[Artifact]:
-    """Run every demo step into ``out`` and return what was written."""
-    context = DemoContext(Path(out))
-    context.out.mkdir(parents=True, exist_ok=True)
+    """Run every demo step into ``out`` and return what was written.
+
+    ``out`` is the demo's own folder: new, empty or an earlier demo's (files of it changed
+    since are kept as '(old)' copies); a folder holding other files is refused
+    (:func:`clusterbook.outputs.own_folder`): the demo merges everything in its submissions
+    folder and writes some 300 files.
+    """
+    from clusterbook.outputs import own_folder
+
+    folder = own_folder(Path(out), job=JOB)
+    context = DemoContext(folder.path)
     artifacts: list[Artifact] = []
-    for title, step in STEPS:
-        if progress:
-            progress(title)
-        artifacts.extend(step(context))
+    try:
+        for title, step in STEPS:
+            if progress:
+                progress(title)
+            artifacts.extend(step(context))
+    finally:
+        folder.record()  # what was written is the demo's, even when a step failed
     return artifacts

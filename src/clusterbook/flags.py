@@ -42,19 +42,21 @@ def run_flags(input_path: Path | str, out: Path | str | None = None, *,
     summary = summarize(flags, parameters=parameters)
     if out_path is not None:
         write_flags(flags, out_path, parameters=parameters, source=input_path.name,
-                    notice=notice)
+                    notice=notice, summary=summary)
     return FlagsResult(flags, summary, out_path)
 
 
 def write_flags(flags: pd.DataFrame, out: Path, *, parameters: RuleParameters,
-                source: str = "", notice: str = "") -> None:
+                source: str = "", notice: str = "", summary: pd.DataFrame | None = None
+                ) -> None:
     """Write flags as a book (.xlsx) or a table (.csv), by the name's ending."""
     from clusterbook.reports.flags_book import write_flags_book, write_flags_csv
 
     if out.suffix.lower() == ".csv":
         write_flags_csv(flags, out)
     else:
-        write_flags_book(flags, out, parameters=parameters, source=source, notice=notice)
+        write_flags_book(flags, out, parameters=parameters, source=source, notice=notice,
+                         summary=summary)
 
 
 def describe_flags(flags: pd.DataFrame, summary: pd.DataFrame, out: Path | None) -> str:

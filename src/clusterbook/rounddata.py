@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from clusterbook.domain.errors import InputError, Location, WorkbookError
@@ -21,6 +23,7 @@ from clusterbook.forms.schema import FORM_ID_ROW, FORM_SHEET
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 _HEADER_SEARCH_ROWS = 20
 _ENCODINGS = ("utf-8-sig", "utf-16", "cp1252")
+_HEAD_BYTES = 1 << 16
 
 
 def read_round_file(path: Path | str) -> tuple[pd.DataFrame, TableSource]:
@@ -28,7 +31,7 @@ def read_round_file(path: Path | str) -> tuple[pd.DataFrame, TableSource]:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
-        return read_csv_table(path)
+        return read_csv_table(path, header=ROUND_HEADER, categorical=True)
     if suffix in (".xlsx", ".xlsm", ".xls"):
         return _read_workbook(path)
     raise InputError([(Location(file=path.name),
@@ -41,33 +44,101 @@ def load_round_table(path: Path | str) -> pd.DataFrame:
     return prepare_round_table(frame, source)
 
 
-def read_csv_table(path: Path) -> tuple[pd.DataFrame, TableSource]:
+@dataclass(frozen=True)
+class HeaderRule:
+    """What a header row names: every column of ``all_of`` and one of ``any_of`` (canonical
+    names such as 'cluster_code')."""
+
+    all_of: frozenset[str]
+    any_of: frozenset[str] = frozenset()
+
+    def matches(self, known: set[str]) -> bool:
+        return self.all_of <= known and (not self.any_of or bool(self.any_of & known))
+
+
+#: A round table's header: the cluster and its round (a 'Date' column may name the rounds).
+ROUND_HEADER: Final = HeaderRule(frozenset({"cluster_code"}), frozenset({"round", "round_date"}))
+
+
+def read_csv_table(path: Path, *, header: HeaderRule | None = None, categorical: bool = False
+                   ) -> tuple[pd.DataFrame, TableSource]:
     """Any CSV table as text (delimiter and encoding found), blank rows dropped, with the file
-    row of every data row."""
+    row of every data row.
+
+    With ``header``, the header is the first of the file's first rows that names its columns
+    (title rows above it are skipped). With ``categorical``, every column is a categorical of
+    text: a large table is read without making one string per cell.
+    """
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            head_bytes = handle.read(_HEAD_BYTES)
+            whole = len(head_bytes) < _HEAD_BYTES
     except FileNotFoundError:
         raise InputError([(Location(file=path.name), "the file does not exist")]) from None
-    if not raw.strip():
+    if whole and (not head_bytes or head_bytes.isspace()):
         raise InputError([(Location(file=path.name), "the file is empty")])
-    text = _decode(raw, path.name)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL)
-    except (pd.errors.ParserError, ValueError) as error:
-        raise InputError([(Location(file=path.name), f"the file is not a readable table "
-                                                     f"({str(error).splitlines()[0]})")]) from None
+        # UTF-8 is parsed by pandas from the file itself: no copy of a large file in memory.
+        head = head_bytes.decode("utf-8-sig", errors="ignore")
+        delimiter, skip = _layout(head, header)
+        frame = _parse(path, path.name, delimiter, skip, categorical, "utf-8-sig")
+    except UnicodeDecodeError:
+        text = _decode(path.read_bytes(), path.name)
+        delimiter, skip = _layout(text, header)
+        frame = _parse(io.StringIO(text), path.name, delimiter, skip, categorical, None)
     frame.columns = [str(column).strip() for column in frame.columns]
-    blank = (frame.apply(lambda column: column.str.strip()) == "").all(axis=1)
-    frame = frame[~blank.to_numpy()]
-    rows = tuple(int(index) + 2 for index in frame.index)
-    return frame.reset_index(drop=True), TableSource(file=path.name, row_numbers=rows)
+    blank = _blank_rows(frame)
+    first_row = skip + 2
+    if not blank.any():
+        return frame, TableSource(file=path.name, first_row=first_row)
+    kept = np.flatnonzero(~blank)
+    rows = tuple((kept + first_row).tolist())
+    return frame.iloc[kept].reset_index(drop=True), TableSource(file=path.name, row_numbers=rows)
+
+
+def _parse(stream: Path | io.StringIO, name: str, delimiter: str, skip: int,
+           categorical: bool, encoding: str | None) -> pd.DataFrame:
+    try:
+        return pd.read_csv(stream, sep=delimiter, dtype="category" if categorical else str,
+                           keep_default_na=False, skip_blank_lines=False, skiprows=skip,
+                           quoting=csv.QUOTE_MINIMAL, encoding=encoding)
+    except UnicodeDecodeError:
+        raise
+    except (pd.errors.ParserError, ValueError) as error:
+        raise InputError([(Location(file=name), f"the file is not a readable table "
+                                                f"({str(error).splitlines()[0]})")]) from None
+
+
+def _layout(text: str, header: HeaderRule | None) -> tuple[str, int]:
+    """The delimiter and the number of lines above the header row."""
+    lines = text[:_HEAD_BYTES].split("\n", _HEADER_SEARCH_ROWS)[:_HEADER_SEARCH_ROWS]
+    if header is not None:
+        for delimiter in (",", ";", "\t"):
+            index = header_row_index(list(csv.reader(lines, delimiter=delimiter)), header)
+            if index is not None:
+                return delimiter, index
+    first_line = lines[0] if lines else ""
+    return max((",", ";", "\t"), key=first_line.count), 0
+
+
+def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell is empty or spaces."""
+    blank = np.ones(len(frame), dtype=bool)
+    for _, column in frame.items():
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            empty = np.asarray([not str(value).strip() for value in column.cat.categories] + [True])
+            blank &= empty[column.cat.codes.to_numpy()]  # code -1 (a missing cell) is empty
+        else:
+            blank &= (column.fillna("").str.strip() == "").to_numpy()
+        if not blank.any():
+            break
+    return blank
 
 
 def _decode(raw: bytes, name: str) -> str:
     for encoding in _ENCODINGS:
+        if encoding == "utf-16" and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue  # almost any bytes decode as UTF-16: only a marked file is
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
@@ -93,20 +164,22 @@ def find_round_table(file: str, sheets: Iterable[tuple[str, list[list[object]]]]
     'Round' (within its first rows), from each sheet's cells from A1 ('' or None when
     empty); a workbook file and an open book both come here."""
     for name, rows in sheets:
-        index = header_row_index(rows, {"cluster_code", "round"})
+        index = header_row_index(rows, ROUND_HEADER)
         if index is not None:
             return sheet_table(file, name, rows, index)
     raise WorkbookError(file, "no sheet has a header row with 'Cluster code' and 'Round' "
-                              "columns")
+                              "(or 'Date') columns")
 
 
-def header_row_index(rows: list[list[object]], columns: set[str]) -> int | None:
+def header_row_index(rows: Sequence[Sequence[object]], columns: set[str] | HeaderRule
+                     ) -> int | None:
     """The 0-based index of the first row (within a sheet's first rows) whose headers name
     all of ``columns`` (canonical names such as 'cluster_code'), or None."""
+    rule = columns if isinstance(columns, HeaderRule) else HeaderRule(frozenset(columns))
     for index, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
         known = {canonical_column(cell) for cell in row
                  if cell is not None and str(cell).strip()} - {None}
-        if columns <= known:
+        if rule.matches(known):  # type: ignore[arg-type]
             return index
     return None
 

@@ -12,10 +12,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clusterbook.domain.checks import CheckContext, check_documents, file_finding
-from clusterbook.domain.errors import InputError, WorkbookError
+from clusterbook.domain.checks import (
+    FILE_NAME,
+    RULES,
+    CheckContext,
+    check_documents,
+    file_finding,
+)
+from clusterbook.domain.errors import ClusterBookError, InputError, WorkbookError
 from clusterbook.domain.findings import Finding, Severity, count_errors
+from clusterbook.domain.outcomes import Outcome, printable
 from clusterbook.excel.forms_reader import Submission, read_submission
+from clusterbook.excel.intake import Intake, display_name, take
 from clusterbook.excel.read import WORKBOOK_SUFFIXES, is_lock_file
 
 #: Suffixes of files a folder search looks at; other files are skipped and listed.
@@ -35,6 +43,10 @@ class FileResult:
     file: str
     submission: Submission | None
     findings: list[Finding] = field(default_factory=list)
+    #: Findings about the file itself (its name) that stay beside the form's findings.
+    notes: list[Finding] = field(default_factory=list)
+    #: What became of the file: read, or why not (unreadable, not a form, refused).
+    outcome: Outcome = Outcome.READ
 
     @property
     def errors(self) -> int:
@@ -71,24 +83,32 @@ class ValidationResult:
 
     def summary(self) -> str:
         """'12 files checked: 9 valid, 2 with errors, 1 not readable (5 errors, 3 warnings).'"""
-        readable = [result for result in self.files if result.submission is not None]
+        readable = [result for result in self.files if result.outcome is Outcome.READ]
         valid = sum(1 for result in readable if result.valid)
-        broken = len(self.files) - len(readable)
+        refused = sum(1 for result in self.files if result.outcome is Outcome.REFUSED)
+        broken = len(self.files) - len(readable) - refused
         forms = sum(len(result.submission.documents) for result in readable
                     if result.submission is not None)
         parts = [f"{valid} valid", f"{len(readable) - valid} with errors"]
         if broken:
             parts.append(f"{broken} not readable")
+        if refused:
+            parts.append(f"{refused} refused unopened")
         text = (f"{_plural(len(self.files), 'file')} checked ({_plural(forms, 'form')}): "
                 f"{', '.join(parts)} ({_plural(self.errors, 'error')}, "
                 f"{_plural(self.warnings, 'warning')}).")
-        if self.skipped:
-            text += f" Skipped {_plural(len(self.skipped), 'file')} that are not workbooks."
+        checked = sum(1 for path in self.skipped if path.stem.endswith(CHECKED_MARK))
+        if checked:
+            text += f" Skipped {_plural(checked, 'checked copy', 'checked copies')}."
+        others = len(self.skipped) - checked
+        if others:
+            text += (f" Skipped {_plural(others, 'file')} that "
+                     + ("is not a workbook." if others == 1 else "are not workbooks."))
         return text
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
+def _plural(count: int, word: str, words: str = "") -> str:
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
 
 def collect_paths(arguments: Iterable[Path | str]) -> tuple[list[Path], list[Path]]:
@@ -103,7 +123,9 @@ def collect_paths(arguments: Iterable[Path | str]) -> tuple[list[Path], list[Pat
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            found = (p for p in path.rglob("*") if p.is_file())
+            # Pipes, sockets and broken links are listed too (the intake names them, never
+            # opening them); links to folders are not followed.
+            found = (p for p in path.rglob("*") if p.is_symlink() or not p.is_dir())
             for candidate in sorted(found, key=lambda p: str(p.relative_to(path)).casefold()):
                 relative = candidate.relative_to(path)
                 if any(part.startswith(".") for part in relative.parts) and not \
@@ -115,7 +137,7 @@ def collect_paths(arguments: Iterable[Path | str]) -> tuple[list[Path], list[Pat
                     files.append(candidate)
                 else:
                     skipped.append(candidate)
-        elif path.exists() or is_lock_file(path):
+        elif path.exists() or path.is_symlink() or is_lock_file(path):
             files.append(path)
         else:
             missing.append(path)
@@ -131,7 +153,7 @@ def display_names(paths: Sequence[Path]) -> dict[Path, str]:
     names = {}
     for path in paths:
         if counts[path.name] == 1:
-            names[path] = path.name
+            names[path] = display_name(path)
             continue
         clashing = [other for other in paths if other.name == path.name]
         depth = 2
@@ -140,7 +162,7 @@ def display_names(paths: Sequence[Path]) -> dict[Path, str]:
             if len(tails) == len(clashing):
                 break
             depth += 1
-        names[path] = Path(*path.parts[-depth:]).as_posix()
+        names[path] = printable(Path(*path.parts[-depth:]).as_posix())
     return names
 
 
@@ -155,14 +177,29 @@ def read_files(paths: Sequence[Path], progress: Progress | None = None) -> list[
         name = names[path]
         if progress is not None:
             progress(done, len(paths), f"Reading {name}")
+        intake = take(path, name)
         try:
-            submission = read_submission(path, name=name)
+            submission = read_submission(intake)
         except WorkbookError as error:
-            error.file = name
-            results.append(FileResult(path, name, None, [file_finding(error)]))
+            intake.fail(error)
+            results.append(FileResult(path, name, None, intake_findings(intake),
+                                      outcome=intake.outcome))
             continue
-        results.append(FileResult(path, name, submission))
+        result = FileResult(path, name, submission)
+        result.notes = intake_findings(intake)
+        results.append(result)
     return results
+
+
+def intake_findings(intake: Intake) -> list[Finding]:
+    """What the intake has to say about a file: why it cannot be read, and an odd name."""
+    findings = [file_finding(intake.error)] if intake.error is not None else []
+    if intake.odd_name:
+        findings.append(Finding(RULES[FILE_NAME].severity, FILE_NAME, (
+            f"The file's name is not valid text (it was saved by a program using another "
+            f"alphabet, or holds control characters); it is shown as '{intake.name}'. Rename "
+            f"the file with ordinary letters."), intake.name))
+    return findings
 
 
 def check_submissions(submissions: Sequence[Submission],
@@ -199,29 +236,35 @@ def validate_paths(arguments: Iterable[Path | str], context: CheckContext | None
     check_submissions(readable, context)
     for result in results:
         if result.submission is not None:
-            result.findings = result.submission.findings
+            result.findings = [*result.notes, *result.submission.findings]
     return ValidationResult(results, skipped)
 
 
 # --- output ---------------------------------------------------------------------------------------
 
-def table_text(result: ValidationResult) -> str:
-    """The findings as an officer reads them on screen, file by file."""
+def table_text(result: ValidationResult, *, valid_files: bool = True) -> str:
+    """The findings as an officer reads them on screen, file by file (files without
+    problems too, unless ``valid_files`` is False: then the summary counts them)."""
     lines = []
     for file_result in result.files:
+        if not valid_files and not file_result.findings:
+            continue
         counts = (f"{_plural(file_result.errors, 'error')}, "
                   f"{_plural(file_result.warnings, 'warning')}")
         submission = file_result.submission
         what = "" if submission is None else (
             f" — {submission.form.title}" + (f", {len(submission.documents)} forms"
                                               if len(submission.documents) > 1 else ""))
-        lines.append(f"{file_result.file}{what}: " + (counts if file_result.findings
-                                                      else "no problems found"))
+        lines.append(printable(f"{file_result.file}{what}: ") + (
+            counts if file_result.findings else "no problems found"))
         where_width = max((len(_where(f)) for f in file_result.findings), default=0)
         for finding in file_result.findings:
-            lines.append(f"  {finding.severity:<8} {_where(finding):<{where_width}}  "
-                         f"{finding.message} [{finding.rule}]")
-    lines.append("")
+            # Values typed in cells may hold control characters: shown as escapes, never
+            # sent raw to the terminal.
+            lines.append(printable(f"  {finding.severity:<8} {_where(finding):<{where_width}}  "
+                                   f"{finding.message} [{finding.rule}]"))
+    if lines:
+        lines.append("")
     lines.append(result.summary())
     return "\n".join(lines)
 
@@ -239,13 +282,16 @@ def findings_json(result: ValidationResult) -> str:
                       indent=2)
 
 
-def render(result: ValidationResult, output_format: str, out: Path | None) -> None:
-    """Print or write the findings in a format: 'table', 'json' or 'xlsx'."""
+def render(result: ValidationResult, output_format: str, out: Path | None, *,
+           valid_files: bool = True) -> None:
+    """Print or write the findings in a format: 'table', 'json' or 'xlsx' (the table lists
+    the files without problems only when ``valid_files``)."""
     if output_format == "xlsx":
         target = write_findings(result, out or Path("findings.xlsx"))
         print(f"{result.summary()}\nWrote {target}")
         return
-    text = table_text(result) if output_format == "table" else findings_json(result)
+    text = (table_text(result, valid_files=valid_files) if output_format == "table"
+            else findings_json(result))
     if out is None:
         print(text)
         return
@@ -268,20 +314,30 @@ def write_findings(result: ValidationResult, out: Path) -> Path:
 
 def write_back(result: ValidationResult, *, only_with_findings: bool = False) -> list[str]:
     """Write a checked copy beside every readable file (or only those with findings);
-    returns a line per copy."""
-    from clusterbook.reports.checks_book import write_checked_copy
+    returns a line per copy. An earlier checked copy that differs (an officer may have
+    written in it) is kept by the output rules, and a line says where."""
+    from clusterbook.outputs import drop_old_if_same, form_of, output_file
+    from clusterbook.reports.checks_book import checked_copy_path, write_checked_copy
 
     lines = []
     for file_result in result.files:
         if file_result.submission is None or (only_with_findings and
                                               not file_result.findings):
             continue
+        path = file_result.path
         try:
-            out = write_checked_copy(file_result.path, file_result.findings)
-        except WorkbookError as error:
-            lines.append(f"Could not write a checked copy: {error}")
+            old = output_file(checked_copy_path(path), inputs=[path], endings=(),
+                              writes=form_of(path))  # a copy of the same form
+            out = write_checked_copy(path, file_result.findings)
+        except ClusterBookError as error:
+            if isinstance(error, WorkbookError):
+                error.file = file_result.file
+            lines.append(f"Could not write a checked copy: {printable(str(error))}")
             continue
-        lines.append(f"Wrote {out}")
+        lines.append(printable(f"Wrote {out}"))
+        old = drop_old_if_same(old, out)
+        if old is not None:
+            lines.append(printable(f"Kept the earlier checked copy as {old}."))
     return lines
 
 

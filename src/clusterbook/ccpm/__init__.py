@@ -132,7 +132,7 @@ def _describe_scores(assessment: Assessment) -> list[str]:
 def run_scores(responses: Sequence[Path | str], out: Path | str | None = None, *,
                bank: Path | str | None = None) -> JobResult:
     """Score a survey; write the scores CSV when ``out`` is given."""
-    from clusterbook.excel.write import atomic_path
+    from clusterbook.csvtable import write_csv
 
     survey = read_survey(responses, bank=bank)
     assessment = assess(survey.answers, survey.bank)
@@ -141,9 +141,8 @@ def run_scores(responses: Sequence[Path | str], out: Path | str | None = None, *
     if out_path is not None:
         if out_path.suffix.lower() != ".csv":
             raise InputError(f"the scores are written as .csv, not '{out_path.name}'")
-        with atomic_path(out_path) as temporary:
-            # Plain UTF-8 (no byte-order mark): the table is ASCII, read by people and scripts.
-            scores_table(assessment).to_csv(temporary, index=False, encoding="utf-8")
+        # Plain UTF-8 (no byte-order mark): the table is ASCII, read by people and scripts.
+        write_csv(scores_table(assessment), out_path, bom=False)
         lines.append(f"Wrote {out_path}")
     return JobResult(lines, [*survey.findings, *assessment.findings], out_path)
 
@@ -219,7 +218,8 @@ def run_overview(reports: Sequence[Path | str], out: Path | str) -> JobResult:
     weaknesses = common_weaknesses(statuses, questions)
     write_overview_book(statuses, matrix, scores, weaknesses, out_path,
                         sources=[report.file for report in filled])
-    lines = [f"{len(filled)} clusters: {', '.join(map(str, matrix.columns))}."]
+    lines = [f"{len(filled)} cluster{'' if len(filled) == 1 else 's'}: "
+             f"{', '.join(map(str, matrix.columns))}."]
     functions = matrix[[("." not in str(index)) for index in matrix.index]]
     for function, line in functions.iterrows():
         counts = line.value_counts()

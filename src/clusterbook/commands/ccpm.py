@@ -4,9 +4,13 @@ several clusters into the inter-cluster overview."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from clusterbook.commands.options import positive_int
+from clusterbook.commands.terminal import working
+from clusterbook.outputs import existing_input, kept_note, output_file
 
 RESPONSES_HELP = ("survey responses, .csv or .xlsx: one row per answer (respondent_id, "
                   "respondent_role, organisation_type, question_id, answer) or one row per "
@@ -97,38 +101,49 @@ def _bank_option(parser: argparse.ArgumentParser) -> None:
                              "sheet). Default: the CCPM workbook's, else the built-in bank")
 
 
-def _exit_code(errors: int) -> int:
-    return 1 if errors else 0
+def _inputs(*paths: Path | None) -> list[Path]:
+    """The input files named, each checked to exist."""
+    return [existing_input(path) for path in paths if path is not None]
+
+
+def _run(title: str, job: Callable[[], Any], old: Path | None = None) -> int:
+    with working(title):
+        result = job()
+    return _finish(result, old)
+
+
+def _finish(result: Any, old: Path | None = None) -> int:
+    print("\n".join(filter(None, (result.report(), kept_note(old)))))
+    return 1 if result.errors else 0
 
 
 def run_scores(args: argparse.Namespace) -> int:
     from clusterbook.ccpm import run_scores as job
 
-    result = job(args.responses, args.out, bank=args.bank)
-    print(result.report())
-    return _exit_code(result.errors)
+    inputs = _inputs(*args.responses, args.bank)
+    old = None if args.out is None else output_file(args.out, inputs=inputs, endings=(".csv",))
+    return _finish(job(args.responses, args.out, bank=args.bank), old)
 
 
 def run_report(args: argparse.Namespace) -> int:
     from clusterbook.ccpm import run_report as job
 
-    result = job(args.responses, args.out, bank=args.bank, description=args.description,
-                 participants=args.participants)
-    print(result.report())
-    return _exit_code(result.errors)
+    inputs = _inputs(*args.responses, args.bank, args.description, args.participants)
+    old = output_file(args.out, inputs=inputs)
+    return _run(f"Writing {args.out.name}", lambda: job(
+        args.responses, args.out, bank=args.bank, description=args.description,
+        participants=args.participants), old)
 
 
 def run_check(args: argparse.Namespace) -> int:
     from clusterbook.ccpm import run_check as job
 
-    result = job(args.report, quarter=args.quarter)
-    print(result.report())
-    return _exit_code(result.errors)
+    _inputs(args.report)
+    return _finish(job(args.report, quarter=args.quarter))
 
 
 def run_overview(args: argparse.Namespace) -> int:
     from clusterbook.ccpm import run_overview as job
 
-    result = job(args.reports, args.out)
-    print(result.report())
-    return _exit_code(result.errors)
+    old = output_file(args.out, inputs=_inputs(*args.reports))
+    return _run(f"Writing {args.out.name}", lambda: job(args.reports, args.out), old)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from clusterbook.commands.options import add_rule_options, rule_options
+from clusterbook.commands.terminal import working
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -18,7 +19,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                "--clusters clusters.csv")
     parser.add_argument("input", type=Path, metavar="INPUT", help="round data, .csv or .xlsx")
     parser.add_argument("--out", type=Path, metavar="BOOK.xlsx",
-                        help="the book to write (default: INPUT's name with '-databook.xlsx')")
+                        help="the book to write (default: INPUT's name with '-databook.xlsx'; "
+                             "a book there is kept as 'NAME (old).xlsx')")
     parser.add_argument("--clusters", type=Path, metavar="FILE",
                         help="a cluster list (.csv or .xlsx) with target population and "
                              "households; its clusters without round data are added too")
@@ -28,8 +30,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from clusterbook.databook import run_databook
+    from clusterbook.outputs import existing_input, kept_note, output_file
 
+    inputs = [existing_input(path) for path in (args.input, args.clusters) if path is not None]
     out = args.out or args.input.with_name(f"{args.input.stem}-databook.xlsx")
-    result = run_databook(args.input, out, clusters=args.clusters, **rule_options(args))
-    print(result.report())
+    old = output_file(out, inputs=inputs, writes="campaign-databook")
+    with working(f"Filling {out.name}"):
+        result = run_databook(args.input, out, clusters=args.clusters, **rule_options(args))
+    print("\n".join(filter(None, (result.report(), kept_note(old)))))
     return 0

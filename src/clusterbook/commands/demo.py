@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from clusterbook.commands.terminal import progress_bar
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -13,16 +15,27 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "12 rounds; synthetic) and run every ClusterBook job on it, saying what "
                     "each file is.")
     parser.add_argument("--out", type=Path, default=Path("clusterbook-demo"), metavar="DIR",
-                        help="folder to write into (default: ./clusterbook-demo)")
+                        help="folder to write into (default: ./clusterbook-demo): a new or "
+                             "empty folder, or an earlier demo's (its files you changed are "
+                             "kept as 'NAME (old).EXT'); a folder with other files is refused")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from clusterbook.demo import run_demo
+    from clusterbook.demo import JOB, STEPS, run_demo
+    from clusterbook.outputs import check_own_folder
     from clusterbook.sample.region import NOTICE
 
+    check_own_folder(args.out, job=JOB)
     print(f"ClusterBook demo in {args.out}/ — {NOTICE}")
-    artifacts = run_demo(args.out, progress=lambda title: print(f"· {title}..."))
+    with progress_bar() as bar:
+        def progress(title: str) -> None:
+            if bar is None:
+                print(f"· {title}...")
+            else:
+                bar.step(title, len(STEPS))
+
+        artifacts = run_demo(args.out, progress=progress)
     print("\nWrote:")
     width = max(len(str(artifact.path.relative_to(args.out))) for artifact in artifacts)
     for artifact in artifacts:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from clusterbook.commands.terminal import plural
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -16,17 +17,27 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         epilog="Example: clusterbook feedback review.xlsx --out feedback/")
     parser.add_argument("book", type=Path, metavar="REVIEW.xlsx", help="the review book")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR",
-                        help="the folder to write the feedback books into")
+                        help="the folder to write the feedback books into (made when "
+                             "missing; a book already there is kept as 'NAME (old).xlsx')")
+    parser.add_argument("--verbose", action="store_true", help="list every book written")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from clusterbook.consolidate import write_feedback_books
+    from clusterbook.outputs import existing_input, output_folder
 
-    if not args.book.is_file():
-        print(f"clusterbook feedback: '{args.book}': no such file", file=sys.stderr)
-        return 2
+    existing_input(args.book)
+    output_folder(args.out, inputs=[args.book])
+    before = set(args.out.iterdir())
     paths = write_feedback_books(args.book, args.out)
-    for path in paths:
-        print(f"Wrote {path}")
+    kept = [path for path in set(args.out.iterdir()) - before if " (old" in path.name]
+    if args.verbose:
+        for path in paths:
+            print(f"Wrote {path}")
+    print(f"Wrote {plural(len(paths), 'feedback book')} into {args.out}"
+          + ("" if args.verbose else " (--verbose lists them)") + ".")
+    if kept:
+        print(f"The earlier {plural(len(kept), 'book')} of the same name "
+              f"{'is' if len(kept) == 1 else 'are'} kept, with '(old)' in the name.")
     return 0

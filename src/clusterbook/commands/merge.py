@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from clusterbook.commands.terminal import progress_bar
+
+if TYPE_CHECKING:
+    from clusterbook.consolidate.job import MergeResult
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -15,12 +20,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "summary, every row with where it came from, every finding, the superseded "
                     "submissions and a Feedback sheet for the reviewers. Merging into an "
                     "existing review book keeps its Feedback; only new or changed files are "
-                    "read again. Files are never modified.",
+                    "read again. Files are never modified. Exit code 1 when the merged files "
+                    "hold errors (the review book is written, with them in its Issues sheet).",
         epilog="Example: clusterbook merge submissions/ --out review.xlsx --clusters flags.xlsx")
     parser.add_argument("folder", type=Path, metavar="FOLDER",
                         help="the folder of submitted workbooks")
     parser.add_argument("--out", type=Path, required=True, metavar="REVIEW.xlsx",
-                        help="the review book to write (or update)")
+                        help="the review book to write (or update; the book it replaces is "
+                             "kept in backups/ beside it). A file there that is not a review "
+                             "book is refused")
     parser.add_argument("--clusters", type=Path, metavar="DATABOOK",
                         help="the cluster list: the campaign data book, the flags book, round "
                              "data, or a list (CSV/XLSX) with cluster code and district; says "
@@ -34,24 +42,24 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from clusterbook.consolidate import merge_folder
+    from clusterbook.outputs import existing_input, output_file
 
-    if not args.folder.is_dir():
-        print(f"clusterbook merge: '{args.folder}': no such folder", file=sys.stderr)
-        return 2
-    if args.out.suffix.lower() != ".xlsx":
-        print("clusterbook merge: --out must end in .xlsx", file=sys.stderr)
-        return 2
-    if args.clusters is not None and not args.clusters.exists():
-        print(f"clusterbook merge: '{args.clusters}': no such file", file=sys.stderr)
-        return 2
-    progress = None if args.quiet or not sys.stderr.isatty() else _progress_line
-    result = merge_folder(args.folder, args.out, clusters=args.clusters, level=args.level,
-                          progress=progress)
-    if progress is not None:
-        print(file=sys.stderr)
+    existing_input(args.folder, what="folder")
+    clusters = [existing_input(args.clusters)] if args.clusters is not None else []
+    # the merge keeps the book it replaces in backups/ itself
+    output_file(args.out, inputs=clusters, keep_old=False)
+    with progress_bar(args.quiet) as bar:
+        result = merge_folder(args.folder, args.out, clusters=args.clusters, level=args.level,
+                              progress=bar)
     print(result.summary())
-    return 0
+    return 1 if _errors(result) else 0
 
 
-def _progress_line(done: int, total: int, message: str) -> None:
-    print(f"\r{message:<60.60}", end="", file=sys.stderr, flush=True)
+def _errors(result: MergeResult) -> int:
+    """The errors in the merged files: those read now, or as the ledger recorded them when
+    the book was up to date."""
+    if result.review is not None:
+        return sum(source.errors for source in result.review.sources)
+    from clusterbook.consolidate.ledger import Ledger
+
+    return sum(record.errors for record in Ledger(result.ledger).load().files.values())

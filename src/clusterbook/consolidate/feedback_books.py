@@ -103,24 +103,25 @@ def _province_of(path: str, provinces: dict[str, str], districts: dict[str, str]
 
 
 def write_feedback_books(review_book: Path | str, out_dir: Path | str) -> list[Path]:
-    """Write '<Province> feedback.xlsx' for every province of a review book into ``out_dir``;
-    returns the paths written."""
+    """Write '<Province> feedback.xlsx' for every province of a review book into ``out_dir``
+    (names made safe and unique; a book already there is kept as '... (old).xlsx'); returns
+    the paths written."""
+    from clusterbook.outputs import keep_old_copy, safe_names
+
     written, provinces = feedback_by_province(review_book)
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for item in provinces:
-        path = folder / f"{_file_name(item.province)} feedback.xlsx"
+    names = safe_names([item.province for item in provinces], fallback=UNPLACED)
+    for item, name in zip(provinces, names, strict=True):
+        path = folder / f"{name} feedback.xlsx"
+        keep_old_copy(path)
         with new_workbook(path) as book:
             book.set_properties({"title": f"Feedback to {item.province}",
                                  "company": "ClusterBook"})
             _write(book, item, Path(review_book).name, written)
         paths.append(path)
     return paths
-
-
-def _file_name(text: str) -> str:
-    return re.sub(r'[\\/:*?"<>|]+', "-", text).strip() or UNPLACED
 
 
 def _columns(keys: Sequence[str], columns: Sequence[Column]) -> list[Column]:

@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+from xlsxwriter.exceptions import FileCreateError
+
+from clusterbook.consolidate.layout import BACKUPS_FOLDER
 from clusterbook.consolidate.ledger import FileRecord, Ledger, LedgerState, ledger_path
 from clusterbook.consolidate.reading import ToRead, read_sources
 from clusterbook.consolidate.review_book import (
@@ -35,6 +38,8 @@ from clusterbook.domain.checks import CheckContext
 from clusterbook.domain.clusterlist import ClusterList
 from clusterbook.domain.consolidation import LEVELS, REVIEW_BOOK_ID, Review, Source, consolidate
 from clusterbook.domain.errors import ClusterBookError, InputError, WorkbookError
+from clusterbook.domain.outcomes import Outcome, printable
+from clusterbook.excel.intake import Intake, found
 from clusterbook.excel.read import open_workbook
 from clusterbook.excel.write import atomic_path, ensure_writable
 from clusterbook.validation import CHECKED_MARK, collect_paths, display_names
@@ -42,7 +47,6 @@ from clusterbook.validation import CHECKED_MARK, collect_paths, display_names
 #: Hears ``(files done, files in all, what is happening)``; may raise to cancel the merge.
 Progress = Callable[[int, int, str], None]
 
-BACKUPS_FOLDER: Final = "backups"
 #: How many dated backups of a review book are kept.
 KEEP_BACKUPS: Final = 10
 #: 'writing:SECONDS' makes a merge pause while it writes the book, 'recording:SECONDS' once
@@ -60,11 +64,15 @@ class MergeResult:
 
     out: Path
     ledger: Path
+    #: Files merged (read now or unchanged since the last merge); skipped files not counted.
     files: int
     read: int = 0
     reused: int = 0
     removed: int = 0
     up_to_date: bool = False
+    #: Files the folder held that are not merged: checked copies, files that are not
+    #: workbooks.
+    skipped: int = 0
     backup: Path | None = None
     review: Review | None = None
     seconds: float = 0.0
@@ -76,17 +84,17 @@ class MergeResult:
         """A few lines an officer reads after the merge."""
         if self.up_to_date:
             return (f"{self.out.name} is up to date: none of the {self.files:,} files changed "
-                    f"since the last merge (nothing was written).")
+                    f"since the last merge (nothing was written){self._skipped()}.")
         review = self.review
         assert review is not None
         lines = [f"Merged {self.files:,} files into {self.out} "
                  f"({self.read:,} read, {self.reused:,} unchanged"
                  + (f", {self.removed:,} gone since the last merge" if self.removed else "")
-                 + f") in {self.seconds:.1f} s."]
+                 + f") in {self.seconds:.1f} s{self._skipped()}."]
         totals = review.provinces.iloc[-1] if len(review.provinces) else None
         plans = sum(1 for entry in review.current if entry.form_id != "cesm-microplan")
         microplans = len(review.current) - plans
-        unreadable = sum(1 for item in review.files if item.outcome.startswith("Not readable"))
+        unreadable = sum(1 for item in review.files if item.unreadable)
         errors = sum(source.errors for source in review.sources)
         text = f"{microplans:,} current microplans"
         if totals is not None and review.clusters is not None:
@@ -100,6 +108,10 @@ class MergeResult:
             lines.append(f"The previous book is kept as {self.backup}.")
         return "\n".join(lines)
 
+    def _skipped(self) -> str:
+        return (f"; {self.skipped:,} other files skipped (checked copies, files that are not "
+                f"workbooks)" if self.skipped else "")
+
 
 @dataclass(frozen=True)
 class _Seen:
@@ -112,6 +124,7 @@ class _Seen:
     modified: float
     fingerprint: str
     skipped: bool = False
+    intake: Intake | None = field(default=None, compare=False, repr=False)
 
 
 @contextlib.contextmanager
@@ -143,7 +156,18 @@ def merge_folder(folder: Path | str, out: Path | str,
     one per core for large folders).
     """
     with _long_lived():
-        return _merge(Path(folder), Path(out), clusters, level, progress, workers, notice)
+        try:
+            return _merge(Path(folder), Path(out), clusters, level, progress, workers, notice)
+        except (OSError, FileCreateError) as error:
+            # A full disk, a folder that cannot be written: the book and the ledger are as
+            # they were (the book is written beside and moved into place only when complete).
+            cause = error.__context__ if isinstance(error, FileCreateError) else error
+            reason = getattr(cause, "strerror", None) or str(cause or error)
+            raise WorkbookError(Path(out).name, f"the review book could not be written "
+                                                f"({reason}); nothing was changed: the previous "
+                                                f"book and its ledger are as they were. Free "
+                                                f"some space or choose a folder you can write "
+                                                f"to, then merge again") from None
 
 
 def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, level: str,
@@ -180,8 +204,8 @@ def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, l
     signature = {item.relative: item.fingerprint for item in seen}
     if previous is not None and _up_to_date(state, previous, signature, context_key, level,
                                            folder):
-        return MergeResult(out, ledger.path, len(seen), reused=len(files), up_to_date=True,
-                           seconds=time.perf_counter() - started)
+        return MergeResult(out, ledger.path, len(files), reused=len(files), up_to_date=True,
+                           skipped=len(seen) - len(files), seconds=time.perf_counter() - started)
     notes = read_review_book(out, sources=False).notes if previous is not None else []
     step("look")
 
@@ -189,26 +213,29 @@ def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, l
     cached_keys = [(item.fingerprint, context_key) for item in files
                    if (item.fingerprint, context_key) in state.cached]
     reused = ledger.contents(cached_keys) if cached_keys else {}
-    to_read = [ToRead(item.path, item.name, item.relative, received[item.relative])
-               for item in files if item.fingerprint not in reused]
+    to_read = [ToRead(item.intake, item.relative, received[item.relative])
+               for item in files if item.fingerprint not in reused and item.intake is not None]
     check_context = CheckContext(clusters=cluster_list)
     read = read_sources(to_read, check_context, progress=report, workers=workers)
     read_by_path = {item.relative: sources for item, sources in zip(to_read, read, strict=True)}
+    for item in seen:  # the bytes are read; only the sources are kept from here
+        if item.intake is not None:
+            item.intake.data = None
     step("read")
 
     sources: list[Source] = []
     per_file: dict[str, list[Source]] = {}
     for item in seen:
         if item.skipped:
-            found = [Source(item.name, item.relative, item.fingerprint, item.size,
+            of_file = [Source(item.name, item.relative, item.fingerprint, item.size,
                             received[item.relative],
-                            carried_outcome=_skipped(item))]
+                            carried_outcome=_skipped(item), carried_kind=Outcome.NOT_A_FORM)]
         elif item.relative in read_by_path:
-            found = read_by_path[item.relative]
+            of_file = read_by_path[item.relative]
         else:
-            found = _restored(reused[item.fingerprint], item, received[item.relative])
-        per_file[item.relative] = found
-        sources.extend(found)
+            of_file = _restored(reused[item.fingerprint], item, received[item.relative])
+        per_file[item.relative] = of_file
+        sources.extend(of_file)
     review = consolidate(sources, clusters=cluster_list, notes=notes, level=level)
     report(len(to_read), len(to_read), f"Writing {out.name}")
     step("merge")
@@ -241,8 +268,9 @@ def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, l
         if pause is not None:
             pause()
     step("write")
-    return MergeResult(out, ledger.path, len(seen), read=len(to_read),
+    return MergeResult(out, ledger.path, len(files), read=len(to_read),
                        reused=len(files) - len(to_read), removed=removed, backup=backup,
+                       skipped=len(seen) - len(files),
                        review=review, seconds=time.perf_counter() - started, sources=sources,
                        steps=steps)
 
@@ -276,7 +304,8 @@ def _scan(folder: Path, out: Path) -> list[_Seen]:
     backups = (out.parent / BACKUPS_FOLDER).resolve()
 
     def ours(path: Path) -> bool:
-        resolved = path.resolve()
+        # realpath, unlike resolve(), does not fail on a link to itself
+        resolved = Path(os.path.realpath(path))
         return resolved in own or resolved.is_relative_to(backups)
 
     paths = [path for path in paths if not ours(path)]
@@ -284,14 +313,11 @@ def _scan(folder: Path, out: Path) -> list[_Seen]:
     names = display_names([*paths, *skipped])
     seen = []
     for path, is_skipped in [*((p, False) for p in paths), *((p, True) for p in skipped)]:
-        try:
-            stat = path.stat()
-            data = path.read_bytes()
-        except OSError:
-            stat, data = None, b""
-        seen.append(_Seen(path, names[path], path.relative_to(folder).as_posix(),
-                          stat.st_size if stat else 0, stat.st_mtime if stat else 0.0,
-                          hashlib.sha256(data).hexdigest() if stat else "", is_skipped))
+        # Found and fingerprinted once: the bytes read here are the ones checked and read.
+        intake = found(path, names[path])
+        seen.append(_Seen(path, intake.name, printable(path.relative_to(folder).as_posix()),
+                          intake.size, intake.modified, intake.fingerprint, is_skipped,
+                          None if is_skipped else intake))
     return seen
 
 
@@ -317,9 +343,12 @@ def _previous_book(out: Path) -> BookInfo | None:
         info = read_mark(book, out.name)
     finally:
         book.close()
-    if info is None:
-        raise InputError(f"{out.name} is not a ClusterBook review book ({REVIEW_BOOK_ID}); it "
-                         f"was left as it is. Choose another name for the review book")
+    if info is None:  # --out names the wrong file: a usage error, as the output rules say
+        from clusterbook.outputs import UsageError
+
+        raise UsageError(f"'{out}' is not a ClusterBook review book ({REVIEW_BOOK_ID}); it "
+                         f"was left as it is (nothing was written). Give the review book's "
+                         f"name, or a new file name")
     return info
 
 

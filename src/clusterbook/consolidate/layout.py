@@ -19,6 +19,8 @@ from clusterbook.forms import Field, Form, Kind, RecordSection, TableSection
 
 SUMMARY, FEEDBACK, ISSUES, SUPERSEDED, FILES = (
     "Summary", "Feedback", "Issues", "Superseded", "Files")
+#: The folder beside a review book that keeps its earlier versions.
+BACKUPS_FOLDER: Final = "backups"
 #: Where the data sheets' header row is (a title and a note above it).
 HEADER_ROW: Final = 3
 
@@ -58,6 +60,20 @@ FEEDBACK_COLUMNS: Final = _columns(
 )
 #: The columns reviewers type in; everything else on the Feedback sheet is rebuilt.
 REVIEWER_COLUMNS: Final = ("status", "comment", "priority")
+#: Other headers a reviewer may have given the Feedback columns (compared as label keys).
+FEEDBACK_ALIASES: Final = {
+    "cluster_code": ("Cluster", "Code", "Cluster ID", "Cluster no", "Cluster number"),
+    "status": ("Status", "Review", "Reviewed", "Decision", "Review result"),
+    "comment": ("Comment", "Comments", "Reviewer comments", "Review comment",
+                "Review comments", "Remarks", "Remark", "Notes", "Note", "Feedback",
+                "Reviewer note", "Reviewer notes", "Observations"),
+    "priority": ("Priority level", "Urgency"),
+    "cluster_name": ("Name",),
+}
+#: The Feedback sheet's title starts with this (its mark, kept when the sheet is renamed).
+FEEDBACK_TITLE: Final = "Feedback: one row per cluster"
+#: How far down a header row is looked for (rows inserted above it, title rows deleted).
+HEADER_SEARCH_ROWS: Final = 30
 
 ISSUE_COLUMNS: Final = _columns(
     ("severity", "Severity", 9), ("rule", "Rule", 20), ("message", "Message", 70),
@@ -80,7 +96,7 @@ FILE_COLUMNS: Final = _columns(
     ("district", "District", 13), ("size", "Size (bytes)", 11, Kind.COUNT),
     ("received", "Received (UTC)", 20), ("fingerprint", "Fingerprint (SHA-256)", 18),
     ("errors", "Errors", 7, Kind.COUNT), ("warnings", "Warnings", 8, Kind.COUNT),
-    ("outcome", "Outcome", 40), ("via", "Came through", 24),
+    ("outcome", "Outcome", 40), ("kind", "Kind", 11), ("via", "Came through", 24),
 )
 
 #: Rows of the hidden form sheet after the form id and version: (key, label).
@@ -162,11 +178,42 @@ def place_fields(form: Form) -> tuple[Field, ...]:
     return tuple(found[key] for key in ("province", "district", "cluster_code") if key in found)
 
 
-def header_positions(header: list[object], columns: tuple[Column, ...]) -> dict[str, int]:
+def header_positions(header: list[object], columns: tuple[Column, ...],
+                     aliases: dict[str, tuple[str, ...]] | None = None) -> dict[str, int]:
     """Where each column's header is in a header row read back (0-based), by its text (case,
-    spaces and punctuation aside, so a header retyped by hand is still found)."""
+    spaces and punctuation aside, so a header retyped by hand is still found), or by one of
+    its ``aliases``."""
     texts: dict[str, int] = {}
     for position, text in enumerate(header):
-        texts.setdefault(label_key(text), position)
-    return {column.key: texts[label_key(column.header)] for column in columns
-            if label_key(column.header) in texts}
+        key = label_key(text)
+        if key:
+            texts.setdefault(key, position)
+    found = {column.key: texts[label_key(column.header)] for column in columns
+             if label_key(column.header) in texts}
+    taken = set(found.values())
+    for key, names in (aliases or {}).items():
+        if key in found or key not in {column.key for column in columns}:
+            continue
+        for name in names:
+            position = texts.get(label_key(name))
+            if position is not None and position not in taken:
+                found[key] = position
+                taken.add(position)
+                break
+    return found
+
+
+def find_header(rows: list[list[object]], columns: tuple[Column, ...], *, needed: set[str],
+                aliases: dict[str, tuple[str, ...]] | None = None, usual: int = HEADER_ROW
+                ) -> tuple[int, dict[str, int]] | None:
+    """The header row of a table read back (1-based) and its columns' positions: the usual
+    row when it holds the ``needed`` columns, else the first of the top rows that holds them
+    (rows inserted above it, title rows deleted). None when no row does."""
+    order = [usual - 1, *(index for index in range(min(len(rows), HEADER_SEARCH_ROWS))
+                          if index != usual - 1)]
+    for index in order:
+        if 0 <= index < len(rows):
+            positions = header_positions(rows[index], columns, aliases)
+            if needed <= positions.keys():
+                return index + 1, positions
+    return None

@@ -218,7 +218,7 @@ def encode_sources(sources: Sequence[Source]) -> bytes:
     data = [{
         "file": s.file, "path": s.path, "fingerprint": s.fingerprint, "size": s.size,
         "received": s.received, "form_id": s.form_id, "version": s.version, "via": s.via,
-        "carried_outcome": s.carried_outcome,
+        "carried_outcome": s.carried_outcome, "carried_kind": s.carried_kind,
         "findings": [[str(f.severity), f.rule, f.message, f.file, f.sheet, f.cell, f.value]
                      for f in s.findings],
         "entries": [{
@@ -249,5 +249,6 @@ def decode_sources(payload: bytes) -> list[Source]:
         findings = [Finding(Severity(f[0]), *f[1:]) for f in item["findings"]]
         sources.append(Source(item["file"], item["path"], item["fingerprint"], item["size"],
                               item["received"], item["form_id"], item["version"], entries,
-                              findings, item["via"], item["carried_outcome"]))
+                              findings, item["via"], item["carried_outcome"],
+                              item.get("carried_kind", "")))
     return sources

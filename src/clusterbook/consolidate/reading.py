@@ -11,10 +11,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from clusterbook.consolidate.review_book import (
+    ReviewBookContent,
+    read_mark,
+    review_book_content,
+)
 from clusterbook.domain.checks import CheckContext, file_finding
 from clusterbook.domain.consolidation import Source, entries_from_documents
 from clusterbook.domain.errors import WorkbookError
-from clusterbook.excel.forms_reader import Submission, read_submission
+from clusterbook.excel.forms_reader import Submission, submission_from_book
+from clusterbook.excel.intake import Intake, check, guarded, open_intake
 from clusterbook.workers import chunked, run_chunks, worker_count
 
 #: Below this many files the reading stays in this process (starting workers costs more).
@@ -25,13 +31,20 @@ CHUNKS_PER_WORKER = 6
 
 @dataclass(frozen=True)
 class ToRead:
-    """A file to read: where it is, the name it goes by, its path relative to the folder, and
-    when it was received (UTC, ISO)."""
+    """A file to read: as the intake found it (bytes read once), its path relative to the
+    folder, and when it was received (UTC, ISO)."""
 
-    path: Path
-    name: str
+    intake: Intake
     relative: str
     received: str
+
+    @property
+    def path(self) -> Path:
+        return self.intake.path
+
+    @property
+    def name(self) -> str:
+        return self.intake.name
 
 
 def read_sources(items: Sequence[ToRead], context: CheckContext, *,
@@ -66,22 +79,40 @@ def read_chunk(items: Sequence[ToRead], context: CheckContext) -> list[list[Sour
     results: list[list[Source]] = [[] for _ in items]
     submissions: list[tuple[int, Submission]] = []
     for index, item in enumerate(items):
-        try:
-            submission = read_submission(item.path, name=item.name)
-        except WorkbookError as error:
-            results[index] = _unreadable(item, error)
-            continue
-        if submission.form.cluster_field is None:
-            error = WorkbookError(item.name, f"this is a {submission.form.title} workbook, not "
+        read = read_one(item.intake)
+        if isinstance(read, WorkbookError):
+            results[index] = [_unreadable(item, read)]
+        elif isinstance(read, ReviewBookContent):
+            results[index] = read.sources
+        elif read.form.cluster_field is None:
+            error = WorkbookError(item.name, f"this is a {read.form.title} workbook, not "
                                              f"a district submission; it is not merged",
                                   kind="not-template")
-            results[index] = [_source(item, submission, findings=[file_finding(error)])]
-            continue
-        submissions.append((index, submission))
+            results[index] = [_source(item, read, findings=[file_finding(error)])]
+        else:
+            submissions.append((index, read))
     check_submissions([submission for _, submission in submissions], context)
     for index, submission in submissions:
         results[index] = [_source(items[index], submission)]
     return results
+
+
+def read_one(intake: Intake) -> Submission | ReviewBookContent | WorkbookError:
+    """One file, checked and opened once: the forms it holds, what it carries when it is a
+    review book, or why it cannot be read (any failure inside reading is the file's own)."""
+    check(intake)
+    try:
+        with guarded(intake.name):
+            book = open_intake(intake)
+            try:
+                info = read_mark(book, intake.name)
+                if info is not None:
+                    return review_book_content(book, info, intake.name)
+                return submission_from_book(book, intake)
+            finally:
+                book.close()
+    except WorkbookError as error:
+        return error
 
 
 def _source(item: ToRead, submission: Submission, *, findings: list | None = None) -> Source:
@@ -94,26 +125,8 @@ def _source(item: ToRead, submission: Submission, *, findings: list | None = Non
                   submission.findings if findings is None else findings)
 
 
-def _unreadable(item: ToRead, error: WorkbookError) -> list[Source]:
-    """A file that is not a readable form: a review book (read as such), or one finding."""
-    from clusterbook.consolidate.review_book import is_review_book, read_review_book
-
-    if error.kind == "not-template" and is_review_book(item.path):
-        try:
-            return read_review_book(item.path, name=item.name).sources
-        except WorkbookError as book_error:
-            error = book_error
+def _unreadable(item: ToRead, error: WorkbookError) -> Source:
+    """A file that is not a readable form: its one finding."""
     error.file = item.name
-    fingerprint, size = _fingerprint(item.path)
-    return [Source(item.name, item.relative, fingerprint, size, item.received,
-                   findings=[file_finding(error)])]
-
-
-def _fingerprint(path: Path) -> tuple[str, int]:
-    import hashlib
-
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return "", 0
-    return hashlib.sha256(data).hexdigest(), len(data)
+    return Source(item.name, item.relative, item.intake.fingerprint, item.intake.size,
+                  item.received, findings=[file_finding(error)])

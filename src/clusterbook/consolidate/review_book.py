@@ -24,11 +24,15 @@ from xlsxwriter.worksheet import Worksheet
 
 from clusterbook import __version__
 from clusterbook.consolidate.layout import (
+    BACKUPS_FOLDER,
     FEEDBACK,
+    FEEDBACK_ALIASES,
     FEEDBACK_COLUMNS,
+    FEEDBACK_TITLE,
     FILE_COLUMNS,
     FILES,
     HEADER_ROW,
+    HEADER_SEARCH_ROWS,
     ISSUE_COLUMNS,
     ISSUES,
     MARK_ROWS,
@@ -39,7 +43,7 @@ from clusterbook.consolidate.layout import (
     Column,
     DataSheet,
     data_sheets,
-    header_positions,
+    find_header,
 )
 from clusterbook.domain.checks import typed_value
 from clusterbook.domain.consolidation import (
@@ -62,6 +66,7 @@ from clusterbook.domain.errors import WorkbookError
 from clusterbook.domain.findings import Finding, Severity
 from clusterbook.domain.values import clean_text, to_date
 from clusterbook.excel.cells import MAX_ROWS
+from clusterbook.excel.intake import Intake, open_intake
 from clusterbook.excel.read import open_workbook, read_sheet
 from clusterbook.excel.write import (
     DATE_FORMAT,
@@ -321,15 +326,18 @@ def _data_sheet(book: Workbook, formats: _Formats, layout: DataSheet,
 
 def _feedback_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
     sheet = book.add_worksheet(FEEDBACK)
-    columns = FEEDBACK_COLUMNS
-    sheet.write_string(0, 0, "Feedback: one row per cluster", formats.title)
+    extra = [Column(f"{_EXTRA}{header}", header, 16) for header in review.extra_columns]
+    columns = (*FEEDBACK_COLUMNS, *extra)
+    sheet.write_string(0, 0, FEEDBACK_TITLE, formats.title)
     sheet.write_string(1, 0, "Type in the yellow columns: review status (Accepted, Returned or "
                              "Pending), your comment and the priority. They are kept at every "
                              "merge; the other columns are rebuilt.", formats.note)
-    _write_header(sheet, formats, columns, reviewer=REVIEWER_COLUMNS)
+    _write_header(sheet, formats, columns,
+                  reviewer=(*REVIEWER_COLUMNS, *(column.key for column in extra)))
     keys = [column.key for column in columns]
     inputs = {keys.index("status"): formats.input, keys.index("comment"): formats.input_wrap,
-              keys.index("priority"): formats.input}
+              keys.index("priority"): formats.input,
+              **{keys.index(column.key): formats.input for column in extra}}
     comment_width = {keys.index("comment"): columns[keys.index("comment")].width}
     row = HEADER_ROW
     for item in review.feedback:
@@ -339,7 +347,8 @@ def _feedback_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
                   "low_performing": "" if item.low_performing is None else
                   ("Yes" if item.low_performing else "No"),
                   "microplan": item.microplan, "action_plan": item.action_plan,
-                  "last_received": item.last_received, "updated": "Yes" if item.updated else ""}
+                  "last_received": item.last_received, "updated": "Yes" if item.updated else "",
+                  **{column.key: item.extra.get(column.header, "") for column in extra}}
         fit_row(sheet, row, [values[key] for key in keys], comment_width)
         for index, key in enumerate(keys):
             value = values[key]
@@ -432,7 +441,8 @@ def _files_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
     rows = ([item.source.file, item.source.path, item.source.form_id, item.source.version,
              places[id(item.source)][2], *places[id(item.source)][:2], item.source.size,
              item.source.received, item.source.fingerprint, item.source.errors,
-             item.source.warnings, item.outcome, item.source.via] for item in review.files)
+             item.source.warnings, item.outcome, str(item.kind), item.source.via]
+            for item in review.files)
     longest: dict[int, int] = {}
     last = _write_rows(sheet, formats, rows, HEADER_ROW, _wrapped(columns), longest)
     _widen(sheet, formats, columns, longest)
@@ -486,7 +496,6 @@ def _summary_sheet(book: Workbook, formats: _Formats, review: Review, info: Book
 
 
 def _key_figures(review: Review) -> list[tuple[str, int]]:
-    outcomes = [item.outcome for item in review.files]
     current = review.current
     return [
         ("Files", len(review.files)),
@@ -494,7 +503,7 @@ def _key_figures(review: Review) -> list[tuple[str, int]]:
         ("Action plans (clusters)", sum(1 for e in current
                                         if e.form_id == ACTION_PLAN.form_id)),
         ("Superseded or identical copies", len(review.replaced)),
-        ("Files not readable", sum(1 for o in outcomes if o.startswith("Not readable"))),
+        ("Files not readable", sum(1 for item in review.files if item.unreadable)),
         ("Errors", sum(s.errors for s in review.sources)),
         ("Warnings", sum(s.warnings for s in review.sources)),
     ]
@@ -598,21 +607,27 @@ def read_mark(book: Any, file: str) -> BookInfo | None:
     return BookInfo(**values)
 
 
-def read_review_book(path: Path | str, *, name: str | None = None,
+def read_review_book(path: Path | str | Intake, *, name: str | None = None,
                      sources: bool = True) -> ReviewBookContent:
     """Read a review book: its mark, the Feedback sheet's notes, and (``sources``) every file
     it carries with its rows, findings and outcome. Raises WorkbookError when the file is not a
     review book."""
-    file = name or Path(path).name
+    file = name or (path.name if isinstance(path, Intake) else Path(path).name)
     with _open_review_book(path, file) as (book, info):
-        names = set(book.sheet_names)
+        return review_book_content(book, info, file, sources=sources)
 
-        def rows_of(sheet: str) -> list[list[Any]]:
-            return read_sheet(book, sheet, file=file).rows if sheet in names else []
 
-        content = ReviewBookContent(info, notes=_notes(rows_of(FEEDBACK)))
-        if sources:
-            content.sources = _sources(file, rows_of)
+def review_book_content(book: Any, info: BookInfo, file: str, *,
+                        sources: bool = True) -> ReviewBookContent:
+    """What an open review book holds (see :func:`read_review_book`)."""
+    names = set(book.sheet_names)
+
+    def rows_of(sheet: str) -> list[list[Any]]:
+        return read_sheet(book, sheet, file=file).rows if sheet in names else []
+
+    content = ReviewBookContent(info, notes=_feedback_notes(book, file))
+    if sources:
+        content.sources = _sources(file, rows_of)
     return content
 
 
@@ -633,9 +648,10 @@ def read_review_tables(path: Path | str, tables: dict[str, Sequence[Column]], *,
 
 
 @contextmanager
-def _open_review_book(path: Path | str, file: str) -> Iterator[tuple[Any, BookInfo]]:
+def _open_review_book(path: Path | str | Intake, file: str
+                      ) -> Iterator[tuple[Any, BookInfo]]:
     """The open workbook and its mark; WorkbookError when it is not a review book."""
-    book = open_workbook(Path(path))
+    book = open_intake(path) if isinstance(path, Intake) else open_workbook(Path(path))
     try:
         info = read_mark(book, file)
         if info is None:
@@ -648,9 +664,16 @@ def _open_review_book(path: Path | str, file: str) -> Iterator[tuple[Any, BookIn
 
 def _table(rows: list[list[Any]], columns: Sequence[Column]
            ) -> tuple[dict[str, int], list[list[Any]]]:
-    if len(rows) < HEADER_ROW:
+    """A table's columns and body rows, its header found in the top rows (rows may have been
+    inserted above it or title rows deleted)."""
+    if not rows:
         return {}, []
-    return header_positions(rows[HEADER_ROW - 1], tuple(columns)), rows[HEADER_ROW:]
+    first = columns[0].key
+    found = find_header(rows, tuple(columns), needed={first})
+    if found is None:
+        return {}, []
+    row, positions = found
+    return positions, rows[row:]
 
 
 def _getter(positions: dict[str, int]) -> Callable[[list[Any], str], Any]:
@@ -669,14 +692,72 @@ def _getter(positions: dict[str, int]) -> Callable[[list[Any], str], Any]:
 _STAMPED: Final = frozenset({"received", "last_received"})
 
 
-def _notes(rows: list[list[Any]]) -> list[ReviewerNote]:
-    positions, body = _table(rows, FEEDBACK_COLUMNS)
+def _feedback_notes(book: Any, file: str) -> list[ReviewerNote]:
+    """The reviewers' notes of a review book's Feedback sheet, found by its name or, renamed,
+    by its title and header. Raises WorkbookError, saying what to fix, when the sheet or its
+    header cannot be found: a merge must never write a book without the reviewers' work."""
+    names = [name for name in book.sheet_names if name != FORM_SHEET]
+    candidates = [FEEDBACK] if FEEDBACK in names else [
+        name for name in names if name not in _generated_sheets()]
+    for name in candidates:
+        rows = read_sheet(book, name, file=file).rows
+        found = _feedback_header(rows)
+        if found is not None:
+            return _notes(rows, *found)
+        if name == FEEDBACK or _has_title(rows):
+            raise WorkbookError(file, f"the reviewers' entries on sheet '{name}' cannot be "
+                                      f"read: no header row with 'Cluster code' and 'Review "
+                                      f"status' or 'Reviewer comment' was found in its first "
+                                      f"{HEADER_SEARCH_ROWS} rows. Nothing was written, so "
+                                      f"that their work is not lost. Put back the header row "
+                                      f"(or restore the book from the '{BACKUPS_FOLDER}' folder) "
+                                      f"and merge again", kind="feedback")
+    raise WorkbookError(file, f"the book has no Feedback sheet (none is named '{FEEDBACK}' or "
+                              f"has its title and header). Nothing was written, so that the "
+                              f"reviewers' work is not lost. Give the sheet back its name (or "
+                              f"restore the book from the '{BACKUPS_FOLDER}' folder) and merge "
+                              f"again", kind="feedback")
+
+
+_EXTRA: Final = "extra:"
+
+
+def _generated_sheets() -> frozenset[str]:
+    return frozenset({SUMMARY, ISSUES, SUPERSEDED, FILES,
+                      *(layout.name for layout in data_sheets())})
+
+
+def _has_title(rows: list[list[Any]]) -> bool:
+    return any(clean_text(value).startswith(FEEDBACK_TITLE.split(":")[0] + ":")
+               for row in rows[:HEADER_SEARCH_ROWS] for value in row[:3])
+
+
+def _feedback_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
+    """The Feedback header row (1-based) and its columns: a cluster code column and at least
+    one of the reviewers' columns, by their headers or their aliases."""
+    for reviewer in REVIEWER_COLUMNS:
+        found = find_header(rows, FEEDBACK_COLUMNS, needed={"cluster_code", reviewer},
+                            aliases=FEEDBACK_ALIASES)
+        if found is not None:
+            return found
+    return None
+
+
+def _notes(rows: list[list[Any]], header_row: int, positions: dict[str, int]
+           ) -> list[ReviewerNote]:
+    """The notes under a Feedback header; columns the reviewers added are kept by header."""
     get = _getter(positions)
+    header = rows[header_row - 1]
+    taken = set(positions.values())
+    extra = {position: clean_text(text) for position, text in enumerate(header)
+             if position not in taken and clean_text(text)}
     notes = []
-    for row in body:
+    for row in rows[header_row:]:
         note = ReviewerNote(*(clean_text(get(row, key)) for key in (
             "cluster_code", "status", "comment", "priority", "province", "district",
             "cluster_name", "last_received")))
+        note.extra = {text: clean_text(row[position]) for position, text in extra.items()
+                      if position < len(row) and clean_text(row[position])}
         if note.cluster_code or note.typed:
             notes.append(note)
     return notes
@@ -703,7 +784,8 @@ def _sources(book_name: str, rows_of: Callable[[str], list[list[Any]]]) -> list[
                         _whole(get(row, "size")), clean_text(get(row, "received")),
                         clean_text(get(row, "template")), clean_text(get(row, "version")),
                         via=book_name,
-                        carried_outcome=clean_text(get(row, "outcome")))
+                        carried_outcome=clean_text(get(row, "outcome")),
+                        carried_kind=clean_text(get(row, "kind")))
         sources.append(source)
         outcome = source.carried_outcome
         if not outcome.startswith(("Identical", "Counted once")):
@@ -806,19 +888,5 @@ def _earlier(rows_of: Callable[[str], list[list[Any]]]) -> list[Entry]:
     return entries
 
 
-def is_review_book(path: Path | str) -> bool:
-    """True when the file is a ClusterBook review book (by its hidden mark)."""
-    try:
-        book = open_workbook(path)
-    except WorkbookError:
-        return False
-    try:
-        return read_mark(book, Path(path).name) is not None
-    except WorkbookError:
-        return False
-    finally:
-        book.close()
-
-
-__all__ = ["BookInfo", "ReviewBookContent", "fit_row", "is_review_book", "read_mark",
-           "read_review_book", "read_review_tables", "write_review_book"]
+__all__ = ["BookInfo", "ReviewBookContent", "fit_row", "read_mark",
+           "read_review_book", "read_review_tables", "review_book_content", "write_review_book"]

@@ -28,14 +28,20 @@ import pandera.pandas as pa
 from clusterbook.domain.clusterlist import ClusterInfo, ClusterList, code_key, place_key
 from clusterbook.domain.errors import WorkbookError
 from clusterbook.domain.findings import Finding, Severity
+from clusterbook.domain.outcomes import printable
 from clusterbook.domain.submission import Document, Note, Record, Table
 from clusterbook.domain.values import (
+    MAX_CELL_TEXT,
+    CellError,
     clean_text,
+    control_characters,
+    invisible_characters,
     is_blank,
     is_only_spaces,
     to_date,
     to_number,
     to_whole_number,
+    without_invisible,
 )
 from clusterbook.forms import ACTION_PLAN, MICROPLAN, Field, Kind, RecordSection
 from clusterbook.forms.cells import parse_ref
@@ -74,11 +80,26 @@ FILE_DAMAGED = _rule("file-damaged", ERROR, FILES,
                      "The file is damaged or cut off (truncated) and cannot be read.")
 FILE_PASSWORD = _rule("file-password", ERROR, FILES, "The workbook is protected with a password.")
 FILE_BOMB = _rule("file-bomb", ERROR, FILES,
-                  "The file would unpack to an unreasonable size or declares XML entities "
-                  "(a zip or XML bomb); it is refused unopened.")
+                  "A part of the file really unpacks to far more than a workbook holds, or it "
+                  "declares XML entities (a zip or XML bomb); it is refused unopened.")
 FILE_NOT_WORKBOOK = _rule("file-not-workbook", ERROR, FILES,
                           "The file is not an .xlsx/.xlsm workbook (an old .xls, another kind "
                           "of file, or missing).")
+FILE_SPECIAL = _rule("file-special", ERROR, FILES,
+                     "The path is a pipe, a device, a socket or a broken link, not a file; it is "
+                     "refused unopened.")
+FILE_TOO_LARGE = _rule("file-too-large", ERROR, FILES,
+                       "The file, or a sheet's cells, reach far beyond any form; it is refused "
+                       "before the reader makes room for it.")
+FILE_NAME = _rule("file-name", WARNING, FILES,
+                  "The file's name is not valid text (bytes of another alphabet, or control "
+                  "characters); it is shown with escapes. Rename the file.")
+REVIEW_BOOK_PROVINCE = _rule("review-book-province", ERROR, FILES,
+                             "A review book carries clusters of another province; those rows "
+                             "are not merged (a book is trusted for its own province only).")
+REVIEW_BOOK_CONFLICT = _rule("review-book-conflict", WARNING, FILES,
+                             "A review book's form replaces one that came another way (read "
+                             "from the folder or carried by another book).")
 NOT_TEMPLATE = _rule("not-template", ERROR, FILES,
                      "The workbook is not one of the ClusterBook templates.")
 UNKNOWN_VERSION = _rule("unknown-version", ERROR, FILES,
@@ -115,6 +136,17 @@ COUNT = _rule("count", ERROR, VALUES,
 COUNT_MINIMUM = _rule("count-minimum", ERROR, VALUES,
                       "A count is below its minimum (sites and teams are at least 1).")
 NUMBER = _rule("number", ERROR, VALUES, "A number is not a number, or is out of its range.")
+CELL_ERROR = _rule("cell-error", ERROR, VALUES,
+                   "A cell shows an Excel error ('#DIV/0!', '#REF!'...) instead of a value.")
+INVISIBLE_CHARACTERS = _rule("invisible-characters", WARNING, VALUES,
+                             "A code holds characters nobody sees (a zero-width space); it is "
+                             "read without them.")
+TEXT_TOO_LONG = _rule("text-too-long", WARNING, VALUES,
+                      "A text is longer than an Excel cell holds (32,767 characters); only the "
+                      "first 32,767 reach the review book.")
+CONTROL_CHARACTERS = _rule("control-characters", WARNING, VALUES,
+                           "A text holds control characters (invisible codes such as escape "
+                           "or bell); they are shown as escapes.")
 DATE = _rule("date", ERROR, VALUES, "A date is not a date.")
 DATE_IMPLAUSIBLE = _rule("date-implausible", ERROR, VALUES,
                          "A date lies more than 5 years in the past or more than 2 years in "
@@ -177,7 +209,7 @@ DEADLINE_PASSED = _rule("deadline-passed", WARNING, ACTION_SCOPE,
 FILE_RULES: Final = {
     "lock": FILE_LOCK, "empty": FILE_EMPTY, "damaged": FILE_DAMAGED, "password": FILE_PASSWORD,
     "bomb": FILE_BOMB, "not-workbook": FILE_NOT_WORKBOOK, "not-template": NOT_TEMPLATE,
-    "unknown-version": UNKNOWN_VERSION,
+    "unknown-version": UNKNOWN_VERSION, "special": FILE_SPECIAL, "too-large": FILE_TOO_LARGE,
 }
 
 #: Dates further from today than this are mistyped years.
@@ -290,8 +322,26 @@ def _not_only_spaces(value: object) -> bool:
 
 def _readable(item: Field) -> Callable[[Any], bool]:
     def ok(value: object) -> bool:
-        return is_blank(value) or is_only_spaces(value) or _parse(item, value)[0]
+        return (is_blank(value) or is_only_spaces(value) or isinstance(value, CellError)
+                or _parse(item, value)[0])
     return ok
+
+
+def _no_cell_error(value: object) -> bool:
+    return not isinstance(value, CellError)
+
+
+def _visible(value: object) -> bool:
+    return not (isinstance(value, str) and invisible_characters(value))
+
+
+def _fits_a_cell(value: object) -> bool:
+    return not (isinstance(value, str) and len(value) > MAX_CELL_TEXT)
+
+
+def _no_control(value: object) -> bool:
+    return not (isinstance(value, str) and not value.isprintable()
+                and control_characters(value))
 
 
 def _within_limits(item: Field) -> Callable[[Any], bool]:
@@ -341,7 +391,7 @@ def field_rules(item: Field, today: dt.date) -> tuple[tuple[str, Callable[[Any],
     cached = _FIELD_RULES.get((id(item), today))
     if cached is not None and cached[0] is item:
         return cached[1]
-    rules: list[tuple[str, Callable[[Any], bool]]] = []
+    rules: list[tuple[str, Callable[[Any], bool]]] = [(CELL_ERROR, _no_cell_error)]
     if item.required:
         rules.append((REQUIRED, _filled))
     rules.append((ONLY_SPACES, _not_only_spaces))
@@ -353,6 +403,9 @@ def field_rules(item: Field, today: dt.date) -> tuple[tuple[str, Callable[[Any],
                       _within_limits(item)))
     if item.kind is Kind.DATE:
         rules.append((DATE_IMPLAUSIBLE, _plausible(item, today)))
+    if item.key.endswith("code"):
+        rules.append((INVISIBLE_CHARACTERS, _visible))
+    rules.extend(((TEXT_TOO_LONG, _fits_a_cell), (CONTROL_CHARACTERS, _no_control)))
     _FIELD_RULES[(id(item), today)] = (item, tuple(rules))
     return tuple(rules)
 
@@ -391,12 +444,21 @@ def _failures(section: Section, rows: list[list[object]], today: dt.date, *,
     failures = []
     for column, item in enumerate(section.fields):
         tests = field_rules(item, today)
+        # The rules about odd text and error values only fail for such values: looked at only
+        # for them (the same tests, in the same order; far quicker over thousands of cells).
+        usual = [(rule, test) for rule, test in tests if rule not in _ODD_VALUE_RULES]
         for position, row in enumerate(rows):
             value = row[column]
-            for rule, test in tests:
+            odd = isinstance(value, str) and (type(value) is CellError or not (
+                value.isprintable() and len(value) <= MAX_CELL_TEXT))
+            for rule, test in tests if odd else usual:
                 if not test(value):
                     failures.append((rule, item.key, position))
     return failures
+
+
+_ODD_VALUE_RULES: Final = frozenset({CELL_ERROR, INVISIBLE_CHARACTERS, TEXT_TOO_LONG,
+                                     CONTROL_CHARACTERS})
 
 
 @dataclass(frozen=True)
@@ -491,6 +553,23 @@ def _value_finding(rule: str, item: Field, value: object, document: Document, sh
     elif rule == PHONE:
         message = (f"{label} '{text}' is not a phone number: 7 to 15 digits; +, spaces and "
                    f"dashes are fine (e.g. +93 70 123 4567).")
+    elif rule == CELL_ERROR:
+        message = (f"{label} shows Excel's error {text} (a formula that failed), not a value; "
+                   f"type the value itself.")
+    elif rule == INVISIBLE_CHARACTERS:
+        hidden = ", ".join(f"U+{ord(c):04X}" for c in invisible_characters(text))
+        message = (f"{label} '{printable(text)}' holds characters nobody sees ({hidden}); it "
+                   f"was read as '{without_invisible(text)}'. Retype the code.")
+    elif rule == TEXT_TOO_LONG:
+        message = (f"{label} holds {len(text):,} characters; an Excel cell keeps at most "
+                   f"{MAX_CELL_TEXT:,}, so the review book shows only the first "
+                   f"{MAX_CELL_TEXT:,}. Shorten it.")
+        text = text[:200] + "…"
+    elif rule == CONTROL_CHARACTERS:
+        codes = ", ".join(printable(c) for c in control_characters(text))
+        message = (f"{label} '{printable(text[:200])}' holds control characters ({codes}) that "
+                   f"no one can see; retype the text.")
+        text = printable(text)
     else:  # pragma: no cover - every value rule is handled above
         message = f"{label} '{text}' breaks rule {rule}."
     return Finding(RULES[rule].severity, rule, message, document.file, sheet, cell, text)

@@ -26,11 +26,17 @@ from typing import Final
 
 import pandas as pd
 
-from clusterbook.domain.checks import typed_value
+from clusterbook.domain.checks import (
+    FILE_RULES,
+    REVIEW_BOOK_CONFLICT,
+    REVIEW_BOOK_PROVINCE,
+    typed_value,
+)
 from clusterbook.domain.clusterlist import ClusterInfo, ClusterList, code_key, place_key
 from clusterbook.domain.findings import Finding, Severity
-from clusterbook.domain.submission import Document, sheet_name
-from clusterbook.domain.values import clean_text
+from clusterbook.domain.outcomes import Outcome, outcome_of
+from clusterbook.domain.submission import REVIEW_BOOK_ID, Document, sheet_name
+from clusterbook.domain.values import clean_text, without_invisible
 from clusterbook.forms import (
     ACTION_PLAN,
     FORMS,
@@ -43,7 +49,6 @@ from clusterbook.forms import (
 )
 
 #: The mark a review book carries on its hidden form sheet, so that it is recognised as one.
-REVIEW_BOOK_ID: Final = "clusterbook-review"
 REVIEW_BOOK_VERSION: Final = "2025.1"
 LEVELS: Final = ("province", "region")
 ACCEPTED, RETURNED, PENDING = "Accepted", "Returned", "Pending"
@@ -134,8 +139,10 @@ class Source:
     entries: list[Entry] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     via: str = ""
-    #: The outcome a review book recorded for a file it carried (e.g. 'Not readable: ...').
+    #: The outcome a review book recorded for a file it carried (e.g. 'Not readable: ...'),
+    #: in words and as its kind (an :class:`Outcome` value; '' in older books).
     carried_outcome: str = ""
+    carried_kind: str = ""
 
     @property
     def readable(self) -> bool:
@@ -226,14 +233,15 @@ def entries_of(form: Form, group: str, sections: dict[str, list[SourceRow]], *,
         by_cluster: dict[str, list[SourceRow]] = {}
         codes: dict[str, str] = {}
         for row in sections.get(cluster_section, []):
-            code = clean_text(row.values[position])
+            code = without_invisible(clean_text(row.values[position]))
             by_cluster.setdefault(code_key(code), []).append(row)
             codes.setdefault(code_key(code), code)
         parts = [(codes[key], {**sections, cluster_section: rows})
                  for key, rows in by_cluster.items()]
     else:
         rows = sections.get(cluster_section, [])
-        parts = [(clean_text(rows[0].values[position]) if rows else "", sections)]
+        parts = [(without_invisible(clean_text(rows[0].values[position])) if rows else "",
+                  sections)]
     entries = []
     for code, entry_sections in parts:
         place = _place(form, entry_sections)
@@ -302,10 +310,17 @@ class Replaced:
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """What became of one file."""
+    """What became of one file: its kind, and the words people read."""
 
     source: Source
     outcome: str
+    kind: Outcome = Outcome.READ
+
+    @property
+    def unreadable(self) -> bool:
+        """The file could not be read as a form (damaged, refused, another kind of file)."""
+        return self.kind in (Outcome.UNREADABLE, Outcome.REFUSED) or (
+            self.kind is Outcome.NOT_A_FORM and bool(self.source.findings))
 
 
 @dataclass
@@ -320,11 +335,14 @@ class ReviewerNote:
     district: str = ""
     cluster_name: str = ""
     last_received: str = ""
+    #: Columns the reviewers added to the Feedback sheet ('Checked by'), by header.
+    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def typed(self) -> bool:
         """True when the reviewer typed something (a status other than Pending counts)."""
-        return bool(self.comment or self.priority or (self.status and self.status != PENDING))
+        return bool(self.comment or self.priority or (self.status and self.status != PENDING)
+                    or any(self.extra.values()))
 
 
 @dataclass
@@ -343,6 +361,8 @@ class FeedbackRow:
     action_plan: str
     last_received: str
     updated: bool
+    #: The reviewers' own columns, by header (see ``Review.extra_columns``).
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -358,6 +378,8 @@ class Review:
     districts: pd.DataFrame
     provinces: pd.DataFrame
     feedback: list[FeedbackRow]
+    #: Columns the reviewers added to the Feedback sheet, in the order they had them.
+    extra_columns: list[str] = field(default_factory=list)
 
     @property
     def sources(self) -> list[Source]:
@@ -382,7 +404,14 @@ def consolidate(sources: Sequence[Source], *, clusters: ClusterList | None = Non
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    places = _Places(clusters)
+    # What came through a review book is judged here: its sources are copied, so that the
+    # ones the ledger keeps stay as they were read.
+    sources = [replace(source, entries=list(source.entries), findings=list(source.findings))
+               if source.via else source for source in sources]
+    _own_province_only(sources, places)
     kept, copies = _distinct(sources)
+    carrier = {id(entry): source.via for source in kept for entry in source.entries}
     replaced: list[Replaced] = list(copies)
     groups: dict[tuple[str, ...], list[Entry]] = {}
     for source in kept:
@@ -393,13 +422,14 @@ def consolidate(sources: Sequence[Source], *, clusters: ClusterList | None = Non
                 continue
             groups.setdefault(_entry_key(entry, len(groups)), []).append(entry)
     current: list[Entry] = []
+    by_entry = {id(entry): source for source in kept for entry in source.entries}
     for entries in groups.values():
         ordered = sorted(entries, key=_newness)
         newest = ordered[-1]
         current.append(newest)
         replaced.extend(Replaced(entry, _reason(entry, newest), newest.file)
                         for entry in ordered[:-1])
-    places = _Places(clusters)
+        _conflicts(newest, ordered[:-1], carrier, by_entry)
     current.sort(key=lambda entry: (*places.of(entry), code_key(entry.cluster_code),
                                     _form_order(entry.form_id), entry.file, entry.group))
     replaced.sort(key=lambda item: (*places.of(item.entry), code_key(item.entry.cluster_code),
@@ -407,9 +437,70 @@ def consolidate(sources: Sequence[Source], *, clusters: ClusterList | None = Non
     files = _outcomes(sources, kept, current, replaced)
     scope = _scope(clusters, current, level, places)
     districts = district_summary(current, clusters, scope, places)
+    extra_columns = list(dict.fromkeys(header for note in notes for header in note.extra))
     return Review(level, current, replaced, files, clusters, districts,
                   province_summary(districts), feedback_rows(current, clusters, scope, notes,
-                                                             places))
+                                                             places), extra_columns)
+
+
+def _own_province_only(sources: Sequence[Source], places: _Places) -> None:
+    """A review book is trusted only for its own province's clusters (the province most of its
+    clusters are in); rows it carries for another province's clusters are not merged, and an
+    Issue names the book itself. A file name proves nothing."""
+    books: dict[str, list[Source]] = {}
+    for source in sources:
+        if source.via:
+            books.setdefault(source.via, []).append(source)
+    for book, carried in books.items():
+        counts: dict[str, int] = {}
+        for source in carried:
+            for entry in source.entries:
+                province = places.of(entry)[0]
+                if province:
+                    counts[province] = counts.get(province, 0) + 1
+        if len(counts) < 2:
+            continue
+        own = max(counts, key=lambda province: (counts[province], -list(counts).index(
+            province)))
+        mine = next(places.names(entry)[0] for source in carried for entry in source.entries
+                    if places.of(entry)[0] == own)
+        for source in carried:
+            foreign = [entry for entry in source.entries
+                       if places.of(entry)[0] not in ("", own)]
+            if not foreign:
+                continue
+            source.entries = [entry for entry in source.entries if entry not in foreign]
+            codes = ", ".join(dict.fromkeys(entry.cluster_code for entry in foreign))
+            home = places.names(foreign[0])[0] or foreign[0].province
+            source.findings.append(Finding(Severity.ERROR, REVIEW_BOOK_PROVINCE, (
+                f"{book} is the review book of {mine}, but it carries {codes} of {home} "
+                f"(from {source.file}); those rows were not merged. A province's clusters "
+                f"come from its own review book or from the district's file."), book))
+            if not source.entries:
+                source.carried_outcome = (f"Not merged: carried by {book}, the review book of "
+                                          f"another province")
+                source.carried_kind = Outcome.REFUSED
+
+
+def _conflicts(newest: Entry, older: Sequence[Entry], carrier: dict[int, str],
+               by_entry: dict[int, Source]) -> None:
+    """When a review book's entry replaces one that came another way (read from the folder,
+    or carried by another book), the replacement is an Issue on that book, never silent."""
+    book = carrier.get(id(newest), "")
+    if not book:
+        return
+    others = [entry for entry in older if carrier.get(id(entry), "") != book
+              and entry.fingerprint != newest.fingerprint and entry.sections]
+    if not others:
+        return
+    source = by_entry[id(newest)]
+    what = ", ".join(f"{entry.file}" + (f" (carried by {carrier[id(entry)]})"
+                                        if carrier.get(id(entry)) else " (received directly)")
+                     for entry in others)
+    source.findings.append(Finding(Severity.WARNING, REVIEW_BOOK_CONFLICT, (
+        f"{book} carries {form_name(newest.form)} {newest.cluster_code} from {newest.file}, "
+        f"dated later than {what}, so it is current. Check with the province that this is the "
+        f"file they meant to send."), book))
 
 
 def _distinct(sources: Sequence[Source]) -> tuple[list[Source], list[Replaced]]:
@@ -500,24 +591,54 @@ def _outcomes(sources: Sequence[Source], kept: Sequence[Source], current: Sequen
         if id(source) not in kept_ids:
             reason = copy_reasons.get((source.file, source.fingerprint))
             outcome = reason.split(";")[0] if reason else "Counted once (the same file)"
+            kind = Outcome.SUPERSEDED
         elif source.carried_outcome and not source.entries:
             outcome = source.carried_outcome
+            kind = _carried_kind(source)
         elif not source.readable:
             first = source.findings[0].message if source.findings else ""
             outcome = f"{NOT_READABLE}: {first}" if first else NOT_READABLE
+            kind = _unreadable_kind(source)
         elif source.form_id not in {form.form_id for form in consolidated_forms()}:
-            outcome = NOT_A_SUBMISSION
+            outcome, kind = NOT_A_SUBMISSION, Outcome.NOT_A_FORM
         else:
             total = len(source.entries)
             live = sum(1 for entry in source.entries if id(entry) in current_ids)
+            kind = Outcome.READ
             if live == total:
                 outcome = MERGED
             elif live == 0:
-                outcome = SUPERSEDED_OUTCOME
+                outcome, kind = SUPERSEDED_OUTCOME, Outcome.SUPERSEDED
             else:
                 outcome = f"{MERGED} ({live} of {total} forms current)"
-        outcomes.append(FileOutcome(source, outcome))
+        outcomes.append(FileOutcome(source, outcome, kind))
     return outcomes
+
+
+_KIND_OF_RULE: Final = {rule: kind for kind, rule in FILE_RULES.items()}
+
+
+def _unreadable_kind(source: Source) -> Outcome:
+    """The kind of a file that could not be read, from its finding's rule."""
+    rule = source.findings[0].rule if source.findings else ""
+    return outcome_of(_KIND_OF_RULE.get(rule, "unreadable"))
+
+
+def _carried_kind(source: Source) -> Outcome:
+    """The kind a review book recorded for a file it carried; books written before kinds were
+    recorded give their words."""
+    try:
+        return Outcome(source.carried_kind)
+    except ValueError:
+        pass
+    words = source.carried_outcome
+    if words.startswith((NOT_READABLE, "Not merged")):
+        return _unreadable_kind(source) if source.findings else Outcome.UNREADABLE
+    if words.startswith((SUPERSEDED_OUTCOME, "Identical", "Counted once")):
+        return Outcome.SUPERSEDED
+    if words.startswith(MERGED):
+        return Outcome.READ
+    return Outcome.NOT_A_FORM
 
 
 # --- expected and received -----------------------------------------------------------------------
@@ -667,8 +788,12 @@ def combine_notes(notes: Sequence[ReviewerNote]) -> dict[str, ReviewerNote]:
         earlier = combined.get(key)
         if earlier is None:
             combined[key] = replace(note, status=status, comment=clean_text(note.comment),
-                                    priority=clean_text(note.priority))
+                                    priority=clean_text(note.priority), extra=dict(note.extra))
             continue
+        for header, value in note.extra.items():
+            had = earlier.extra.get(header, "")
+            if value and value != had:
+                earlier.extra[header] = f"{had} | {value}" if had else value
         extra = [clean_text(note.comment)]
         if status and status not in (earlier.status, PENDING):
             if earlier.status in ("", PENDING):
@@ -746,13 +871,15 @@ def feedback_rows(current: Sequence[Entry], clusters: ClusterList | None,
             microplan=_microplan_state(microplans.get(key)),
             action_plan=_plan_state(plans.get(key), cluster.low_performing),
             last_received=received,
-            updated=bool(note and note.last_received and received > note.last_received)))
+            updated=bool(note and note.last_received and received > note.last_received),
+            extra=dict(note.extra) if note else {}))
     feedback.sort(key=lambda r: (place_key(r.province), place_key(r.district),
                                  code_key(r.cluster_code)))
     # Notes typed on a row without a cluster code are kept, last, as they were typed.
     feedback.extend(FeedbackRow(note.province, note.district, "", note.cluster_name,
                                 normal_status(note.status) or PENDING, clean_text(note.comment),
-                                clean_text(note.priority), None, "", "", "", False)
+                                clean_text(note.priority), None, "", "", "", False,
+                                dict(note.extra))
                     for note in notes if not code_key(note.cluster_code) and note.typed)
     return feedback
 

@@ -82,10 +82,17 @@ class WorkbookError(ClusterBookError):
         self.kind = kind
         super().__init__(_sentence(Location(file=file), reason))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Sent between processes with the file's intake: rebuilt from its parts.
+        return (type(self), (self.file, self.reason), {"kind": self.kind})
+
 
 def _sentence(location: Location, text: str) -> str:
     text = text.strip()
     if text and text[-1] not in ".!?":
         text += "."
     where = str(location)
-    return f"{where}: {text}" if where else text[:1].upper() + text[1:]
+    if where:
+        return f"{where}: {text}"
+    # a sentence starts with a capital, but a file name keeps its own spelling
+    return text[:1].upper() + text[1:] if text.split(" ", 1)[0].isalpha() else text

@@ -577,6 +577,10 @@ def documents_from_workbook(form: Form, grids: Mapping[str, Grid], *, file: str 
     return documents
 
 
+#: The mark of a review book (the merge's output, and an input of a regional merge).
+REVIEW_BOOK_ID: Final = "clusterbook-review"
+
+
 def identify_form(file: str, sheet_names: Sequence[str],
                   mark: tuple[object, object] | None) -> tuple[Form, str, list[Note]]:
     """Which form a workbook is, from its hidden mark sheet (form id, version).
@@ -588,6 +592,11 @@ def identify_form(file: str, sheet_names: Sequence[str],
     if mark is not None:
         form_id, version = clean_text(mark[0]), clean_text(mark[1])
         form = FORMS.get(form_id)
+        if form_id == REVIEW_BOOK_ID:
+            raise WorkbookError(file, "this is a ClusterBook review book, not a district "
+                                      "submission; validate checks submissions. Merge it with "
+                                      "the other files: the merge takes from it only its own "
+                                      "province's clusters", kind="not-template")
         if form is None:
             raise WorkbookError(file, f"this workbook is not one of the ClusterBook templates "
                                       f"(its template mark says '{form_id}')",

@@ -67,13 +67,17 @@ def summarize(flags: pd.DataFrame, *, at_round: Hashable | None = None,
     in_span = round_values.isin(span).to_numpy()
     with np.errstate(invalid="ignore"):
         below_exit = (flags["pca_coverage"].to_numpy() < parameters.exit_benchmark)
-    key = ["province", "district", "cluster_code"]
-    below_counts = (pd.DataFrame({"below": below_exit[in_span]})
-                    .groupby([flags[k].to_numpy()[in_span] for k in key], sort=False)["below"]
-                    .sum())
-    every_round = (below_counts == len(span)).rename("below_every")
+    # Clusters by number (a cluster has one place: the round table checks it), counted with
+    # one pass over the rows rather than a group-by on text.
+    code = flags["cluster_code"]
+    numbers = (code.cat.codes.to_numpy() if isinstance(code.dtype, pd.CategoricalDtype)
+               else pd.factorize(code)[0])
+    below_counts = np.bincount(numbers[in_span], weights=below_exit[in_span],
+                               minlength=int(numbers.max(initial=-1)) + 1)
+    every_round = below_counts == len(span)
 
-    current = flags[(round_values == at_round).to_numpy()]
+    at = (round_values == at_round).to_numpy()
+    current = flags[at]
     status = current["status"].astype(str).to_numpy()
     counts = pd.DataFrame({
         "province": current["province"].astype(str).to_numpy(),
@@ -86,9 +90,7 @@ def summarize(flags: pd.DataFrame, *, at_round: Hashable | None = None,
         "watch": status == "Watch",
         "on_track": status == "On track",
         "no_data": status == "No data",
-        "below_exit_every_round": every_round.reindex(
-            pd.MultiIndex.from_arrays([current[k].to_numpy() for k in key])).fillna(False)
-        .to_numpy(dtype=bool),
+        "below_exit_every_round": every_round[numbers[at]],
     })
     measures = [c for c in SUMMARY_COLUMNS if c not in ("level", "province", "district",
                                                           "share_below_exit")]

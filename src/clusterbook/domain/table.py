@@ -18,8 +18,12 @@ import pandas as pd
 from clusterbook.domain.errors import InputError, Location
 from clusterbook.domain.values import clean_text, to_percent_parts
 
-REQUIRED: Final = ("province", "district", "cluster_code", "round", "pca_coverage", "refusal_rate")
-OPTIONAL: Final = ("cluster_name", "round_date", "children_surveyed", "missed_children", "refusals")
+REQUIRED: Final = ("cluster_code", "round", "pca_coverage", "refusal_rate")
+#: Where a cluster is: optional in the input (a national list may have codes only), always
+#: in the prepared table (blank when not given).
+PLACE: Final = ("province", "district")
+OPTIONAL: Final = (*PLACE, "cluster_name", "round_date", "children_surveyed", "missed_children",
+                   "refusals")
 PERCENT_COLUMNS: Final = ("pca_coverage", "refusal_rate")
 COUNT_COLUMNS: Final = ("children_surveyed", "missed_children", "refusals")
 
@@ -59,6 +63,7 @@ ALIASES: Final = {
 }
 _BY_ALIAS: Final = {alias: key for key, names in ALIASES.items() for alias in names}
 _NOT_ALNUM: Final = re.compile(r"[\W_]+", re.UNICODE)
+_PERIOD_SEARCH: Final = 10_000
 
 
 def header_key(header: object) -> str:
@@ -129,9 +134,10 @@ def prepare_round_table(frame: pd.DataFrame, source: TableSource | None = None) 
         else:
             table[key] = _text_column(column, key, locate, problems,
                                       required=key in ("cluster_code",))
-    if "cluster_name" not in table:
-        table["cluster_name"] = pd.Categorical.from_codes(
-            np.zeros(len(frame), dtype=np.int8), categories=pd.Index([""], dtype=object))
+    for key in (*PLACE, "cluster_name"):
+        if key not in table:
+            table[key] = pd.Categorical.from_codes(
+                np.zeros(len(frame), dtype=np.int8), categories=pd.Index([""], dtype=object))
     prepared = pd.DataFrame(table, copy=False)
     if not problems:
         _check_duplicates(prepared, originals, source, problems)
@@ -155,9 +161,12 @@ def _match_headers(frame: pd.DataFrame, source: TableSource) -> dict[str, Hashab
                             f"{LABELS[key]}; keep one of them"))
             continue
         found[key] = header
+    if "round" not in found and "round_date" in found:
+        found["round"] = found["round_date"]  # a 'Date' column names the rounds
     missing = [key for key in REQUIRED if key not in found]
     if missing:
-        names = ", ".join(f"'{LABELS[key]}'" for key in missing)
+        names = ", ".join(f"'{LABELS[key]}'" + (" (or 'Date')" if key == "round" else "")
+                          for key in missing)
         present = ", ".join(f"'{header}'" for header in frame.columns) or "none"
         clashes.append((Location(file=source.file, sheet=source.sheet),
                         f"the table has no {names} column (columns found: {present})"))
@@ -179,8 +188,7 @@ def _categorical(column: pd.Series, clean: Callable[[object], object]) -> pd.Cat
         codes = np.where(used[appearance] < 0, -1, appearance) if (used < 0).any() \
             else appearance
     else:
-        codes, found = pd.factorize(column, use_na_sentinel=True)
-        uniques = np.asarray(found, dtype=object)
+        codes, uniques = _factorize_text(column.to_numpy(dtype=object))
     cleaned = np.asarray([value.strip() if value.__class__ is str else clean(value)
                           for value in uniques], dtype=object)
     merged, categories = pd.factorize(pd.Series(cleaned, dtype=object), use_na_sentinel=True)
@@ -188,6 +196,48 @@ def _categorical(column: pd.Series, clean: Callable[[object], object]) -> pd.Cat
         codes = np.where(codes >= 0, merged[codes] if len(merged) else -1, -1)
     dtype = pd.CategoricalDtype(pd.Index(categories, dtype=object))
     return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+
+
+def _factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1 for missing) and distinct values of an object column, in order of appearance.
+
+    Round tables come sorted by cluster (or by place), so a column usually holds long runs of
+    one value: then only the first value of each run is hashed.
+    """
+    if len(values) > 1:
+        try:
+            change = values[1:] != values[:-1]
+        except TypeError:  # a value that cannot say whether it equals another (pd.NA)
+            change = None
+        if change is not None:
+            starts = np.flatnonzero(np.concatenate(([True], change)))
+            if len(starts) * 4 <= len(values):
+                run_codes, found = pd.factorize(values[starts], use_na_sentinel=True)
+                lengths = np.diff(np.append(starts, len(values)))
+                return np.repeat(run_codes, lengths), np.asarray(found, dtype=object)
+            period = _period(values)
+            if period:  # rounds repeating cluster after cluster: hash one cycle
+                cycle_codes, found = pd.factorize(values[:period], use_na_sentinel=True)
+                codes = np.tile(cycle_codes, -(-len(values) // period))[:len(values)]
+                return codes, np.asarray(found, dtype=object)
+    codes, found = pd.factorize(values, use_na_sentinel=True)
+    return codes, np.asarray(found, dtype=object)
+
+
+def _period(values: np.ndarray) -> int:
+    """The length of the cycle the values repeat (R1, R2, ..., R24, R1, ...), or 0."""
+    head = values[1:_PERIOD_SEARCH]
+    try:
+        again = np.flatnonzero(head == values[0])
+    except TypeError:
+        return 0
+    if not len(again):
+        return 0
+    period = int(again[0]) + 1
+    try:
+        return period if bool((values[period:] == values[:-period]).all()) else 0
+    except TypeError:
+        return 0
 
 
 def _blank_positions(categorical: pd.Categorical) -> np.ndarray:
@@ -231,7 +281,10 @@ def _numbers(column: pd.Series, key: str, locate: Callable[[int | None], Locatio
     """
     if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column):
         return column.to_numpy(dtype=float, na_value=np.nan), False
-    codes, found = pd.factorize(column, use_na_sentinel=True)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes, found = column.cat.codes.to_numpy(), column.cat.categories
+    else:
+        codes, found = pd.factorize(column, use_na_sentinel=True)
     parsed = np.full(len(found), np.nan)
     typed_percent = False
     for index, value in enumerate(np.asarray(found, dtype=object)):
@@ -342,9 +395,9 @@ def is_prepared(frame: pd.DataFrame) -> bool:
     Optional count columns and the round date are only there when the input had them.
     """
     if not frame.attrs.get("prepared") or not all(
-            key in frame.columns for key in (*REQUIRED, "cluster_name")):
+            key in frame.columns for key in (*REQUIRED, *PLACE, "cluster_name")):
         return False
-    text = ("province", "district", "cluster_code", "cluster_name", "round")
+    text = (*PLACE, "cluster_code", "cluster_name", "round")
     return all(isinstance(frame[key].dtype, pd.CategoricalDtype) for key in text) and all(
         frame[key].dtype == np.float64 for key in PERCENT_COLUMNS)
 

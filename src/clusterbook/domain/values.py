@@ -36,11 +36,12 @@ def is_only_spaces(value: object) -> bool:
 
 
 def clean_text(value: object) -> str:
-    """The text of a cell, trimmed; numbers that are whole print without '.0'."""
+    """The text of a cell, trimmed; numbers that are whole print without '.0' (huge ones in
+    the short form, 1e+308)."""
     if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return str(int(value)) if abs(value) < 1e16 else f"{value:g}"
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         return value.date().isoformat()
     if isinstance(value, dt.date):
@@ -75,6 +76,8 @@ def to_percent_parts(value: object) -> tuple[float | None, bool]:
         return None, False
     if isinstance(value, bool):
         raise ValueError("is not a number")
+    if isinstance(value, CellError):
+        raise ValueError(f"shows the error {value} (a formula that failed), not a number")
     if isinstance(value, int | float):
         number = float(value)
         if math.isinf(number):
@@ -92,19 +95,59 @@ def to_percent_parts(value: object) -> tuple[float | None, bool]:
     return float(text), percent
 
 
+#: No count a form asks for (children, households, teams) comes near this.
+MAX_COUNT: Final = 1_000_000_000
+
+
 def to_whole_number(value: object) -> int | None:
     """A count: a whole number of zero or more, or None for a blank cell.
 
-    Raises ValueError with the reason: not a number, negative, or not whole.
+    Raises ValueError with the reason: not a number, a percentage, negative, not whole, or
+    far larger than anything counted.
     """
-    number = to_number(value)
+    if isinstance(value, CellError):
+        raise ValueError(f"shows the error {value} (a formula that failed), not a number")
+    number, percent = to_percent_parts(value)
     if number is None:
         return None
+    if percent:
+        raise ValueError("is a percentage, not a count")
     if number < 0:
         raise ValueError("is negative; a count must be zero or more")
+    if number > MAX_COUNT:
+        raise ValueError(f"is far larger than anything counted (more than {MAX_COUNT:,})")
     if not number.is_integer():
         raise ValueError("is not a whole number")
     return int(number)
+
+
+class CellError(str):
+    """An error value Excel saved in a cell ('#DIV/0!', '#REF!'...): not empty, not a value."""
+
+    __slots__ = ()
+
+
+#: Characters nobody sees: zero-width spaces and joiners, the word joiner, a byte-order mark.
+INVISIBLE: Final = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+#: Most characters an Excel cell holds.
+MAX_CELL_TEXT: Final = 32_767
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The invisible characters in a text (each once, in order)."""
+    return list(dict.fromkeys(character for character in text if character in INVISIBLE))
+
+
+def without_invisible(text: str) -> str:
+    """Text without invisible characters (a code with a zero-width space is the same code)."""
+    return "".join(character for character in text if character not in INVISIBLE)
+
+
+def control_characters(text: str) -> list[str]:
+    """Control characters in a text other than tab and line breaks (each once, in order)."""
+    return list(dict.fromkeys(character for character in text
+                              if (ord(character) < 32 and character not in "\t\n\r")
+                              or 0x7F <= ord(character) < 0xA0))
 
 
 _DATE_FORMATS: Final = (

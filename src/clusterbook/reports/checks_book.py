@@ -6,12 +6,19 @@ The submission itself is never modified: the copy is written atomically beside i
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from clusterbook.domain.errors import WorkbookError
 from clusterbook.domain.findings import FINDING_COLUMNS, Finding
+from clusterbook.domain.outcomes import printable, printable_in_cell
+from clusterbook.domain.values import MAX_CELL_TEXT
 from clusterbook.excel.cached import formula_values, store_formula_values
 from clusterbook.excel.cells import sheet_ref
+from clusterbook.excel.intake import first_line
 from clusterbook.excel.write import atomic_path, new_workbook, print_ready, set_cell
 from clusterbook.styles import FINDING_COLOURS, HEADER
 
@@ -31,16 +38,46 @@ def checked_copy_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.checked{path.suffix}")
 
 
+#: A submission larger than this gets no checked copy (rewriting a big book cell by cell takes
+#: minutes); its findings are in the findings book. A filled form is some tens of kB.
+MAX_CHECKED_COPY_BYTES = 1024 * 1024
+
+
 def write_checked_copy(path: Path, findings: Sequence[Finding], out: Path | None = None
                        ) -> Path:
     """Write a copy of a submission with a Checks sheet first and every offending cell
-    highlighted (red for errors, amber for warnings) with the message as a comment."""
+    highlighted (red for errors, amber for warnings) with the message as a comment.
+
+    Raises WorkbookError (naming the file) when no copy can be written: a book too large, one
+    the writer cannot rebuild, a folder that cannot be written."""
+    size = path.stat().st_size
+    if size > MAX_CHECKED_COPY_BYTES:
+        raise WorkbookError(printable(path.name), f"the workbook is {size / 2**20:,.1f} MB, too "
+                                                  f"large for a checked copy; the findings are "
+                                                  f"listed on screen and in the findings book "
+                                                  f"(--format xlsx)", kind="too-large")
+    try:
+        return _write_checked_copy(path, findings, out or checked_copy_path(path))
+    except WorkbookError:
+        raise
+    except OSError as error:
+        raise WorkbookError(printable(path.name), f"the checked copy cannot be written "
+                                                  f"({error.strerror or error})",
+                            kind="unwritable") from None
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError,
+            zipfile.BadZipFile) as error:
+        # openpyxl cannot rebuild every book calamine reads; the findings still stand.
+        raise WorkbookError(printable(path.name), f"a checked copy cannot be made of this "
+                                                  f"workbook ({first_line(error)})",
+                            kind="damaged") from None
+
+
+def _write_checked_copy(path: Path, findings: Sequence[Finding], out: Path) -> Path:
     import openpyxl
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
-    out = out or checked_copy_path(path)
     # openpyxl drops the values stored beside the formulas; they are put back after saving.
     stored = formula_values(path)
     book = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm",
@@ -57,18 +94,20 @@ def write_checked_copy(path: Path, findings: Sequence[Finding], out: Path | None
     notes: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
         if finding.sheet in book.sheetnames and finding.cell:
-            notes.setdefault((finding.sheet, finding.cell.split(":")[0]), []).append(finding)
+            ref = _anchor(book[finding.sheet], finding.cell.split(":")[0])
+            notes.setdefault((finding.sheet, ref), []).append(finding)
     for (sheet_name, ref), here in notes.items():
         cell = book[sheet_name][ref]
         worst = "error" if any(f.severity == "error" for f in here) else "warning"
         cell.fill = fills[worst]
-        text = "\n".join(f"{f.severity.capitalize()} ({f.rule}): {f.message}" for f in here)
+        text = "\n".join(f"{f.severity.capitalize()} ({f.rule}): {_text(f.message)}"
+                         for f in here)
         cell.comment = Comment(text, "ClusterBook", width=360, height=110)
 
     sheet = book.create_sheet(CHECKS_SHEET, 0)
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
-    sheet["A1"] = f"{TITLE_PREFIX}{path.name}"
+    sheet["A1"] = _text(f"{TITLE_PREFIX}{path.name}")
     sheet["A1"].font = Font(bold=True, size=14, color=HEADER.fill)
     sheet["A2"] = (f"{errors} error{'s' if errors != 1 else ''} and {warnings} "
                    f"warning{'s' if warnings != 1 else ''}. Errors must be fixed before the "
@@ -84,7 +123,7 @@ def write_checked_copy(path: Path, findings: Sequence[Finding], out: Path | None
     for row, finding in enumerate(findings, start=5):
         for index, key in enumerate(columns, start=1):
             cell = sheet.cell(row=row, column=index)
-            set_cell(cell, getattr(finding, key) if key != "severity"
+            set_cell(cell, _text(getattr(finding, key)) if key != "severity"
                      else str(finding.severity).capitalize())
             cell.alignment = Alignment(wrap_text=key == "message", vertical="top")
         sheet.cell(row=row, column=1).fill = fills[str(finding.severity)]
@@ -92,7 +131,7 @@ def write_checked_copy(path: Path, findings: Sequence[Finding], out: Path | None
         if finding.sheet in book.sheetnames and finding.cell:
             link = sheet.cell(row=row, column=5)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=sheet_ref(
-                finding.sheet, finding.cell.split(":")[0]))
+                finding.sheet, _anchor(book[finding.sheet], finding.cell.split(":")[0])))
             link.font = Font(color="0563C1", underline="single")
     sheet.freeze_panes = "A5"
     sheet.page_setup.orientation = "landscape"
@@ -104,8 +143,12 @@ def write_checked_copy(path: Path, findings: Sequence[Finding], out: Path | None
     book.active = 0
     for other in book.worksheets[1:]:
         other.sheet_view.tabSelected = False
+    # Saved in memory first: a disk that fills up then fails one plain write, instead of
+    # leaving openpyxl's zip half-closed (which complains on the terminal later).
+    buffer = io.BytesIO()
+    book.save(buffer)
     with atomic_path(out) as temporary:
-        book.save(temporary)
+        temporary.write_bytes(buffer.getvalue())
         store_formula_values(temporary, stored)
     return out
 
@@ -156,6 +199,22 @@ def write_findings_book(files: Sequence[tuple[str, str, int, int, int]],
         summary.freeze_panes(3, 0)
         print_ready(summary, header_row=2)
     return out
+
+
+def _anchor(sheet: Any, ref: str) -> str:
+    """The cell that holds a merged range's value and comment (the range's first cell)."""
+    for merged in sheet.merged_cells.ranges:
+        if ref in merged:
+            return str(merged.start_cell.coordinate)
+    return ref
+
+
+def _text(value: object) -> object:
+    """Text a cell can hold: control characters (which the file format cannot store) shown as
+    escapes, and no more than a cell holds."""
+    if not isinstance(value, str):
+        return value
+    return printable_in_cell(value)[:MAX_CELL_TEXT]
 
 
 def _lines(text: str, width: float) -> int:

@@ -18,18 +18,19 @@ from clusterbook.udfs.shapes import BLANK, Cell, first_problem, problem, rows_of
     answers="The answers to one question (a row, a column or a bigger range): labels such as "
             "Yes, Agree, Fairly often, or codes 0 to 4. Don't know, Not applicable and blank "
             "cells are left out.",
-    scale="Optional. The answer scale: Yes/No, Frequency or Agreement. Default: every "
+    answer_scale="Optional. The answer scale: Yes/No, Frequency or Agreement. Default: every "
           "default answer is known.",
 )
-def CCPM_SCORE(answers: Cell, scale: Cell = None) -> Cell:
+def CCPM_SCORE(answers: Cell, answer_scale: Cell = None) -> Cell:
     """Score of a CCPM question in percent: the mean code of its answers (0 to 4) times 25; 100
     means every respondent gave the best answer. Don't know, Not applicable and blanks are
     left out. Blank when no answer carries a score."""
-    scale_name = None if is_blank(scale) else clean_text(scale)
+    # Not 'scale': VBA reserves the name, and the add-in declares each argument by its name.
+    scale_name = None if is_blank(answer_scale) else clean_text(answer_scale)
     try:
         answer_code(None, scale_name)  # refuses a scale the rules do not know
     except ValueError as reason:
-        raise problem("scale", str(reason)) from None
+        raise problem("answer_scale", str(reason)) from None
     rows = rows_of(answers, "answers")
     try:
         score = question_score([cell for row in rows for cell in row], scale_name)

@@ -30,11 +30,11 @@ class AddinController:
         return self.status().worksheet_functions
 
     def setup_job(self) -> Job:
-        """Install the add-in for this user and write the xlwings settings."""
+        """Register the ClusterBook add-in for this user."""
         return self._job("setup", "Setting up the Excel add-in", "Setting up Excel")
 
     def remove_job(self) -> Job:
-        """Undo the set-up: ClusterBook's settings and the add-in it installed."""
+        """Undo the set-up: the add-in leaves the user's list of Excel add-ins."""
         return self._job("remove", "Removing the Excel add-in set-up",
                          "Removing the Excel set-up")
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from clusterbook.domain.errors import InputError
 from clusterbook.launcher.jobs import Job, Progress
 from clusterbook.launcher.settings import Settings
+from clusterbook.outputs import output_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,6 +78,7 @@ class CcpmController:
         """Write the preliminary report book (with Annex I and the follow-up sheet)."""
         responses, bank, description = self._inputs()
         out = Path(out)
+        output_file(out, inputs=[*responses, *(p for p in (bank, description) if p)])
 
         def work(progress: Progress) -> JobResult:
             from clusterbook.ccpm import run_report
@@ -91,6 +93,7 @@ class CcpmController:
         """Write the scores table (function, score, status, respondents) as CSV."""
         responses, bank, _ = self._inputs()
         out = Path(out)
+        output_file(out, inputs=[*responses, *([bank] if bank else [])], endings=(".csv",))
 
         def work(progress: Progress) -> JobResult:
             from clusterbook.ccpm import run_scores
@@ -105,6 +108,7 @@ class CcpmController:
         if not reports:
             raise InputError("choose the report books of the clusters to compare")
         out = Path(out)
+        output_file(out, inputs=reports)
 
         def work(progress: Progress) -> JobResult:
             from clusterbook.ccpm import run_overview

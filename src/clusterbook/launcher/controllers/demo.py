@@ -26,7 +26,11 @@ class DemoController:
 
     def job(self, folder: Path | str) -> Job:
         """Write every demo file into ``folder``, step by step."""
+        from clusterbook.demo import JOB
+        from clusterbook.outputs import check_own_folder
+
         folder = Path(folder)
+        check_own_folder(folder, job=JOB)  # refused before the job starts
         self.settings.remember(PAGE, folder)
 
         def work(progress: Progress) -> list[Artifact]:

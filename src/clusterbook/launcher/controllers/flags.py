@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from clusterbook.domain.errors import InputError
 from clusterbook.launcher.jobs import Job, Progress
 from clusterbook.launcher.settings import Settings
+from clusterbook.outputs import output_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -20,8 +21,9 @@ PAGE = "flags"
 INPUT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 STATUSES = ("Low performing", "Watch", "On track", "No data")
 #: Columns of the status table, as the flags book shows them.
-TABLE_COLUMNS = ("priority", "cluster_code", "cluster_name", "district", "province", "status",
-                 "reasons", "entered_round", "rounds_on_list", "pca_coverage", "refusal_rate",
+#: Status and reasons come right after the cluster, so they stay in sight on a narrow window.
+TABLE_COLUMNS = ("priority", "cluster_code", "cluster_name", "status", "reasons", "district",
+                 "province", "entered_round", "rounds_on_list", "pca_coverage", "refusal_rate",
                  "benchmark", "missed_children")
 
 
@@ -77,6 +79,8 @@ class FlagsController:
         result = self._require_result()
         out = Path(out)
         source = self.input_path.name if self.input_path else ""
+        output_file(out, inputs=[self.input_path] if self.input_path else [],
+                    endings=(".xlsx", ".csv"))
 
         def work(progress: Progress) -> Path:
             from clusterbook.flags import write_flags
@@ -98,6 +102,7 @@ class FlagsController:
         if options["benchmark"] == "weighted":
             raise InputError("the data book's formulas use the regional mean or a fixed "
                              "benchmark; choose one of those for the data book")
+        output_file(out, inputs=[path], writes="campaign-databook")
 
         def work(progress: Progress) -> Path:
             from clusterbook.databook import run_databook

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from clusterbook.domain.errors import InputError
 from clusterbook.launcher.jobs import Job, Progress
 from clusterbook.launcher.settings import Settings
+from clusterbook.outputs import output_folder
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,11 +90,27 @@ class MergeController:
 
         return Job(f"Merging {folder.name} into {out.name}", work)
 
+    @staticmethod
+    def fresh_demo_book(folder: Path) -> Path:
+        """The demo's review book in the demo's own folder, with what an earlier demo left
+        (book, ledger, backups) removed: the page then shows this merge, never an old one's
+        'up to date'."""
+        import shutil
+
+        from clusterbook.consolidate.job import BACKUPS_FOLDER
+        from clusterbook.consolidate.ledger import ledger_path
+
+        book = folder / "review-book.xlsx"
+        for path in (book, ledger_path(book)):
+            path.unlink(missing_ok=True)
+        shutil.rmtree(folder / BACKUPS_FOLDER, ignore_errors=True)
+        return book
+
     def feedback_job(self, out_dir: Path | str) -> Job:
         """One feedback book per province from the review book."""
         if self.out is None or not self.out.is_file():
             raise InputError("merge first: there is no review book yet")
-        review_book, out_dir = self.out, Path(out_dir)
+        review_book, out_dir = self.out, output_folder(Path(out_dir), inputs=[self.out])
 
         def work(progress: Progress) -> list[Path]:
             from clusterbook.consolidate.feedback_books import write_feedback_books

@@ -35,7 +35,8 @@ class TemplatesController:
 
     def save_job(self, folder: Path | str, names: list[str] | None = None) -> Job:
         """Copy the chosen blank templates into ``folder`` (built afresh when a built file is
-        missing). Existing files of the same name are kept as '<name> (old).xlsx'."""
+        missing). Existing files of the same name are kept as '<name> (old).xlsx' (or
+        '(old 2)', ...)."""
         folder = Path(folder)
         names = names if names is not None else [item.name for item in self.available()]
         if not names:
@@ -43,6 +44,7 @@ class TemplatesController:
         self.settings.remember(PAGE, folder)
 
         def work(progress: Progress) -> list[Path]:
+            from clusterbook.outputs import drop_old_if_same, output_file
             from clusterbook.templates.catalog import save_template, template
 
             folder.mkdir(parents=True, exist_ok=True)
@@ -51,9 +53,9 @@ class TemplatesController:
                 item = template(name)
                 progress(done, len(names), f"Saving {item.file_name}")
                 target = folder / item.file_name
-                if target.exists():
-                    target.replace(target.with_name(f"{target.stem} (old){target.suffix}"))
+                old = output_file(target, writes=item.name)  # kept as '(old)'
                 written.append(save_template(name, target))
+                drop_old_if_same(old, target)
             progress(len(names), len(names), "Done")
             return written
 

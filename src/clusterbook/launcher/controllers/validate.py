@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from clusterbook.domain.errors import InputError
 from clusterbook.launcher.jobs import Job, Progress
 from clusterbook.launcher.settings import Settings
+from clusterbook.outputs import output_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -119,6 +120,7 @@ class ValidateController:
     def findings_job(self, out: Path | str) -> Job:
         """Save every finding as a book (.xlsx)."""
         result, out = self._require(), Path(out)
+        output_file(out, inputs=[item.path for item in result.files])
 
         def work(progress: Progress) -> Path:
             from clusterbook.validation import write_findings

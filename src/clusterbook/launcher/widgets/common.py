@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -59,9 +58,10 @@ class PathChooser(QWidget):
         self.edit.returnPressed.connect(self._typed)
         self.browse = QPushButton("Browse…")
         self.browse.clicked.connect(self.ask)
-        self.recent = QToolButton()
-        self.recent.setText("Recent")
-        self.recent.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # A push button keeps room for its menu arrow beside the label (a tool button draws
+        # the arrow over the label's last letters in some styles and scalings).
+        self.recent = QPushButton("Recent")
+        self.recent.setToolTip("Files chosen here before")
         self.recent.setMenu(QMenu(self.recent))
         self.recent.menu().aboutToShow.connect(self._fill_recent)
         layout.addWidget(self.edit, 1)

@@ -20,7 +20,7 @@ from clusterbook.domain.errors import ClusterBookError
 from clusterbook.launcher.controllers.ccpm import PAGE, CcpmController, Scored
 from clusterbook.launcher.widgets.common import show_error
 from clusterbook.launcher.widgets.pages.base import Page
-from clusterbook.launcher.widgets.table import FrameModel
+from clusterbook.launcher.widgets.table import DetailedTable, FrameModel, fit_columns
 from clusterbook.launcher.widgets.worker import JobRunner, explain
 
 
@@ -68,7 +68,8 @@ class CcpmPage(Page):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.layout_.addWidget(self.table, 3)
+        self.layout_.addWidget(DetailedTable(self.table, hint="Choose a function to read its "
+                                                              "row in full."), 3)
         self.messages = QPlainTextEdit()
         self.messages.setReadOnly(True)
         self.messages.setPlaceholderText("Problems in the data and what each job wrote appear "
@@ -159,7 +160,7 @@ class CcpmPage(Page):
             self.controller.accept(result)
             self.headline.setText(self.controller.headline())
             self.model.set_frame(self.controller.scores())
-            self.table.resizeColumnsToContents()
+            fit_columns(self.table)
             from clusterbook.ccpm import findings_text
 
             self.messages.setPlainText(findings_text(result.findings) if result.findings
@@ -170,11 +171,12 @@ class CcpmPage(Page):
 
     def load_demo(self, folder: Path) -> None:
         """Score a sample survey straight away (for --demo)."""
+        from clusterbook.csvtable import write_csv
         from clusterbook.sample.ccpm import sample_survey
 
         responses = folder / "ccpm-responses.csv"
         if not responses.exists():
-            sample_survey("Nutrition").answers.to_csv(responses, index=False)
+            write_csv(sample_survey("Nutrition").answers, responses)
         self.add([responses])
         self.job_done(self.runner.run_now(self.controller.score_job()))
 

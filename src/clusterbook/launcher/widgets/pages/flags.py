@@ -26,7 +26,7 @@ from clusterbook.launcher.controllers.flags import PAGE, STATUSES, FlagsControll
 from clusterbook.launcher.widgets.chart import BarChart
 from clusterbook.launcher.widgets.common import PathChooser
 from clusterbook.launcher.widgets.pages.base import Page
-from clusterbook.launcher.widgets.table import FrameModel
+from clusterbook.launcher.widgets.table import DetailedTable, FrameModel, fit_columns
 from clusterbook.launcher.widgets.worker import JobRunner
 
 if TYPE_CHECKING:
@@ -98,14 +98,17 @@ class FlagsPage(Page):
             view.verticalHeader().setVisible(False)
             view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         tabs = QTabWidget()
-        tabs.addTab(self.table, "Clusters")
-        tabs.addTab(self.summary, "By district")
+        tabs.addTab(DetailedTable(self.table, hint="Choose a cluster to read its reasons and "
+                                                   "figures in full."), "Clusters")
+        tabs.addTab(DetailedTable(self.summary, hint="Choose a district to read its row in "
+                                                     "full."), "By district")
         self.chart = BarChart("Low-performing clusters per district")
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(tabs)
         splitter.addWidget(self.chart)
-        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([4000, 1000])
         self.layout_.addWidget(splitter, 1)
         self.finish_layout()
         self._set_enabled()
@@ -215,8 +218,8 @@ class FlagsPage(Page):
         status = self.status_box.currentText()
         self.table_model.set_frame(self.controller.table(
             "" if status == "All statuses" else status, self.search.text()))
-        self.table.resizeColumnsToContents()
-        self.summary.resizeColumnsToContents()
+        fit_columns(self.table)
+        fit_columns(self.summary)
 
     def save(self) -> None:
         from PySide6.QtWidgets import QFileDialog

@@ -22,7 +22,7 @@ from clusterbook.launcher.controllers.merge import PAGE, MergeController
 from clusterbook.launcher.widgets.chart import BarChart
 from clusterbook.launcher.widgets.common import PathChooser, show_error
 from clusterbook.launcher.widgets.pages.base import Page
-from clusterbook.launcher.widgets.table import FrameModel
+from clusterbook.launcher.widgets.table import DetailedTable, FrameModel, fit_columns
 from clusterbook.launcher.widgets.worker import JobRunner, explain
 from clusterbook.styles import STATUS_COLOURS
 
@@ -89,7 +89,8 @@ class MergePage(Page):
         self.chart = BarChart("Submissions received per district",
                               colour=STATUS_COLOURS["On track"].text)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.table)
+        splitter.addWidget(DetailedTable(self.table, hint="Choose a district to read its row "
+                                                          "in full."))
         splitter.addWidget(self.chart)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
@@ -148,7 +149,7 @@ class MergePage(Page):
             table = self.controller.districts()
             if table is not None:
                 self.model.set_frame(table)
-                self.table.resizeColumnsToContents()
+                fit_columns(self.table)
             self.chart.set_bars(self.controller.received_per_district())
         self._set_enabled()
 
@@ -172,7 +173,7 @@ class MergePage(Page):
         submissions = folder / "submissions"
         if submissions.is_dir():
             self.choose_folder(submissions)
-            self.controller.out = folder / "review-book.xlsx"
+            self.controller.out = self.controller.fresh_demo_book(folder)
             self.out.edit.setText(str(self.controller.out))
             self.job_done(self.runner.run_now(self.controller.job()))
 

@@ -24,7 +24,7 @@ from clusterbook.domain.errors import ClusterBookError
 from clusterbook.launcher.controllers.validate import PAGE, Place, ValidateController
 from clusterbook.launcher.widgets.common import PathChooser, show_error
 from clusterbook.launcher.widgets.pages.base import Page
-from clusterbook.launcher.widgets.table import FrameModel
+from clusterbook.launcher.widgets.table import DetailedTable, FrameModel, fit_columns
 from clusterbook.launcher.widgets.worker import JobRunner, explain
 
 
@@ -117,7 +117,9 @@ class ValidatePage(Page):
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.doubleClicked.connect(self.open_finding)
-        self.layout_.addWidget(self.table, 1)
+        self.layout_.addWidget(DetailedTable(self.table, hint="Choose a finding to read it in "
+                                                              "full; double-click to open the "
+                                                              "file at its cell."), 1)
         self.finish_layout()
         self._set_enabled()
 
@@ -182,8 +184,7 @@ class ValidatePage(Page):
             return
         severity = {0: "", 1: "error", 2: "warning"}[self.severity.currentIndex()]
         self.model.set_frame(self.controller.table(severity, self.search.text()))
-        self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(4, min(self.table.columnWidth(4), 620))
+        fit_columns(self.table)
 
     def open_finding(self, index: QModelIndex) -> None:
         open_at(self.controller.place(index.row()))

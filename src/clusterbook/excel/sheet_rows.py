@@ -1,0 +1,121 @@
+"""Long tables written straight into a finished XlsxWriter book, as worksheet XML.
+
+XlsxWriter spends several microseconds on every cell; a national flags book has millions. Here
+a sheet's title and header rows, column widths, filter, conditional formats and print settings
+are written by XlsxWriter as usual, and its data rows are then put into the saved file's
+worksheet part, assembled from the formatted distinct values of each column (see textrows).
+Cells are inline strings, numbers and booleans with their A1 references, as Excel writes them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from clusterbook.excel.cells import column_letter
+from clusterbook.textrows import Piece, distinct_values, joined_rows, text_table
+
+_NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_DIMENSION: Final = re.compile(r'<dimension ref="[^"]*"/>')
+
+
+@dataclass(frozen=True)
+class SheetRows:
+    """Data rows for one sheet of a book: the columns (left to right, from column A), the
+    style (XlsxWriter format index, 0 for none) of each, and the 1-based row of the first."""
+
+    sheet_index: int  # XlsxWriter's worksheet index (0 for the first sheet added)
+    columns: Sequence[pd.Series]
+    styles: Sequence[int]
+    first_row: int
+
+
+def _xml_text(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _NOT_XML.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
+
+
+def _cell(value: object, style: int) -> str:
+    """The end of a cell element after its reference: attributes and content."""
+    style_text = f' s="{style}"' if style else ""
+    if value is None or (isinstance(value, str) and not value):
+        return f'"{style_text}/>'
+    if isinstance(value, bool | np.bool_):
+        return f'"{style_text} t="b"><v>{int(bool(value))}</v></c>'
+    if isinstance(value, int | float | np.integer | np.floating):
+        number = float(value)
+        if np.isnan(number):
+            return f'"{style_text}/>'
+        text = str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+        return f'"{style_text}><v>{text}</v></c>'
+    text = str(value.isoformat() if hasattr(value, "isoformat") else value)
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'"{style_text} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>'
+
+
+def _pieces(rows: SheetRows) -> list[Piece]:
+    """The pieces of every row: '<row r="N"><c r="AN' then, for each column, the end of its
+    cell and the start of the next one's reference ('"...</c><c r="B' and 'N')."""
+    count = len(rows.columns[0]) if rows.columns else 0
+    numbers = [str(rows.first_row + offset) for offset in range(count)]
+    every_row = np.arange(count, dtype=np.int32)
+    number_texts = text_table([number.encode() for number in numbers])
+    pieces: list[Piece] = [(every_row, text_table(
+        [f'<row r="{number}"><c r="A{number}'.encode() for number in numbers]))]
+    for index, (column, style) in enumerate(zip(rows.columns, rows.styles, strict=True)):
+        codes, values = distinct_values(column)
+        last = index == len(rows.columns) - 1
+        after = "</row>" if last else f'<c r="{column_letter(index + 2)}'
+        pieces.append((codes, text_table([(_cell(value, style) + after).encode("utf-8")
+                                          for value in values])))
+        if not last:
+            pieces.append((every_row, number_texts))
+    return pieces
+
+
+def fill_rows(book_path: Path, sheets: Sequence[SheetRows]) -> None:
+    """Put data rows into the worksheets of a closed XlsxWriter book, after the rows it has."""
+    wanted = {f"xl/worksheets/sheet{rows.sheet_index + 1}.xml": rows for rows in sheets}
+    rebuilt = book_path.with_name(book_path.name + ".rows")
+    try:
+        with zipfile.ZipFile(book_path) as source, \
+                zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                rows = wanted.get(item.filename)
+                if rows is None:
+                    with source.open(item) as part, target.open(item, "w") as copy:
+                        shutil.copyfileobj(part, copy)
+                    continue
+                _write_sheet(source.read(item).decode("utf-8"), rows, target, item)
+        os.replace(rebuilt, book_path)
+    finally:
+        rebuilt.unlink(missing_ok=True)
+
+
+def _write_sheet(xml: str, rows: SheetRows, target: zipfile.ZipFile,
+                 item: zipfile.ZipInfo) -> None:
+    count = len(rows.columns[0]) if rows.columns else 0
+    last_row = rows.first_row + count - 1
+    last_column = column_letter(len(rows.columns))
+    if count:
+        xml = _DIMENSION.sub(f'<dimension ref="A1:{last_column}{last_row}"/>', xml, count=1)
+    head, tail = xml.split("</sheetData>", 1) if "</sheetData>" in xml else (
+        xml.replace("<sheetData/>", "<sheetData>", 1).split("<sheetData>", 1)[0] + "<sheetData>",
+        xml.split("<sheetData/>", 1)[1])
+    info = zipfile.ZipInfo(item.filename, date_time=item.date_time)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    with target.open(info, "w", force_zip64=True) as part:
+        part.write(head.encode("utf-8"))
+        if count:
+            for block in joined_rows(_pieces(rows), count):
+                part.write(block.data)
+        part.write(b"</sheetData>" + tail.encode("utf-8"))
