@@ -177,8 +177,9 @@ def test_cli_fills_the_book_and_the_reader_reads_it_back(tmp_path, sample_round_
 
 
 def test_cli_refuses_bad_requests_plainly(tmp_path, sample_round_csv, capsys):
-    assert main(["databook", str(sample_round_csv), "--out", str(tmp_path / "x.csv")]) == 1
-    assert "must be an .xlsx" in capsys.readouterr().err
+    # A wrong output name is a wrong use of the command (exit code 2): nothing is written.
+    assert main(["databook", str(sample_round_csv), "--out", str(tmp_path / "x.csv")]) == 2
+    assert "'x.csv' must end in .xlsx" in capsys.readouterr().err
     assert main(["databook", str(sample_round_csv), "--out", str(tmp_path / "x.xlsx"),
                  "--benchmark", "weighted"]) == 1
     assert "weighted" in capsys.readouterr().err
