@@ -94,6 +94,11 @@ def received(hour: int) -> str:
     return (BASE + dt.timedelta(hours=hour)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def received_cell(hour: int) -> dt.datetime:
+    """The same moment as the review book's date-time cell holds it."""
+    return (BASE + dt.timedelta(hours=hour)).replace(tzinfo=None)
+
+
 def cluster_csv(folder: Path) -> Path:
     path = folder / "clusters.csv"
     path.write_text(CLUSTER_CSV, encoding="utf-8")

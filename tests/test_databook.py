@@ -1,5 +1,6 @@
-"""The campaign data book as written: classic formulas only, room for 2,000 x 36, filled from
-the same round table as the engine, and read back by the round-data reader."""
+"""The campaign data book as written: classic formulas only, sized to its data plus stated
+headroom (the blank template 1,500 x 24), filled from the same round table as the engine, and
+read back by the round-data reader."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ from clusterbook.forms.databook import (
     PARAMETER_NAMES,
     PARAMETERS,
     PCA,
+    TEMPLATE_CLUSTERS,
+    TEMPLATE_ROUNDS,
+    DataBookRoom,
+    room_for,
 )
 from clusterbook.rounddata import load_round_table
 from clusterbook.templates import template_path
@@ -62,17 +67,20 @@ def test_native_sheets_use_only_excel_2010_functions(template_parts):
     assert spilled == [ADDIN_SHEET]
 
 
-def test_room_for_2000_clusters_and_36_rounds(template_parts):
-    last_row = PCA.header_row + MAX_CLUSTERS
+def test_the_template_has_room_for_1500_clusters_and_24_rounds(template_parts):
+    assert (TEMPLATE_CLUSTERS, TEMPLATE_ROUNDS) == (1500, 24)
+    last_row = PCA.header_row + TEMPLATE_CLUSTERS
     status = formulas(template_parts["Status"])
-    assert f"AK{last_row}" in status and f"AL{last_row}" not in status
+    # Status: round 24 in column Y; helpers: round 24 in column Z.
+    assert f"Y{last_row}" in status and f"Z{last_row}" not in status
     assert f"B{last_row + 1}" not in status
     for helper in ("_runs", "_list"):
-        assert f"AL{last_row}" in formulas(template_parts[helper])
+        assert f"Z{last_row}" in formulas(template_parts[helper])
+        assert f"AA{last_row}" not in formulas(template_parts[helper])
     validations = re.findall(r'<dataValidation type="decimal"[^>]*sqref="([^"]+)"',
                              template_parts["PCA"])
-    assert len(validations) == MAX_ROUNDS
-    assert f"AL{PCA.first_data_row}:AL{last_row}" in validations
+    assert len(validations) == TEMPLATE_ROUNDS
+    assert f"Z{PCA.first_data_row}:Z{last_row}" in validations
     assert 'ySplit="3"' in template_parts["PCA"] and 'xSplit="2"' in template_parts["PCA"]
 
 
@@ -95,13 +103,32 @@ def test_status_walks_the_previous_round_and_the_benchmark(template_parts):
     on_list = formulas(template_parts["_list"])["D6"]
     assert "IF(C6>0,C6,2)" in on_list and "-ABS(C6)" in on_list
     average = formulas(template_parts["Benchmarks"])[f"C{BENCHMARKS.row_of_round(2)}"]
-    assert "ROUND(AVERAGE(PCA!$D$4:$D$2003),9)" in average
+    assert "ROUND(AVERAGE(PCA!$D$4:$D$1503),9)" in average
 
 
 def test_addin_formula_spans_the_whole_tables():
     assert addin_formula() == (
+        "=CLUSTER_FLAGS(PCA!$C$4:$Z$1503,Refusals!$C$4:$Z$1503,Benchmarks!$E$11:$E$34,"
+        "PCA!$C$3:$Z$3,RoundsToEnter,RefusalThreshold,ExitBenchmark)")
+    assert addin_formula(DataBookRoom(MAX_CLUSTERS, MAX_ROUNDS)) == (
         "=CLUSTER_FLAGS(PCA!$C$4:$AL$2003,Refusals!$C$4:$AL$2003,Benchmarks!$E$11:$E$46,"
         "PCA!$C$3:$AL$3,RoundsToEnter,RefusalThreshold,ExitBenchmark)")
+
+
+def test_a_filled_book_is_sized_to_its_data_with_stated_headroom(tmp_path):
+    # A fifth more clusters (at least 100) in whole hundreds, and 12 more rounds; capped.
+    assert room_for(928, 12) == DataBookRoom(1200, 24)
+    assert room_for(25, 3) == DataBookRoom(200, 15)
+    assert room_for(1950, 30) == DataBookRoom(MAX_CLUSTERS, MAX_ROUNDS)
+    assert room_for(0, 0) == DataBookRoom(TEMPLATE_CLUSTERS, TEMPLATE_ROUNDS)
+    book = write_databook(tmp_path / "book.xlsx", databook_content(
+        prepare_round_table(_table(25, 3))))
+    parts = sheet_parts(book)
+    status = formulas(parts["Status"])
+    assert "P203" in status and "Q203" not in status and "B204" not in status
+    instructions = read_sheet(open_workbook(book), "Instructions").rows
+    assert any("room for 200 clusters and 15 rounds" in str(cell)
+               for row in instructions for cell in row)
 
 
 def _table(clusters: int, rounds: int) -> pd.DataFrame:
@@ -150,8 +177,9 @@ def test_cli_fills_the_book_and_the_reader_reads_it_back(tmp_path, sample_round_
 
 
 def test_cli_refuses_bad_requests_plainly(tmp_path, sample_round_csv, capsys):
-    assert main(["databook", str(sample_round_csv), "--out", str(tmp_path / "x.csv")]) == 1
-    assert "must be an .xlsx" in capsys.readouterr().err
+    # A wrong output name is a wrong use of the command (exit code 2): nothing is written.
+    assert main(["databook", str(sample_round_csv), "--out", str(tmp_path / "x.csv")]) == 2
+    assert "'x.csv' must end in .xlsx" in capsys.readouterr().err
     assert main(["databook", str(sample_round_csv), "--out", str(tmp_path / "x.xlsx"),
                  "--benchmark", "weighted"]) == 1
     assert "weighted" in capsys.readouterr().err

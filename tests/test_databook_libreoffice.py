@@ -1,5 +1,6 @@
-"""Proof in a real spreadsheet engine: LibreOffice recalculates the data book with no Python,
-and every Status cell equals the engine's status for that cluster and round.
+"""Proof in real spreadsheet engines: LibreOffice (and Gnumeric) recalculate the data book with
+no Python, every Status cell equals the engine's status for that cluster and round, and every
+formula cell's stored value equals what they compute.
 
 One recalculation costs seconds, so each book holds many clusters: the sample region's 928,
 or a few hundred generated clusters per Hypothesis example.
@@ -17,13 +18,13 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from cached_values import check_stored_values
 from clusterbook.databook import run_databook
 from clusterbook.domain.rules import STATUS_LABELS, RuleParameters, classify_clusters
 from clusterbook.domain.summary import summarize
 from clusterbook.domain.table import prepare_round_table
 from clusterbook.excel.libreoffice import recalculate
 from clusterbook.forms.databook import (
-    ADDIN_SHEET,
     BENCHMARKS,
     CURRENT_SHEET,
     DASHBOARD_SHEET,
@@ -34,13 +35,10 @@ from clusterbook.forms.databook import (
 )
 from clusterbook.templates.databook import databook_content, write_databook
 from conftest import require_program
-from spreadsheet import error_cells
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 
 FIRST = PCA.first_data_row
-#: The one cell LibreOffice cannot compute: the add-in's formula (no add-in there).
-ADDIN_CELLS = {f"{ADDIN_SHEET}!B{FIRST}": "#NAME?"}
 
 
 def read_rows(sheet, first_row: int, last_row: int, columns: int) -> list[list[object]]:
@@ -64,10 +62,11 @@ def engine_label(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
-def assert_book_matches_engine(recalculated: Path, flags: pd.DataFrame, clusters: int) -> None:
+def assert_book_matches_engine(written: Path, recalculated: Path, flags: pd.DataFrame,
+                               clusters: int) -> None:
     """Every Status cell, and Current's status, reasons, entry round and rounds on the list,
-    equal the engine's; unused rows and round columns are blank; nothing errs but the add-in
-    cell."""
+    equal the engine's; unused rows and round columns are blank; every formula stored what
+    the spreadsheet computed; nothing errs, and the add-in cell says it needs the add-in."""
     rounds = flags.attrs["rounds"]
     book = openpyxl.load_workbook(recalculated, data_only=True, read_only=True)
     try:
@@ -111,7 +110,7 @@ def assert_book_matches_engine(recalculated: Path, flags: pd.DataFrame, clusters
     region = summarize(flags).query("level == 'region'").iloc[0]
     assert dashboard[2:7] == [region["clusters"], region["low_performing"], region["watch"],
                               region["on_track"], region["no_data"]]
-    assert error_cells(recalculated) == ADDIN_CELLS
+    assert check_stored_values(written, recalculated) == {}
 
 
 def test_sample_region_book_flags_as_the_engine(tmp_path, sample_round_csv, sample_region):
@@ -124,7 +123,7 @@ def test_sample_region_book_flags_as_the_engine(tmp_path, sample_round_csv, samp
     recalculated = recalculate(book, tmp_path / "out")
 
     flags = classify_clusters(sample_region.rounds)
-    assert_book_matches_engine(recalculated, flags, clusters=928)
+    assert_book_matches_engine(book, recalculated, flags, clusters=928)
     # District counts of the dashboard equal the engine's summary.
     summary = summarize(flags).query("level == 'district'")
     values = openpyxl.load_workbook(recalculated, data_only=True, read_only=True)
@@ -233,6 +232,26 @@ def test_generated_regions_flag_as_the_engine(tmp_path_factory, region):
 
     recalculated = recalculate(book, folder / "out")
 
-    assert_book_matches_engine(recalculated, flags, clusters=clusters)
+    assert_book_matches_engine(book, recalculated, flags, clusters=clusters)
     statuses = set(flags["status"].astype(str))
     assert statuses <= set(STATUS_LABELS)
+
+
+def test_sample_region_book_flags_as_the_engine_in_gnumeric(tmp_path, sample_round_csv,
+                                                            sample_region):
+    """Gnumeric reads INDEX(row, n) as the n-th row, where Excel and LibreOffice read the n-th
+    column; the book writes INDEX(row, 1, n), so Gnumeric gives the engine's statuses too."""
+    import subprocess
+
+    program = require_program("ssconvert")
+    clusters_csv = tmp_path / "clusters.csv"
+    sample_region.clusters.to_csv(clusters_csv, index=False)
+    book = run_databook(sample_round_csv, tmp_path / "in" / "book.xlsx",
+                        clusters=clusters_csv).out
+    recalculated = tmp_path / "out" / "book.xlsx"
+    recalculated.parent.mkdir()
+    subprocess.run([program, "--recalc", str(book), str(recalculated)], check=True,
+                   capture_output=True, timeout=600)
+
+    assert_book_matches_engine(book, recalculated, classify_clusters(sample_region.rounds),
+                               clusters=928)

@@ -22,6 +22,7 @@ from merging import (
     put_action_plan,
     put_plan,
     received,
+    received_cell,
     snapshot,
     table,
 )
@@ -88,8 +89,9 @@ def test_a_folder_becomes_a_review_book_with_every_row_traceable(work):
     newest = by_code["KTL-003"]
     assert newest["Source file"] == "Kotal_KTL-003_v2.xlsx"
     assert newest["Fingerprint (SHA-256)"] == sha256(folder / "resent" / "Kotal_KTL-003_v2.xlsx")
+    # The time stamp is a date-time cell, shown in the books' date style.
     assert (newest["Sheet"], newest["Row"], newest["Received (UTC)"]) == (
-        "Identification", 3, received(3))
+        "Identification", 3, received_cell(3))
     for sheet in DATA_SHEETS:
         rows = table(out, sheet)
         assert rows and all(row[column] not in (None, "") for row in rows
@@ -208,8 +210,8 @@ def test_the_ledger_records_every_file_and_keeps_received_times(work):
     result = merge_folder(folder, out, clusters=clusters)
     assert result.read == 1
     rows = {row["Cluster code"]: row for row in table(out, "1 Identification")}
-    assert rows["KTL-001"]["Received (UTC)"] == received(0)
-    assert rows["NHR-001"]["Received (UTC)"] == received(30)
+    assert rows["KTL-001"]["Received (UTC)"] == received_cell(0)
+    assert rows["NHR-001"]["Received (UTC)"] == received_cell(30)
 
 
 def test_removed_files_leave_the_book_but_feedback_stays(work):

@@ -12,7 +12,7 @@ from clusterbook.domain.errors import InputError, Location, WorkbookError
 from clusterbook.domain.rules import RuleParameters
 from clusterbook.domain.table import header_key, prepare_round_table
 from clusterbook.domain.values import clean_text, to_whole_number
-from clusterbook.forms.databook import CLUSTERS
+from clusterbook.forms.databook import CLUSTERS, room_for
 from clusterbook.rounddata import CSV_SUFFIXES, read_round_file
 
 
@@ -23,12 +23,14 @@ class DataBookResult:
     out: Path
     clusters: int
     rounds: list[Any]
+    room: str = ""  # what the book has room for, as the book states it
 
     def report(self) -> str:
         span = (f"{len(self.rounds)} rounds ({self.rounds[0]} to {self.rounds[-1]})"
                 if self.rounds else "no rounds")
         return (f"Wrote {self.out}: {self.clusters:,} clusters, {span}. Its flags are live "
-                f"formulas: open it in Excel or LibreOffice and type new rounds as they come.")
+                f"formulas: open it in Excel or LibreOffice and type new rounds as they come."
+                + (f" {self.room}" if self.room else ""))
 
 
 def run_databook(input_path: Path | str, out: Path | str, *,
@@ -50,7 +52,9 @@ def run_databook(input_path: Path | str, out: Path | str, *,
                                parameters=RuleParameters(rounds, refusal_threshold,
                                                          exit_benchmark))
     write_databook(out_path, content)
-    return DataBookResult(out_path, len(content.clusters), list(content.rounds))
+    room = room_for(len(content.clusters), len(content.rounds))
+    return DataBookResult(out_path, len(content.clusters), list(content.rounds),
+                          room.describe())
 
 
 def read_cluster_list(path: Path | str) -> pd.DataFrame:

@@ -63,7 +63,8 @@ def _worksheet_functions(context: DemoContext) -> list[Artifact]:
     out = context.out / "worksheet_functions.xlsx"
     write_functions_example(out, sample_region().rounds, notice=NOTICE)
     return [Artifact(out, "what =CLUSTER_STATUS(), =CLUSTER_FLAGS(), =MICROPLAN_CHECK() and "
-                          "=CCPM_SCORE() give in Excel (see docs/excel-addin.md)")]
+                          "=CCPM_SCORE() give in Excel with the add-in (see 'ClusterBook in "
+                          "Excel' in the ClusterBook guide)")]
 
 
 def _submissions(context: DemoContext) -> list[Artifact]:

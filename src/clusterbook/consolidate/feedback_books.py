@@ -24,11 +24,17 @@ from clusterbook.consolidate.layout import (
     ISSUES,
     Column,
 )
-from clusterbook.consolidate.review_book import fit_row, read_review_tables
+from clusterbook.consolidate.review_book import WIDEST, fit_row, header_lines, read_review_tables
 from clusterbook.domain.clusterlist import place_key
 from clusterbook.domain.consolidation import REVIEW_STATUSES
 from clusterbook.domain.values import clean_text
-from clusterbook.excel.write import new_workbook, print_ready
+from clusterbook.excel.write import (
+    MOMENT_FORMAT,
+    new_workbook,
+    print_ready,
+    stamp_moment,
+    stamp_words,
+)
 from clusterbook.styles import FINDING_COLOURS, HEADER, STATUS_COLOURS, TITLE_SIZE
 
 #: The book for files whose province cannot be told from their forms or their name.
@@ -133,7 +139,8 @@ def _write(book: Workbook, item: ProvinceFeedback, source: str, written: str) ->
     top = book.add_format({"valign": "top"})
     counts = {status: sum(1 for row in item.clusters if clean_text(row["status"]) == status)
               for status in REVIEW_STATUSES}
-    when = written.replace("T", " ").replace("Z", " UTC")
+    when = stamp_words(written)
+    moment = book.add_format({"num_format": MOMENT_FORMAT, "align": "left", "valign": "top"})
     sheets = (
         ("Feedback", _columns(_FEEDBACK_KEYS, FEEDBACK_COLUMNS), item.clusters,
          f"Feedback to {item.province}",
@@ -149,13 +156,22 @@ def _write(book: Workbook, item: ProvinceFeedback, source: str, written: str) ->
         sheet = book.add_worksheet(name)
         sheet.write_string(0, 0, heading, title)
         sheet.write_string(1, 0, line, note)
+        # A column as wide as its longest value (up to WIDEST characters; longer ones wrap),
+        # so that every value prints whole; headers wrap whole in their row.
+        widths = [max(column.width, min(WIDEST, 1.1 * max(
+            (len(clean_text(row.get(column.key))) for row in rows), default=0) + 1))
+            for column in columns]
+        wrapped = {index: width for index, (column, width) in enumerate(zip(columns, widths,
+                                                                             strict=True))
+                   if column.wrap or column.key == "comment"
+                   or any(len(clean_text(row.get(column.key))) * 1.1 + 1 > width
+                          for row in rows)}
         for index, column in enumerate(columns):
             sheet.write_string(2, index, column.header, header)
-            sheet.set_column(index, index, column.width, wrap if column.wrap or
-                             column.key == "comment" else top)
-        sheet.set_row(2, 32)
-        wrapped = {index: column.width for index, column in enumerate(columns)
-                   if column.wrap or column.key == "comment"}
+            sheet.set_column(index, index, widths[index], wrap if index in wrapped else top)
+        sheet.set_row(2, max(32, 15 * max(header_lines(column.header, width)
+                                          for column, width in zip(columns, widths,
+                                                                   strict=True)) + 2))
         for offset, row in enumerate(rows, start=3):
             fit_row(sheet, offset, [clean_text(row.get(column.key)) for column in columns],
                     wrapped)
@@ -167,6 +183,8 @@ def _write(book: Workbook, item: ProvinceFeedback, source: str, written: str) ->
                     value = int(value)
                 if isinstance(value, int | float) and not isinstance(value, bool):
                     sheet.write_number(offset, index, value)
+                elif stamp_moment(value) is not None:
+                    sheet.write_datetime(offset, index, stamp_moment(value), moment)
                 else:
                     sheet.write_string(offset, index, clean_text(value))
         last = 3 + max(len(rows), 1) - 1

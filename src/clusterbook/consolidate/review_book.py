@@ -68,12 +68,22 @@ from clusterbook.domain.values import clean_text, to_date
 from clusterbook.excel.cells import MAX_ROWS
 from clusterbook.excel.intake import Intake, open_intake
 from clusterbook.excel.read import open_workbook, read_sheet
-from clusterbook.excel.write import BookFormats, new_workbook, print_ready
+from clusterbook.excel.write import (
+    DATE_FORMAT,
+    MOMENT_FORMAT,
+    BookFormats,
+    new_workbook,
+    print_ready,
+    stamp_moment,
+    stamp_text,
+    stamp_words,
+)
 from clusterbook.forms import ACTION_PLAN, FORM_SHEET, FORMS, MICROPLAN, Form, Kind
 from clusterbook.forms.schema import FORM_ID_ROW, FORM_VERSION_ROW
 from clusterbook.styles import FINDING_COLOURS, HEADER, INPUT_CELL, STATUS_COLOURS
 
-_DATE_FORMAT: Final = "dd/mm/yyyy"
+#: The widest a column grows to show its longest value whole (longer values wrap).
+WIDEST: Final = 72.0
 #: Feedback rows below the last cluster that keep the dropdowns, for rows reviewers add.
 _SPARE_FEEDBACK_ROWS: Final = 200
 _REVIEW_COLOURS: Final = {"Accepted": STATUS_COLOURS["On track"],
@@ -130,10 +140,12 @@ class _Formats(BookFormats):
         self._cells: dict[tuple[str, bool], Format] = {}
 
     def cells(self, kind: str, *, top: bool = False) -> Format | None:
-        """The format of a column's cells: 'wrap', 'date', 'count', 'small count' or 'text';
+        """The format of a column's cells: 'wrap', 'date', 'moment', 'count', 'small count' or
+        'text';
         ``top`` aligns them to the top, as rows with wrapped text need."""
         options = {"wrap": {"text_wrap": True, "valign": "top"},
-                   "date": {"num_format": _DATE_FORMAT, "align": "left"},
+                   "date": {"num_format": DATE_FORMAT, "align": "left"},
+                   "moment": {"num_format": MOMENT_FORMAT, "align": "left"},
                    "count": {"num_format": "#,##0"},
                    "small count": {"num_format": "0", "align": "center"},
                    "text": {}}[kind]
@@ -200,7 +212,20 @@ def _write_header(sheet: Worksheet, formats: _Formats, columns: Sequence[Column]
         sheet.write_string(HEADER_ROW - 1, index, column.header,
                            formats.reviewer_header if column.key in reviewer else formats.header)
         sheet.set_column(index, index, column.width, formats.column(column, top=top))
-    sheet.set_row(HEADER_ROW - 1, 32)
+    # Tall enough for the longest header, wrapped whole in its column (bold: fewer letters).
+    lines = max(header_lines(column.header, column.width) for column in columns)
+    sheet.set_row(HEADER_ROW - 1, max(32, 15 * lines + 2))
+
+
+def header_lines(text: str, width: float) -> int:
+    """Lines a bold header takes, wrapped at spaces in a column ``width`` characters wide."""
+    lines, length = 1, 0
+    for word in text.split():
+        if length and length + 1 + len(word) > width * 0.95:
+            lines, length = lines + 1, len(word)
+        else:
+            length += (1 if length else 0) + len(word)
+    return lines
 
 
 def _lines(text: object, width: float) -> int:
@@ -222,10 +247,14 @@ def _wrapped(columns: Sequence[Column]) -> dict[int, float]:
 
 
 def _write_rows(sheet: Worksheet, formats: _Formats, rows: Iterable[Sequence[object]],
-                first_row: int, wrapped: dict[int, float] | None = None) -> int:
-    """Write rows of plain values; text is always written as text. Returns the next row."""
+                first_row: int, wrapped: dict[int, float] | None = None,
+                longest: dict[int, int] | None = None) -> int:
+    """Write rows of plain values; text is always written as text, time stamps as date-time
+    cells. Returns the next row; ``longest`` collects each column's longest value shown."""
     write_string, write_number = sheet.write_string, sheet.write_number
     write_datetime, date_format = sheet.write_datetime, formats.cells("date", top=bool(wrapped))
+    moment_format = formats.cells("moment", top=bool(wrapped))
+    longest = {} if longest is None else longest
     row = first_row
     for values in rows:
         if wrapped:
@@ -237,17 +266,37 @@ def _write_rows(sheet: Worksheet, formats: _Formats, rows: Iterable[Sequence[obj
             if value is None:
                 continue
             kind = type(value)
+            shown = len(value) if kind is str else 10  # type: ignore[arg-type]
             if kind is str:
-                if value:
+                moment = stamp_moment(value)
+                if moment is not None:
+                    write_datetime(row, column, moment, moment_format)
+                    shown = len(MOMENT_FORMAT)
+                elif value:
                     write_string(row, column, value)  # type: ignore[arg-type]
             elif kind is int or kind is float:
                 write_number(row, column, value)  # type: ignore[arg-type]
+                shown = len(f"{value:,}")
             elif kind is dt.date or kind is dt.datetime:
                 write_datetime(row, column, value, date_format)  # type: ignore[arg-type]
             else:
                 write_string(row, column, str(value))
+                shown = len(str(value))
+            if shown > longest.get(column, 0):
+                longest[column] = shown
         row += 1
     return row
+
+
+def _widen(sheet: Worksheet, formats: _Formats, columns: Sequence[Column],
+           longest: dict[int, int]) -> None:
+    """Widen each column that does not wrap so its longest value shows whole (up to
+    WIDEST characters), so that a printed value never runs into the next column."""
+    top = any(column.wrap for column in columns)
+    for index, column in enumerate(columns):
+        wanted = min(WIDEST, longest.get(index, 0) * 1.1 + 1)
+        if not column.wrap and wanted > column.width:
+            sheet.set_column(index, index, wanted, formats.column(column, top=top))
 
 
 def _finish(sheet: Worksheet, columns: Sequence[Column], last_row: int, *,
@@ -268,8 +317,10 @@ def _data_sheet(book: Workbook, formats: _Formats, layout: DataSheet,
     sheet.write_string(1, 0, f"Every row of every current {form_name(layout.form).lower()}, "
                              f"with where it came from. {REBUILT_NOTE}", formats.note)
     _write_header(sheet, formats, columns)
+    longest: dict[int, int] = {}
     last = _write_rows(sheet, formats, (row for entry in entries for row in layout.rows(entry)),
-                       HEADER_ROW)
+                       HEADER_ROW, longest=longest)
+    _widen(sheet, formats, columns, longest)
     _finish(sheet, columns, last, frozen_columns=len(layout.context) or 1)
 
 
@@ -303,6 +354,8 @@ def _feedback_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
             value = values[key]
             if index in inputs:
                 sheet.write_string(row, index, str(value), inputs[index])
+            elif stamp_moment(value) is not None:
+                sheet.write_datetime(row, index, stamp_moment(value), formats.cells("moment"))
             elif value:
                 sheet.write_string(row, index, str(value))
         row += 1
@@ -339,7 +392,9 @@ def _issues_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
     rows = ([str(finding.severity), finding.rule, finding.message, finding.file, finding.sheet,
              finding.cell, finding.value, *places[id(source)], outcome.split(":")[0],
              source.fingerprint] for finding, source, outcome in findings)
-    last = _write_rows(sheet, formats, rows, HEADER_ROW, _wrapped(columns))
+    longest: dict[int, int] = {}
+    last = _write_rows(sheet, formats, rows, HEADER_ROW, _wrapped(columns), longest)
+    _widen(sheet, formats, columns, longest)
     for severity, cell_format in formats.findings.items():
         sheet.conditional_format(HEADER_ROW, 0, last - 1, 0, {
             "type": "cell", "criteria": "==", "value": f'"{severity}"', "format": cell_format})
@@ -370,7 +425,9 @@ def _superseded_sheet(book: Workbook, formats: _Formats, review: Review) -> None
              item.entry.province, item.entry.district, item.entry.cluster_code,
              item.entry.file, item.entry.fingerprint, item.entry.received,
              item.entry.submitted, item.reason, item.by] for item in review.replaced)
-    last = _write_rows(sheet, formats, rows, HEADER_ROW, _wrapped(columns))
+    longest: dict[int, int] = {}
+    last = _write_rows(sheet, formats, rows, HEADER_ROW, _wrapped(columns), longest)
+    _widen(sheet, formats, columns, longest)
     _finish(sheet, columns, last)
 
 
@@ -386,7 +443,9 @@ def _files_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
              item.source.received, item.source.fingerprint, item.source.errors,
              item.source.warnings, item.outcome, str(item.kind), item.source.via]
             for item in review.files)
-    last = _write_rows(sheet, formats, rows, HEADER_ROW, _wrapped(columns))
+    longest: dict[int, int] = {}
+    last = _write_rows(sheet, formats, rows, HEADER_ROW, _wrapped(columns), longest)
+    _widen(sheet, formats, columns, longest)
     _finish(sheet, columns, last)
 
 
@@ -397,7 +456,7 @@ def _summary_sheet(book: Workbook, formats: _Formats, review: Review, info: Book
     sheet.set_column(1, 1, 16)
     sheet.set_column(2, len(SUMMARY_COLUMNS) - 1, 11, formats.count)
     sheet.write_string(0, 0, _title(review), formats.title)
-    written = info.written.replace("T", " ").replace("Z", " UTC")
+    written = stamp_words(info.written)
     source = f" Cluster list: {info.clusters}." if info.clusters else \
         " No cluster list was given: only what was received is counted."
     sheet.write_string(1, 0, f"Merged {written} by ClusterBook {__version__}.{source}",
@@ -623,8 +682,14 @@ def _getter(positions: dict[str, int]) -> Callable[[list[Any], str], Any]:
         if position is None or position >= len(row):
             return None
         value = row[position]
+        if key in _STAMPED:
+            value = stamp_text(value)  # time stamps are written as date-time cells
         return None if value == "" else value
     return get
+
+
+#: The columns holding time stamps.
+_STAMPED: Final = frozenset({"received", "last_received"})
 
 
 def _feedback_notes(book: Any, file: str) -> list[ReviewerNote]:

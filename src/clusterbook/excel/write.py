@@ -7,7 +7,9 @@ openpyxl on large sheets); its workbook options here make every string from data
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -97,6 +99,36 @@ def new_workbook(path: Path | str, **options: Any) -> Iterator[Workbook]:
             yield book
         finally:
             book.close()
+
+
+#: The one date style of every book: dates as 31/12/2025, moments as 31/12/2025 14:05 (UTC
+#: moments say so in their column's header).
+DATE_FORMAT = "dd/mm/yyyy"
+MOMENT_FORMAT = "dd/mm/yyyy hh:mm"
+_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+_STAMP_LAYOUT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def stamp_moment(value: object) -> dt.datetime | None:
+    """The moment of a UTC time stamp as ClusterBook records it ('2025-12-31T14:05:09Z'), to
+    be written as a date-time cell; None for any other value."""
+    if isinstance(value, str) and _STAMP.fullmatch(value):
+        return dt.datetime.strptime(value, _STAMP_LAYOUT)
+    return None
+
+
+def stamp_words(value: str) -> str:
+    """A UTC time stamp in a sentence, in the books' date style: '31/12/2025 14:05 UTC'."""
+    moment = stamp_moment(value)
+    return f"{moment:%d/%m/%Y %H:%M} UTC" if moment is not None else value
+
+
+def stamp_text(value: object) -> object:
+    """A time stamp read back from a date-time cell, as ClusterBook records it; other values
+    as they are."""
+    if isinstance(value, dt.datetime):
+        return value.strftime(_STAMP_LAYOUT)
+    return value
 
 
 FORMULA_STARTS = ("=", "+", "-", "@")

@@ -14,7 +14,8 @@ it, and the round-data reader reads a filled book back through it. Sheets:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from typing import Final
 
 from clusterbook.forms.schema import (
@@ -26,9 +27,17 @@ from clusterbook.forms.schema import (
     TableSection,
 )
 
-#: Room in the book: clusters (rows) and campaign rounds (columns).
+#: The most a data book holds: clusters (rows) and campaign rounds (columns).
 MAX_CLUSTERS: Final = 2000
 MAX_ROUNDS: Final = 36
+#: The blank template's room: a region of up to 1,500 clusters, two years of monthly rounds.
+TEMPLATE_CLUSTERS: Final = 1500
+TEMPLATE_ROUNDS: Final = 24
+#: A filled book's room beyond its data: a fifth more clusters (at least 100), a year of
+#: monthly rounds; rounded up to whole hundreds of clusters.
+CLUSTER_HEADROOM_SHARE: Final = 0.2
+CLUSTER_HEADROOM_LEAST: Final = 100
+ROUND_HEADROOM: Final = 12
 
 CLUSTERS = TableSection(
     key="clusters", title="Clusters", sheet="Clusters", title_row=1, header_row=3,
@@ -142,6 +151,49 @@ BENCHMARKS = BenchmarkTable()
 OVERRIDE = Field("benchmark_override", "Override (%)", Kind.PERCENT, minimum=0, maximum=100,
                  help="Leave blank to use the regional average; type a percent to use it as "
                       "this round's benchmark instead.")
+
+@dataclass(frozen=True)
+class DataBookRoom:
+    """How many clusters (rows) and rounds (columns) one data book's sheets and formulas
+    span; its sections, sized. Readers use the module's full-size sections: reading past a
+    book's room finds empty cells."""
+
+    clusters: int = TEMPLATE_CLUSTERS
+    rounds: int = TEMPLATE_ROUNDS
+
+    @property
+    def cluster_list(self) -> TableSection:
+        return replace(CLUSTERS, rows=self.clusters)
+
+    @property
+    def pca(self) -> RoundGrid:
+        return replace(PCA, rows=self.clusters, rounds=self.rounds)
+
+    @property
+    def refusals(self) -> RoundGrid:
+        return replace(REFUSALS, rows=self.clusters, rounds=self.rounds)
+
+    @property
+    def benchmarks(self) -> BenchmarkTable:
+        return replace(BENCHMARKS, rounds=self.rounds)
+
+    def describe(self) -> str:
+        """The room, as the book states it."""
+        return (f"This book has room for {self.clusters:,} clusters and {self.rounds} rounds; "
+                f"for more, build a new one with 'clusterbook databook' (up to "
+                f"{MAX_CLUSTERS:,} clusters and {MAX_ROUNDS} rounds).")
+
+
+def room_for(clusters: int, rounds: int) -> DataBookRoom:
+    """The room of a book filled with ``clusters`` clusters and ``rounds`` rounds: the data
+    plus headroom, never more than the maximum."""
+    if not clusters and not rounds:
+        return DataBookRoom()
+    spare = max(CLUSTER_HEADROOM_LEAST, math.ceil(clusters * CLUSTER_HEADROOM_SHARE))
+    return DataBookRoom(
+        clusters=min(MAX_CLUSTERS, max(clusters, 100 * math.ceil((clusters + spare) / 100))),
+        rounds=min(MAX_ROUNDS, max(rounds, rounds + ROUND_HEADROOM)))
+
 
 STATUS_SHEET: Final = "Status"
 CURRENT_SHEET: Final = "Current"

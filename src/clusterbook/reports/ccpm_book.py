@@ -36,7 +36,7 @@ from clusterbook.domain.ccpm_cycle import (
     group_plan,
 )
 from clusterbook.excel.cells import cell_ref, column_letter, range_ref, sheet_ref
-from clusterbook.excel.write import BookFormats, new_workbook, print_ready
+from clusterbook.excel.write import DATE_FORMAT, BookFormats, new_workbook, print_ready
 from clusterbook.forms.ccpm import (
     AMENDABLE_STATUSES,
     ANNEX_ACTIONS,
@@ -72,7 +72,7 @@ QUARTERLY = "Quarterly report"
 FINDINGS = "Findings"
 ABOUT = "About"
 RESULTS = RESULTS_SHEET
-_DATE_FORMAT = "dd/mm/yyyy"
+_DATE_FORMAT = DATE_FORMAT
 _LINE_HEIGHT = 15.0
 
 
@@ -125,9 +125,9 @@ class _Formats(BookFormats):
         self.input_centre = add({"bg_color": INPUT_CELL.fill, "align": "center",
                                  "valign": "top", "border": 1, "border_color": "BFBFBF",
                                  "locked": False, "font_size": 9})
-        self.big_date = add({"bold": True, "font_size": 12, "num_format": "d mmmm yyyy",
+        self.big_date = add({"bold": True, "font_size": 12, "num_format": DATE_FORMAT,
                              "align": "left"})
-        self.date_left = add({"num_format": "d mmmm yyyy", "align": "left"})
+        self.date_left = add({"num_format": DATE_FORMAT, "align": "left"})
         self.bold = add({"bold": True})
         self.warning = add({"font_color": "9C0006", "bold": True})
         self.ok = add({"font_color": "006100"})
@@ -176,7 +176,8 @@ def _headers(sheet: Worksheet, row: int, headers: Sequence[str], fmt: _Formats,
 
 
 def _date_text(day: dt.date | None) -> str:
-    return day.strftime("%d %B %Y").lstrip("0") if day else "no date given"
+    """A date in a sentence, in the books' one date style."""
+    return day.strftime("%d/%m/%Y") if day else "no date given"
 
 
 # ------------------------------------------------------------------------------- the book
@@ -197,7 +198,7 @@ def write_report_book(content: ReportContent, path: Path | str) -> Path:
         _annex_sheet(book, fmt, content)
         _actions_sheet(book, fmt, content)
         _follow_up_sheet(book, fmt, content)
-        _quarterly_sheet(book, fmt, content.survey.description.ccpm_date)
+        _quarterly_sheet(book, fmt, content)
         if content.findings:
             _findings_sheet(book, fmt, content)
         _about_sheet(book, fmt, content)
@@ -484,6 +485,7 @@ def _rates_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> None:
                              "partners of each type in the cluster description. The "
                              "coordinator is counted apart.", fmt.line)
     _headers(sheet, 3, ("Organisation type", "Partners", "Respondents", "Response rate"), fmt)
+    sheet.set_row(3, 30)  # two-line headers, whole
     rates = content.assessment.response_rates
     row = 3
     for line in rates.itertuples(index=False):
@@ -515,7 +517,9 @@ def _rates_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> None:
     sheet.set_row(row, 30)
     for line in table.to_dict("records"):
         row += 1
-        sheet.write_string(row, 0, function_label(str(line["function"])), fmt.text)
+        label = function_label(str(line["function"]))
+        sheet.write_string(row, 0, label, fmt.text)
+        sheet.set_row(row, _height(label, 52))  # a long function name wraps whole
         for offset, kind in enumerate(kinds, start=1):
             sheet.write_number(row, offset, int(line[kind]),
                                fmt.bold_count if kind == "All" else fmt.count)
@@ -618,6 +622,7 @@ def _annex_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> None:
     actions_function = _column_range(ANNEX_ACTIONS, "function", sheet=True)
     actions_text = _column_range(ANNEX_ACTIONS, "action", sheet=True)
     inputs = ("amended_status", "reason", "consensus", "works_well", "constraints")
+    actions = _actions_per_function(content)
     for offset, function in enumerate(FUNCTIONS):
         row = status.first_data_row + offset  # 1-based sheet row
         index = row - 1
@@ -635,9 +640,11 @@ def _annex_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> None:
         amended = _cell(status, "amended_status", row)
         final = _cell(status, "final_status", row)
         label = _cell(status, "function", row)
+        amended_status = _text(_entry(content, status.key, offset, "amended_status"))
+        final_status = amended_status or str(line["status"])
         sheet.write_formula(index, status.column_index("final_status") - 1,
                             f'=IF({amended}<>"",{amended},{computed})', fmt.computed,
-                            str(line["status"]))
+                            final_status)
         count = f'COUNTIFS({actions_function},{label},{actions_text},"<>")'
         reason = _cell(status, "reason", row)
         consensus = _cell(status, "consensus", row)
@@ -646,8 +653,11 @@ def _annex_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> None:
                  f'"More than {MAX_ACTIONS} actions",IF(AND({amended}<>"",{reason}=""),'
                  f'"Give the reason for the amendment",IF(AND({amended}<>"",{consensus}=""),'
                  f'"Add the consensus note","OK"))))')
-        expected = "Add at least one action" if line["status"] in (WEAK, UNSATISFACTORY) \
-            else "OK"
+        expected = _check_text(final_status, actions.get(function_label(function).casefold(),
+                                                         0),
+                               amended_status, _text(_entry(content, status.key, offset,
+                                                            "reason")),
+                               _text(_entry(content, status.key, offset, "consensus")))
         sheet.write_formula(index, status.column_index("check") - 1, check, fmt.computed,
                             expected)
         typed = [(str(_entry(content, status.key, offset, key) or ""),
@@ -672,6 +682,35 @@ def _annex_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> None:
     sheet.freeze_panes(status.header_row, 1)
     _protect(sheet)
     print_ready(sheet, header_row=status.header_row - 1)
+
+
+def _text(value: object) -> str:
+    """A cell's value as a formula compares it with "" (an empty cell is "")."""
+    return "" if value is None else str(value)
+
+
+def _actions_per_function(content: ReportContent) -> dict[str, int]:
+    """How many Annex I actions each function has (by its label, case-folded as Excel
+    compares text), counting rows that name an action."""
+    counts: dict[str, int] = {}
+    for offset in range(ANNEX_ACTIONS.rows):
+        function = _text(_entry(content, ANNEX_ACTIONS.key, offset, "function")).casefold()
+        if _text(_entry(content, ANNEX_ACTIONS.key, offset, "action")):
+            counts[function] = counts.get(function, 0) + 1
+    return counts
+
+
+def _check_text(final: str, actions: int, amended: str, reason: str, consensus: str) -> str:
+    """What Annex I's Check column says (as its formula does)."""
+    if final.casefold() in (WEAK.casefold(), UNSATISFACTORY.casefold()) and actions == 0:
+        return "Add at least one action"
+    if actions > MAX_ACTIONS:
+        return f"More than {MAX_ACTIONS} actions"
+    if amended and not reason:
+        return "Give the reason for the amendment"
+    if amended and not consensus:
+        return "Add the consensus note"
+    return "OK"
 
 
 def _actions_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> None:
@@ -781,6 +820,7 @@ def _follow_up_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> N
     sheet.set_row(section.header_row - 1, 32)
     linked = {"function": "function", "action": "action", "responsible": "responsible",
               "deadline": "deadline"}
+    follow = follow_up_values(content)
     for offset in range(section.rows):
         row = section.first_data_row + offset
         source_row = ANNEX_ACTIONS.first_data_row + offset
@@ -789,7 +829,8 @@ def _follow_up_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> N
                                                           source_row))
             sheet.write_formula(row - 1, section.column_index(key) - 1,
                                 f'=IF({source}="","",{source})',
-                                fmt.computed_date if key == "deadline" else fmt.computed, "")
+                                fmt.computed_date if key == "deadline" else fmt.computed,
+                                follow[offset][key])
         for month in range(1, MONTHS + 1):
             _input_cell(sheet, row - 1, section.column_index(f"month_{month}") - 1,
                         _entry(content, section.key, offset, f"month_{month}"),
@@ -802,7 +843,7 @@ def _follow_up_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> N
             for cell in reversed(ends):
                 formula = f'IF({cell}<>"",{cell},{formula})'
             sheet.write_formula(row - 1, section.column_index(f"q{quarter}") - 1,
-                                "=" + formula, fmt.computed, "")
+                                "=" + formula, fmt.computed, follow[offset][f"q{quarter}"])
         _input_cell(sheet, row - 1, section.column_index("note") - 1,
                     _entry(content, section.key, offset, "note"), fmt.input)
         if _entry(content, ANNEX_ACTIONS.key, offset, "action"):
@@ -828,9 +869,37 @@ def _follow_up_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> N
     sheet.repeat_columns(0, 1)
 
 
+def _cell_value(value: object) -> object:
+    """What a formula referring to an input cell gets: a date as its serial number."""
+    if isinstance(value, dt.date):
+        return _excel_serial(value if not isinstance(value, dt.datetime) else value.date())
+    return "" if value is None else value
+
+
+def follow_up_values(content: ReportContent) -> list[dict[str, object]]:
+    """What each Follow-up row's formulas give: the action linked from Annex I, and each
+    quarter's latest progress (the quarter before when no month of it has one)."""
+    rows = []
+    for offset in range(FOLLOW_UP.rows):
+        values = {key: _cell_value(_entry(content, ANNEX_ACTIONS.key, offset, key))
+                  for key in ("function", "action", "responsible", "deadline")}
+        latest: object = ""
+        for quarter in range(1, QUARTERS + 1):
+            for month in range(quarter * 3, quarter * 3 - 3, -1):
+                progress = _text(_entry(content, FOLLOW_UP.key, offset, f"month_{month}"))
+                if progress:
+                    latest = progress
+                    break
+            values[f"q{quarter}"] = latest
+        rows.append(values)
+    return rows
+
+
 # --------------------------------------------------------------------------- quarterly report
 
-def _quarterly_sheet(book: Workbook, fmt: _Formats, start: dt.date | None) -> None:
+def _quarterly_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> None:
+    start = content.survey.description.ccpm_date
+    listed = [row for row in follow_up_values(content) if row["action"] != ""]
     sheet = book.add_worksheet(QUARTERLY)
     widths = (56, 10, 10, 12, 10, 12, 10)
     for index, width in enumerate(widths):
@@ -857,33 +926,40 @@ def _quarterly_sheet(book: Workbook, fmt: _Formats, start: dt.date | None) -> No
                               ACTION_PROGRESS[1], ACTION_PROGRESS[3], ACTION_PROGRESS[0],
                               "Done (%)"), fmt)
         first_line = row + 1
+        totals = [0] * 5
         for label in FUNCTION_LABELS:
             row += 1
             excel_row = row + 1
             label_cell = cell_ref(excel_row, 1)
             sheet.write_string(row, 0, label, fmt.text)
             chosen = f'({function_range}={label_cell})*({action_range}<>"")'
-            sheet.write_formula(row, 1, f"=SUMPRODUCT({chosen})", fmt.count, 0)
+            mine = [str(item[f"q{quarter}"]).casefold() for item in listed
+                    if str(item["function"]).casefold() == label.casefold()]
+            counts = [len(mine), *(mine.count(status.casefold())
+                                   for status in ("Done", "In progress", "Delayed"))]
+            counts.append(counts[0] - sum(counts[1:]))
+            totals = [total + count for total, count in zip(totals, counts, strict=True)]
+            sheet.write_formula(row, 1, f"=SUMPRODUCT({chosen})", fmt.count, counts[0])
             for offset, status in enumerate(("Done", "In progress", "Delayed"), start=2):
                 sheet.write_formula(row, offset,
                                     f'=SUMPRODUCT({chosen}*({quarter_range}="{status}"))',
-                                    fmt.count, 0)
+                                    fmt.count, counts[offset - 1])
             sheet.write_formula(row, 5, f"={cell_ref(excel_row, 2)}-{cell_ref(excel_row, 3)}"
                                         f"-{cell_ref(excel_row, 4)}-{cell_ref(excel_row, 5)}",
-                                fmt.count, 0)
+                                fmt.count, counts[4])
             sheet.write_formula(row, 6, f'=IF({cell_ref(excel_row, 2)}=0,"",'
                                         f"{cell_ref(excel_row, 3)}/{cell_ref(excel_row, 2)})",
-                                fmt.percent, "")
+                                fmt.percent, counts[1] / counts[0] if counts[0] else "")
         row += 1
         excel_row = row + 1
         sheet.write_string(row, 0, "All functions", fmt.bold_text)
         for column in range(1, 6):
             letter = column_letter(column + 1)
             sheet.write_formula(row, column, f"=SUM({letter}{first_line + 1}:{letter}{row})",
-                                fmt.bold_count, 0)
+                                fmt.bold_count, totals[column - 1])
         sheet.write_formula(row, 6, f'=IF({cell_ref(excel_row, 2)}=0,"",'
                                     f"{cell_ref(excel_row, 3)}/{cell_ref(excel_row, 2)})",
-                            fmt.bold_percent, "")
+                            fmt.bold_percent, totals[1] / totals[0] if totals[0] else "")
         row += 3
     print_ready(sheet, landscape=False)
 
@@ -937,7 +1013,7 @@ def _about_sheet(book: Workbook, fmt: _Formats, content: ReportContent) -> None:
                             "every respondent gave the best answer."),
         ("Bands", "Good above 75 %; Satisfactory above 50 % up to 75 %; Unsatisfactory above "
                   "25 % up to 50 %; Weak 25 % or less; Not assessed with no answers."),
-        ("Made by", f"ClusterBook {__version__} on {content.made_on:%d %B %Y}"),
+        ("Made by", f"ClusterBook {__version__} on {content.made_on:%d/%m/%Y}"),
     ]
     if content.notice:
         rows.insert(0, ("Note", content.notice))

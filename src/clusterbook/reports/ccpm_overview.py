@@ -93,7 +93,8 @@ def _cluster_columns(sheet: Worksheet, fmt: _Formats, row: int, clusters: list[s
     sheet.merge_range(row, 0, row, 1, "Function", fmt.header)
     for offset, cluster in enumerate(clusters, start=2):
         sheet.write_string(row, offset, cluster, fmt.header_centre)
-    sheet.set_row(row, 32)
+    # Cluster names wrap in their 15-character columns: the row shows every line.
+    sheet.set_row(row, max([32.0, *(_height(cluster, 13) + 2 for cluster in clusters)]))
 
 
 def _label_cells(sheet: Worksheet, fmt: _Formats, row: int, group: str, *,
@@ -240,7 +241,7 @@ def _about_sheet(book: Workbook, fmt: _Formats, sources: list[str]) -> None:
             ("Final status", "The status each cluster's workshop agreed (Annex I); the "
                              "computed status where none was amended."),
             ("Common", f"Shared by at least {COMMON_IN} clusters."),
-            ("Made by", f"ClusterBook {__version__} on {dt.date.today():%d %B %Y}")]
+            ("Made by", f"ClusterBook {__version__} on {dt.date.today():%d/%m/%Y}")]
     for row, (label, value) in enumerate(rows, start=2):
         sheet.write_string(row, 0, label, fmt.bold_text)
         sheet.write_string(row, 1, value, fmt.text)

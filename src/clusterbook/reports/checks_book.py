@@ -16,6 +16,7 @@ from clusterbook.domain.errors import WorkbookError
 from clusterbook.domain.findings import FINDING_COLUMNS, Finding
 from clusterbook.domain.outcomes import printable, printable_in_cell
 from clusterbook.domain.values import MAX_CELL_TEXT
+from clusterbook.excel.cached import formula_values, store_formula_values
 from clusterbook.excel.cells import sheet_ref
 from clusterbook.excel.intake import first_line
 from clusterbook.excel.write import atomic_path, new_workbook, print_ready, set_cell
@@ -77,6 +78,8 @@ def _write_checked_copy(path: Path, findings: Sequence[Finding], out: Path) -> P
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
+    # openpyxl drops the values stored beside the formulas; they are put back after saving.
+    stored = formula_values(path)
     book = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm",
                                   rich_text=True)
     if CHECKS_SHEET in book.sheetnames:
@@ -85,6 +88,7 @@ def _write_checked_copy(path: Path, findings: Sequence[Finding], out: Path) -> P
             del book[CHECKS_SHEET]  # the checks of an earlier run
         else:
             existing.title = LIVE_CHECKS_SHEET  # the template's live checks stay, renamed
+            stored[LIVE_CHECKS_SHEET] = stored.pop(CHECKS_SHEET, {})
     fills = {severity: PatternFill("solid", start_color=colour.fill, end_color=colour.fill)
              for severity, colour in FINDING_COLOURS.items()}
     notes: dict[tuple[str, str], list[Finding]] = {}
@@ -145,6 +149,7 @@ def _write_checked_copy(path: Path, findings: Sequence[Finding], out: Path) -> P
     book.save(buffer)
     with atomic_path(out) as temporary:
         temporary.write_bytes(buffer.getvalue())
+        store_formula_values(temporary, stored)
     return out
 
 

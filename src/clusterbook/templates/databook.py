@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -58,17 +58,26 @@ from clusterbook.forms.databook import (
     REFUSALS,
     STATUS_FIRST_COLUMN,
     STATUS_SHEET,
+    DataBookRoom,
     RoundGrid,
+    room_for,
 )
 from clusterbook.forms.schema import FormData
 from clusterbook.styles import HEADER, INPUT_CELL, STATUS_COLOURS
+from clusterbook.templates.databook_values import (
+    DASHBOARD_DISTRICTS,
+    DataBookValues,
+    compute_values,
+)
 from clusterbook.templates.form_book import (
+    ADDIN_HELP,
     BUILD_TIME,
     PROTECTION,
     FormRecord,
     SheetLayout,
     Styles,
     add_instructions_sheet,
+    addin_guarded,
     validate_cells,
     write_record,
     write_sections,
@@ -76,18 +85,16 @@ from clusterbook.templates.form_book import (
 
 RUNS_SHEET, LIST_SHEET = "_runs", "_list"
 DISTRICTS_SHEET = "_districts"
-#: District rows on the dashboard.
-DASHBOARD_DISTRICTS = 100
 #: Round labels that are dates show as dates; labels typed as text show as typed.
 LABEL_FORMAT = "[>=36526]dd/mm/yyyy;General"
 #: What the template's charts span before any data (the framework's region: 24 districts).
 TEMPLATE_CHART_DISTRICTS, TEMPLATE_CHART_ROUNDS = 24, 12
 _PRINT_ROWS_WHEN_EMPTY = 40
 
-ADDIN_NOTE = ("This sheet uses the ClusterBook add-in's CLUSTER_FLAGS function. If the cell "
-              "below shows #NAME?, the add-in is missing: install the ClusterBook add-in (see "
-              "docs/excel-addin.md), or use the Status sheet, which works without it. Every "
-              "other sheet of this book works the same with or without the add-in.")
+ADDIN_NOTE = ("This sheet uses the ClusterBook add-in's CLUSTER_FLAGS function; without the "
+              "add-in the cell below says so. " + ADDIN_HELP + " The Status and Current "
+              "sheets give the same flags without it; every other sheet of this book works the "
+              "same with or without the add-in.")
 ADDIN_HEADERS = ("Status in the last round", "Reasons", "Entered the list", "Rounds on the list")
 
 
@@ -315,24 +322,33 @@ def _fill(template: str, row: int) -> str:
 # The book
 
 
-def write_databook(path: Path | str, content: DataBookContent | None = None) -> Path:
+def write_databook(path: Path | str, content: DataBookContent | None = None, *,
+                   room: DataBookRoom | None = None) -> Path:
     """Write the data book to ``path`` atomically: blank, or filled with ``content``.
 
-    Formulas are left live: Excel or LibreOffice computes them when the book opens.
+    Formulas are live (Excel or LibreOffice computes them as data is typed) and each stores
+    the value it gives for ``content``, for viewers that do not recalculate. ``room`` (rows
+    and round columns) defaults to the data plus headroom (``room_for``).
     """
     content = content or DataBookContent()
+    room = room or room_for(len(content.clusters), len(content.rounds))
+    if room.clusters < len(content.clusters) or room.rounds < len(content.rounds):
+        raise InputError(f"a book with room for {room.clusters:,} clusters and {room.rounds} "
+                         f"rounds cannot hold {len(content.clusters):,} clusters and "
+                         f"{len(content.rounds)} rounds")
     path = Path(path)
     with new_workbook(path) as book:
         book.set_properties({"title": DATABOOK.title, "company": "ClusterBook",
                              "subject": f"{DATABOOK.form_id} {DATABOOK.version}",
                              "comments": content.notice, "created": BUILD_TIME})
-        _Book(book, content).write()
+        _Book(book, content, room).write()
     return path
 
 
 class _Book:
-    def __init__(self, book: Workbook, content: DataBookContent) -> None:
-        self.book, self.content = book, content
+    def __init__(self, book: Workbook, content: DataBookContent, room: DataBookRoom) -> None:
+        self.book, self.content, self.room = book, content, room
+        self.values: DataBookValues = compute_values(content, room)
         self.styles = Styles(book)
         self.record = FormRecord(book, DATABOOK)
         add = book.add_format
@@ -366,7 +382,9 @@ class _Book:
         self.chart_rounds = len(content.rounds) or TEMPLATE_CHART_ROUNDS
 
     def write(self) -> None:
-        add_instructions_sheet(self.book, self.styles, DATABOOK, (
+        # The instructions end with the book's room (its rows and round columns).
+        stated = replace(DATABOOK, instructions=(*DATABOOK.instructions, self.room.describe()))
+        add_instructions_sheet(self.book, self.styles, stated, (
             ("Dashboard", "counts per district in the last round, with charts"),
             ("Current", "each cluster's status, reasons and entry round in the last round"),
             ("Status", "each cluster's status in every round"),
@@ -380,12 +398,13 @@ class _Book:
         current = self._sheet(CURRENT_SHEET)
         status = self._sheet(STATUS_SHEET)
         self._clusters()
-        self._grid(PCA, self.content.pca, labels=True)
-        self._grid(REFUSALS, self.content.refusal, labels=False)
+        self._grid(self.room.pca, self.content.pca, labels=True)
+        self._grid(self.room.refusals, self.content.refusal, labels=False)
         self._benchmarks()
         self._addin()
-        for name, formula in ((RUNS_SHEET, runs_formula), (LIST_SHEET, list_formula)):
-            self._helper(name, formula)
+        for name, formula, values in ((RUNS_SHEET, runs_formula, self.values.runs),
+                                      (LIST_SHEET, list_formula, self.values.on_list)):
+            self._helper(name, formula, values)
         self._districts()
         self._status(status)
         self._current(current)
@@ -405,7 +424,8 @@ class _Book:
         rows = [{key: _plain(value) for key, value in record.items()}
                 for record in self.content.clusters.to_dict("records")]
         data = FormData(DATABOOK, tables={CLUSTERS.key: rows})
-        write_sections(sheet, self.styles, self.record, DATABOOK, (CLUSTERS,), data)
+        write_sections(sheet, self.styles, self.record, DATABOOK, (self.room.cluster_list,),
+                       data)
         self._print_rows(sheet, CLUSTERS.header_row, len(CLUSTERS.fields))
 
     def _print_rows(self, sheet: Worksheet, header_row: int, last_column: int) -> None:
@@ -422,19 +442,16 @@ class _Book:
         if district_column is not None:
             sheet.write_string(header_row - 1, district_column - 1, "District",
                                self.styles.header)
-        codes = self.content.clusters["cluster_code"].tolist()
-        districts = self.content.clusters["district"].tolist()
-        for offset in range(MAX_CLUSTERS):
+        codes, districts = self.values.codes, self.values.districts
+        for offset in range(self.room.clusters):
             row = grid_first_row + offset
             source = CLUSTERS.first_data_row + offset
-            code_value = str(codes[offset]) if offset < len(codes) else ""
             sheet.write_formula(row - 1, code_column - 1,
-                                _shown(CLUSTERS.sheet, source, code), self.shown, code_value)
+                                _shown(CLUSTERS.sheet, source, code), self.shown, codes[offset])
             if district_column is not None:
-                district_value = str(districts[offset]) if offset < len(districts) else ""
                 sheet.write_formula(row - 1, district_column - 1,
                                     _shown(CLUSTERS.sheet, source, district), self.shown,
-                                    district_value)
+                                    districts[offset])
 
     def _grid(self, grid: RoundGrid, values: np.ndarray, *, labels: bool) -> None:
         sheet = self._sheet(grid.sheet)
@@ -460,8 +477,7 @@ class _Book:
                                fixed_row=True)
                 sheet.write_formula(grid.header_row - 1, column,
                                     f'=IF({source}="","",{source})', self.label_header,
-                                    _plain_label(rounds[number - 1])
-                                    if number <= len(rounds) else "")
+                                    self.values.labels[number - 1])
         count = len(self.content.clusters)
         for offset in range(grid.rows):
             row = grid.first_data_row - 1 + offset
@@ -497,7 +513,7 @@ class _Book:
 
     def _benchmarks(self) -> None:
         sheet = self._sheet(BENCHMARKS.sheet)
-        styles, table = self.styles, BENCHMARKS
+        styles, table = self.styles, self.room.benchmarks
         widths = {table.count_column: 11.0, table.average_column: 11.0,
                   table.override_column: 11.0, table.used_column: 11.0,
                   table.in_use_column: 9.0}
@@ -537,19 +553,19 @@ class _Book:
             row = table.row_of_round(number) - 1
             column = PCA.column_of_round(number)
             label = _cell(PCA.sheet, PCA.header_row, column, fixed_row=True)
-            values_area = _area(PCA.sheet, PCA.first_data_row, column, PCA.last_data_row,
-                                column)
+            values_area = _area(PCA.sheet, PCA.first_data_row, column,
+                                self.room.pca.last_data_row, column)
             count_cell = cell_ref(row + 1, table.count_column)
             override_cell = cell_ref(row + 1, table.override_column)
             average_cell = cell_ref(row + 1, table.average_column)
+            values = self.values
             sheet.write_formula(row, table.label_column - 1, f'=IF({label}="","",{label})',
-                                self.label_cell,
-                                _plain_label(rounds[number - 1]) if number <= len(rounds)
-                                else "")
-            sheet.write_formula(row, table.count_column - 1, f"=COUNT({values_area})")
+                                self.label_cell, values.labels[number - 1])
+            sheet.write_formula(row, table.count_column - 1, f"=COUNT({values_area})", None,
+                                values.counts[number - 1])
             sheet.write_formula(row, table.average_column - 1,
                                 f'=IF({count_cell}=0,"",ROUND(AVERAGE({values_area}),9))',
-                                self.number, "")
+                                self.number, values.averages[number - 1])
             override = self.content.overrides.get(number - 1)
             if override is None:
                 sheet.write_blank(row, table.override_column - 1, None,
@@ -559,9 +575,10 @@ class _Book:
                                    styles.input(OVERRIDE.kind))
             sheet.write_formula(row, table.used_column - 1,
                                 f"=IF(ISNUMBER({override_cell}),{override_cell},"
-                                f"{average_cell})", self.number, "")
+                                f"{average_cell})", self.number, values.used[number - 1])
             sheet.write_formula(row, table.in_use_column - 1,
-                                f'=IF(LEN(TRIM({label}&""))=0,0,{number})')
+                                f'=IF(LEN(TRIM({label}&""))=0,0,{number})', None,
+                                values.in_use[number - 1])
         validate_cells(sheet, self.record, OVERRIDE, table.row_of_round(1),
                        table.override_column, table.last_row)
         sheet.set_column(table.label_column - 1, table.label_column - 1, 40, self.label_cell)
@@ -575,16 +592,18 @@ class _Book:
 
     # -- computed sheets -----------------------------------------------------------------
 
-    def _helper(self, name: str, formula: Callable[[int], str]) -> None:
+    def _helper(self, name: str, formula: Callable[[int], str], values: np.ndarray) -> None:
         sheet = self._sheet(name)
         sheet.write_string(0, 0, f"Working of the native formulas ({name}); do not edit.")
-        templates = [formula(number) for number in range(1, PCA.rounds + 1)]
-        for number in range(1, PCA.rounds + 1):
+        rounds = self.room.rounds
+        templates = [formula(number) for number in range(1, rounds + 1)]
+        for number in range(1, rounds + 1):
             sheet.write_number(PCA.header_row - 1, PCA.column_of_round(number) - 1, number)
-        for row in range(PCA.first_data_row, PCA.last_data_row + 1):
+        for offset, row in enumerate(range(PCA.first_data_row,
+                                           self.room.pca.last_data_row + 1)):
             for number, template in enumerate(templates, start=1):
                 sheet.put_formula(row - 1, PCA.column_of_round(number) - 1,
-                                    _fill(template, row), None, 0)
+                                  _fill(template, row), None, int(values[offset, number - 1]))
         sheet.hide()
         sheet.protect("", PROTECTION)
 
@@ -598,14 +617,15 @@ class _Book:
         sheet.write_string(header_row - 1, 1, "Province and district")
         province = CLUSTERS.column_index("province")
         district = CLUSTERS.column_index("district")
-        for row in range(CLUSTERS.first_data_row, CLUSTERS.last_data_row + 1):
+        for offset, row in enumerate(range(CLUSTERS.first_data_row,
+                                           self.room.cluster_list.last_data_row + 1)):
             key = (f'={_cell(CLUSTERS.sheet, row, province)}&"|"&'
                    f'{_cell(CLUSTERS.sheet, row, district)}')
             earlier = f"{cell_ref(header_row, 2, fixed_row=True)}:{cell_ref(row - 1, 2)}"
             count = (f'=IF({_cell(CLUSTERS.sheet, row, district)}="",A{row - 1},'
                      f"IF(ISNA(MATCH(B{row},{earlier},0)),A{row - 1}+1,A{row - 1}))")
-            sheet.write_formula(row - 1, 1, key, None, "")
-            sheet.write_formula(row - 1, 0, count, None, 0)
+            sheet.write_formula(row - 1, 1, key, None, self.values.keys[offset])
+            sheet.write_formula(row - 1, 0, count, None, self.values.running[offset])
         sheet.hide()
         sheet.protect("", PROTECTION)
 
@@ -616,28 +636,27 @@ class _Book:
                                  "rule of the framework; nothing to type here.",
                            styles.line_note)
         self._cluster_columns(sheet, PCA.first_data_row, 1, None, PCA.header_row)
-        templates = [status_formula(number) for number in range(1, PCA.rounds + 1)]
-        for number in range(1, PCA.rounds + 1):
+        rounds, last_row = self.room.rounds, self.room.pca.last_data_row
+        templates = [status_formula(number) for number in range(1, rounds + 1)]
+        for number in range(1, rounds + 1):
             column = STATUS_FIRST_COLUMN + number - 2
             source = _cell(PCA.sheet, PCA.header_row, PCA.column_of_round(number),
                            fixed_row=True)
-            rounds = self.content.rounds
             sheet.write_formula(PCA.header_row - 1, column, f'=IF({source}="","",{source})',
-                                self.label_header,
-                                _plain_label(rounds[number - 1]) if number <= len(rounds)
-                                else "")
-        for row in range(PCA.first_data_row, PCA.last_data_row + 1):
+                                self.label_header, self.values.labels[number - 1])
+        status = self.values.status
+        for offset, row in enumerate(range(PCA.first_data_row, last_row + 1)):
             for number, template in enumerate(templates, start=1):
                 sheet.put_formula(row - 1, STATUS_FIRST_COLUMN + number - 2,
-                                    _fill(template, row), None, "")
-        last = STATUS_FIRST_COLUMN + PCA.rounds - 2
+                                  _fill(template, row), None, status[offset, number - 1])
+        last = STATUS_FIRST_COLUMN + rounds - 2
         self._status_colours(sheet, PCA.first_data_row, STATUS_FIRST_COLUMN,
-                             PCA.last_data_row, last + 1)
+                             last_row, last + 1)
         sheet.set_column(0, 0, 13)
         sheet.set_column(STATUS_FIRST_COLUMN - 1, last, 14)
         sheet.set_row(PCA.header_row - 1, 20)
         sheet.freeze_panes(PCA.header_row, STATUS_FIRST_COLUMN - 1)
-        sheet.autofilter(PCA.header_row - 1, 0, PCA.last_data_row - 1, last)
+        sheet.autofilter(PCA.header_row - 1, 0, last_row - 1, last)
         print_ready(sheet, header_row=PCA.header_row - 1)
         sheet.repeat_columns(0, 0)
         rows_shown = len(self.content.clusters) or _PRINT_ROWS_WHEN_EMPTY
@@ -656,9 +675,10 @@ class _Book:
 
     def _current(self, sheet: ClassicFormulaSheet) -> None:
         styles = self.styles
-        columns = CURRENT_COLUMNS
-        sheet.write_formula(0, 0, '="Status in the last round: "&' + _last_label_text(),
-                            styles.title, "Status in the last round")
+        columns = current_columns(self.room)
+        title = "Status in the last round: "
+        sheet.write_formula(0, 0, f'="{title}"&' + _last_label_text(self.room), styles.title,
+                            title + self.values.title_label)
         sheet.write_string(1, 0, "Each cluster's status in the last round that has a label, "
                                  "with the reasons and the round it entered the list. "
                                  "Computed; nothing to type here.", styles.line_note)
@@ -669,15 +689,18 @@ class _Book:
                              "Entered the list" else (self.number if "(%)" in title else None))
         sheet.set_row(header_row - 1, 32)
         templates = [template for _, _, template in columns]
-        for row in range(PCA.first_data_row, PCA.last_data_row + 1):
-            for index, template in enumerate(templates):
-                sheet.put_formula(row - 1, index, _fill(template, row), None, "")
+        last_row = self.room.pca.last_data_row
+        for offset, row in enumerate(range(PCA.first_data_row, last_row + 1)):
+            for index, (template, value) in enumerate(zip(templates,
+                                                          self.values.current[offset],
+                                                          strict=True)):
+                sheet.put_formula(row - 1, index, _fill(template, row), None, value)
         status_column = CURRENT_STATUS_COLUMN
-        self._status_colours(sheet, PCA.first_data_row, status_column, PCA.last_data_row,
+        self._status_colours(sheet, PCA.first_data_row, status_column, last_row,
                              status_column)
         sheet.set_column(CURRENT_VISIBLE, len(columns) - 1, None, None, {"hidden": True})
         sheet.freeze_panes(header_row, 3)
-        sheet.autofilter(header_row - 1, 0, PCA.last_data_row - 1, CURRENT_VISIBLE - 1)
+        sheet.autofilter(header_row - 1, 0, last_row - 1, CURRENT_VISIBLE - 1)
         print_ready(sheet, header_row=header_row - 1)
         rows_shown = len(self.content.clusters) or _PRINT_ROWS_WHEN_EMPTY
         sheet.print_area(0, 0, header_row + rows_shown - 1, CURRENT_VISIBLE - 1)
@@ -685,8 +708,9 @@ class _Book:
 
     def _dashboard(self, sheet: Worksheet) -> None:
         styles = self.styles
-        sheet.write_formula(0, 0, '="Low-performing clusters in the last round: "&'
-                            + _last_label_text(), styles.title, "Low-performing clusters")
+        title = "Low-performing clusters in the last round: "
+        sheet.write_formula(0, 0, f'="{title}"&' + _last_label_text(self.room), styles.title,
+                            title + self.values.title_label)
         sheet.write_string(1, 0, "Counts per district of each cluster's status in the last "
                                  "round with a label. Computed; nothing to type here.",
                            styles.line_note)
@@ -698,39 +722,45 @@ class _Book:
             sheet.write_string(header_row - 1, index, text, styles.header)
         sheet.set_row(header_row - 1, 44)
         current = CURRENT_SHEET
-        rows = (PCA.first_data_row, PCA.last_data_row)
+        rows = (PCA.first_data_row, self.room.pca.last_data_row)
+        values = self.values
         province_area = _area(current, rows[0], 1, rows[1], 1)
         district_area = _area(current, rows[0], 2, rows[1], 2)
         status_area = _area(current, rows[0], CURRENT_STATUS_COLUMN, rows[1],
                             CURRENT_STATUS_COLUMN)
         sheet.write_string(region_row - 1, 0, "Region", self.bold)
-        sheet.write_formula(region_row - 1, 2, f'=COUNTIF({status_area},"?*")', self.bold_count)
+        sheet.write_formula(region_row - 1, 2, f'=COUNTIF({status_area},"?*")', self.bold_count,
+                            values.region[0])
         for offset, label in enumerate(STATUS_LABELS[::-1]):
             sheet.write_formula(region_row - 1, 3 + offset,
-                                f'=COUNTIF({status_area},"{label}")', self.bold_count)
+                                f'=COUNTIF({status_area},"{label}")', self.bold_count,
+                                values.region[1 + offset])
         sheet.write_formula(region_row - 1, 7, f'=IF(C{region_row}=0,"",'
                                                f'ROUND(100*D{region_row}/C{region_row},1))',
-                            self.bold_number)
+                            self.bold_number, values.region[5])
         province = CLUSTERS.column_index("province")
         district = CLUSTERS.column_index("district")
-        running = _area(DISTRICTS_SHEET, CLUSTERS.first_data_row, 1, CLUSTERS.last_data_row, 1)
+        last_cluster_row = self.room.cluster_list.last_data_row
+        running = _area(DISTRICTS_SHEET, CLUSTERS.first_data_row, 1, last_cluster_row, 1)
         for index in range(DASHBOARD_DISTRICTS):
             row = first_district_row + index
+            line = values.dashboard[index]
             for column, source in ((1, province), (2, district)):
                 names = _area(CLUSTERS.sheet, CLUSTERS.first_data_row, source,
-                              CLUSTERS.last_data_row, source)
+                              last_cluster_row, source)
                 sheet.write_formula(row - 1, column - 1,
-                                    f'=IFERROR(INDEX({names},MATCH({index + 1},{running},0)),'
-                                    f'"")', None, "")
+                                    f'=IFERROR(INDEX({names},MATCH({index + 1},{running},0),1),'
+                                    f'"")', None, line[column - 1])
             place = f"{province_area},$A{row},{district_area},$B{row}"
             sheet.write_formula(row - 1, 2, f'=IF($B{row}="","",COUNTIFS({place},'
-                                            f'{status_area},"?*"))', self.count, "")
+                                            f'{status_area},"?*"))', self.count, line[2])
             for offset, label in enumerate(STATUS_LABELS[::-1]):
                 sheet.write_formula(row - 1, 3 + offset,
                                     f'=IF($B{row}="","",COUNTIFS({place},{status_area},'
-                                    f'"{label}"))', self.count, "")
+                                    f'"{label}"))', self.count, line[3 + offset])
             sheet.write_formula(row - 1, 7, f'=IF(OR($B{row}="",N(C{row})=0),"",'
-                                            f'ROUND(100*D{row}/C{row},1))', self.number, "")
+                                            f'ROUND(100*D{row}/C{row},1))', self.number,
+                                line[7])
         for index, width in enumerate((16, 15, 8, 10, 8, 8, 8, 10)):
             sheet.set_column(index, index, width)
         sheet.set_column(8, 8, 2)
@@ -752,7 +782,7 @@ class _Book:
         sheet.protect("", PROTECTION)
 
     def _rounds_table(self, sheet: Worksheet, header_row: int) -> None:
-        styles, table = self.styles, BENCHMARKS
+        styles, table = self.styles, self.room.benchmarks
         first = CHART_COLUMN
         headers = ("Round", "Regional average PCA (%)", "Benchmark used (%)",
                    *STATUS_LABELS[::-1])
@@ -763,23 +793,24 @@ class _Book:
         sheet.set_column(first, first, 11, self.label_cell)
         sheet.set_column(first + 1, first + 2, 11, self.number)
         sheet.set_column(first + 3, first + 6, 10, self.count)
-        for number in range(1, MAX_ROUNDS + 1):
+        for number in range(1, table.rounds + 1):
             row = header_row + number
+            line = self.values.by_round[number - 1]
             label = _cell(table.sheet, table.row_of_round(number), table.label_column,
                           absolute=True)
-            sheet.write_formula(row - 1, first, f"={label}", None, "")
+            sheet.write_formula(row - 1, first, f"={label}", None, line[0])
             for offset, column in ((1, table.average_column), (2, table.used_column)):
                 sheet.write_formula(row - 1, first + offset,
                                     "=" + _cell(table.sheet, table.row_of_round(number),
-                                                column, absolute=True), None, "")
+                                                column, absolute=True), None, line[offset])
             status_column = STATUS_FIRST_COLUMN + number - 1
             statuses = _area(STATUS_SHEET, PCA.first_data_row, status_column,
-                             PCA.last_data_row, status_column)
+                             self.room.pca.last_data_row, status_column)
             label_here = cell_ref(row, first + 1)
             for offset, status in enumerate(STATUS_LABELS[::-1]):
                 sheet.write_formula(row - 1, first + 3 + offset,
                                     f'=IF({label_here}="","",COUNTIF({statuses},"{status}"))',
-                                    None, "")
+                                    None, line[3 + offset])
 
     def _charts(self, sheet: Worksheet, first_district_row: int, rounds_header_row: int,
                 trend_row: int, listed_row: int, listed_height: int) -> None:
@@ -829,14 +860,17 @@ class _Book:
         styles = self.styles
         sheet.write_string(0, 0, "Flags by the ClusterBook add-in", styles.title)
         sheet.merge_range(1, 0, 1, 4, ADDIN_NOTE, styles.note)
-        sheet.set_row(1, 48)
+        # The note wraps over columns A to E (about 96 characters a line).
+        sheet.set_row(1, 15 * math.ceil(len(ADDIN_NOTE) / 88) + 4)
         header_row = PCA.header_row
         self._cluster_columns(sheet, PCA.first_data_row, 1, None, header_row)
         for offset, text in enumerate(ADDIN_HEADERS, start=1):
             sheet.write_string(header_row - 1, offset, text, styles.header)
         sheet.set_row(header_row - 1, 32)
+        # With the add-in, the first cell of its answer is the first cluster's status.
         sheet.write_dynamic_array_formula(PCA.first_data_row - 1, 1, PCA.first_data_row - 1, 1,
-                                          addin_formula())
+                                          addin_guarded(addin_formula(self.room)), None,
+                                          self.values.current[0][CURRENT_STATUS_COLUMN - 1])
         for index, width in enumerate((13, 16, 44, 12, 11)):
             sheet.set_column(index, index, width)
         sheet.freeze_panes(header_row, 1)
@@ -846,17 +880,19 @@ class _Book:
         sheet.protect("", PROTECTION)
 
 
-def addin_formula() -> str:
-    """CLUSTER_FLAGS over the whole PCA and Refusals tables, with the round labels, the
-    benchmarks used and the parameters of this book."""
-    pca = _area(PCA.sheet, PCA.first_data_row, PCA.first_column, PCA.last_data_row,
-                PCA.last_column)
-    refusal = _area(REFUSALS.sheet, REFUSALS.first_data_row, REFUSALS.first_column,
-                    REFUSALS.last_data_row, REFUSALS.last_column)
-    benchmarks = _area(BENCHMARKS.sheet, BENCHMARKS.row_of_round(1), BENCHMARKS.used_column,
-                       BENCHMARKS.last_row, BENCHMARKS.used_column)
-    labels = _area(PCA.sheet, PCA.header_row, PCA.first_column, PCA.header_row,
-                   PCA.last_column)
+def addin_formula(room: DataBookRoom | None = None) -> str:
+    """CLUSTER_FLAGS over the whole PCA and Refusals tables of a book's room, with the round
+    labels, the benchmarks used and the parameters of this book."""
+    room = room or DataBookRoom()
+    grid, refusals, table = room.pca, room.refusals, room.benchmarks
+    pca = _area(grid.sheet, grid.first_data_row, grid.first_column, grid.last_data_row,
+                grid.last_column)
+    refusal = _area(refusals.sheet, refusals.first_data_row, refusals.first_column,
+                    refusals.last_data_row, refusals.last_column)
+    benchmarks = _area(table.sheet, table.row_of_round(1), table.used_column,
+                       table.last_row, table.used_column)
+    labels = _area(grid.sheet, grid.header_row, grid.first_column, grid.header_row,
+                   grid.last_column)
     names = ",".join(PARAMETER_NAMES[key] for key in ("rounds", "refusal_threshold",
                                                       "exit_benchmark"))
     return f"=CLUSTER_FLAGS({pca},{refusal},{benchmarks},{labels},{names})"
@@ -872,10 +908,11 @@ def _shown(sheet: str, row: int, column: int) -> str:
     return f'=IF({source}="","",{source})'
 
 
-def _last_label_text() -> str:
-    labels = _area(BENCHMARKS.sheet, BENCHMARKS.row_of_round(1), BENCHMARKS.label_column,
-                   BENCHMARKS.last_row, BENCHMARKS.label_column)
-    label = f"INDEX({labels},{LAST_ROUND_NAME})"
+def _last_label_text(room: DataBookRoom) -> str:
+    table = room.benchmarks
+    labels = _area(table.sheet, table.row_of_round(1), table.label_column, table.last_row,
+                   table.label_column)
+    label = f"INDEX({labels},{LAST_ROUND_NAME},1)"
     return (f'IF({LAST_ROUND_NAME}=0,"(no round yet)",IF(ISNUMBER({label}),'
             f'TEXT({label},"dd/mm/yyyy"),{label}))')
 
@@ -890,10 +927,6 @@ def _write_label(sheet: Worksheet, row: int, column: int, label: object, text_fo
         sheet.write_string(row, column, str(label), text_format)
 
 
-def _plain_label(label: object) -> object:
-    return label.isoformat() if isinstance(label, dt.date) else str(label)
-
-
 def _plain(value: object) -> object:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return None
@@ -904,12 +937,17 @@ def _plain(value: object) -> object:
 
 # ---------------------------------------------------------------------------------------------
 # Current: one formula template per column
+#
+# INDEX over one row always names row 1 and the column, INDEX(row,1,n): with a single index
+# Excel and LibreOffice read n as the column but Gnumeric reads it as the row.
 
 
-def _current_columns() -> tuple[tuple[str, float, str], ...]:
+def current_columns(room: DataBookRoom) -> tuple[tuple[str, float, str], ...]:
+    """The Current sheet's columns for a book's room: title, width, formula template."""
     n, threshold, exit_ = (PARAMETER_NAMES["rounds"], PARAMETER_NAMES["refusal_threshold"],
                            PARAMETER_NAMES["exit_benchmark"])
-    last = PCA.column_of_round(PCA.rounds)
+    rounds = room.rounds
+    last = PCA.column_of_round(rounds)
 
     def at_last(sheet: str) -> str:
         return _row_template(sheet, last, fixed_column=True)
@@ -920,7 +958,7 @@ def _current_columns() -> tuple[tuple[str, float, str], ...]:
     below, refusal, good = f"$M{ROW}", f"$N{ROW}", f"$O{ROW}"
     code = f"$C{ROW}"
     status_row = (f"{_row_template(STATUS_SHEET, STATUS_FIRST_COLUMN, fixed_column=True)}:"
-                  f"{_row_template(None, STATUS_FIRST_COLUMN + PCA.rounds - 1, fixed_column=True)}")
+                  f"{_row_template(None, STATUS_FIRST_COLUMN + rounds - 1, fixed_column=True)}")
     list_row = (f"{_row_template(LIST_SHEET, PCA.first_column, fixed_column=True)}:"
                 f"{_row_template(None, last, fixed_column=True)}")
 
@@ -929,8 +967,9 @@ def _current_columns() -> tuple[tuple[str, float, str], ...]:
                 f"{_row_template(None, last, fixed_column=True)}")
 
     labels = _area(PCA.sheet, PCA.header_row, PCA.first_column, PCA.header_row, last)
-    in_use = _area(BENCHMARKS.sheet, BENCHMARKS.row_of_round(1), BENCHMARKS.in_use_column,
-                   BENCHMARKS.last_row, BENCHMARKS.in_use_column)
+    table = room.benchmarks
+    in_use = _area(table.sheet, table.row_of_round(1), table.in_use_column, table.last_row,
+                   table.in_use_column)
     refusal_text = f'"Refusal above "&{threshold}&"% x"&{refusal}'
     below_text = f'"PCA below benchmark x"&{below}'
     low_reasons = (f'IF(AND({below}>={n},{refusal}>={n}),{below_text}&"; "&{refusal_text},'
@@ -938,7 +977,7 @@ def _current_columns() -> tuple[tuple[str, float, str], ...]:
                    f'"not yet "&{n}&" rounds above "&{exit_}&"%")))')
 
     def value_at_last(sheet: str) -> str:
-        value = f"INDEX({round_row(sheet)},{LAST_ROUND_NAME})"
+        value = f"INDEX({round_row(sheet)},1,{LAST_ROUND_NAME})"
         return (f'=IF(OR({code}="",{LAST_ROUND_NAME}=0),"",'
                 f'IF(ISNUMBER({value}),{value},""))')
 
@@ -952,12 +991,14 @@ def _current_columns() -> tuple[tuple[str, float, str], ...]:
         ("Cluster code", 12, shown("cluster_code")),
         ("Cluster name", 24, shown("cluster_name")),
         ("Status", 15, f'=IF(OR({code}="",{LAST_ROUND_NAME}=0),"",'
-                       f"INDEX({status_row},{LAST_ROUND_NAME}))"),
-        ("Reasons", 40, f'=IF({status}="","",IF({status}="{STATUS_LABELS[3]}",{low_reasons},'
+                       f"INDEX({status_row},1,{LAST_ROUND_NAME}))"),
+        # Wide enough for the longest reason ("left the list: 3 rounds above 95%; Refusal
+        # above 10% x12"), so a printed reason never runs into the next column.
+        ("Reasons", 56, f'=IF({status}="","",IF({status}="{STATUS_LABELS[3]}",{low_reasons},'
                         f'{first_part}&IF({refusal}>0,IF({first_part}="","","; ")&'
                         f'{refusal_text},"")))'),
         ("Entered the list", 11, f'=IF(OR({status}="",{on_list}=0),"",'
-                                 f"INDEX({labels},ABS({on_list})))"),
+                                 f"INDEX({labels},1,ABS({on_list})))"),
         ("Rounds on the list", 10, f'=IF({status}="","",IF({on_list}>0,'
                                    f'COUNTIF({in_use},">="&{on_list}),0))'),
         ("PCA (%)", 9, value_at_last(PCA.sheet)),
@@ -965,7 +1006,7 @@ def _current_columns() -> tuple[tuple[str, float, str], ...]:
         # Hidden working: the list state before the last round, the reason's first part, and
         # the three streaks in the last round.
         ("Before the last round", 6, f"=IF({LAST_ROUND_NAME}>1,"
-                                     f"INDEX({list_row},{LAST_ROUND_NAME}-1),0)"),
+                                     f"INDEX({list_row},1,{LAST_ROUND_NAME}-1),0)"),
         ("First reason", 6, f'=IF({status}="{STATUS_LABELS[2]}",{below_text},'
                             f'IF({status}="{STATUS_LABELS[0]}","no PCA value in this round",'
                             f'IF(AND({status}="{STATUS_LABELS[1]}",{before}>0,{on_list}<=0),'
@@ -977,7 +1018,6 @@ def _current_columns() -> tuple[tuple[str, float, str], ...]:
     )
 
 
-CURRENT_COLUMNS = _current_columns()
 CURRENT_STATUS_COLUMN = 5  # E
 CURRENT_VISIBLE = 10  # A to J; the working columns after them are hidden
 CHART_COLUMN = 9  # 0-based: column J

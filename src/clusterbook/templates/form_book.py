@@ -57,11 +57,34 @@ PROTECTION = {"insert_rows": True, "delete_rows": True, "format_columns": True,
                "format_rows": True, "select_locked_cells": True,
                "select_unlocked_cells": True}
 
-#: What the checks sheet says when the add-in is not there to run its formula.
-ADDIN_MISSING_NOTE = ("If the cell below shows #NAME?, the ClusterBook add-in is not installed: "
-                      "install it (see docs/excel-addin.md), or simply send the file - the "
-                      "regional team checks every submission when it arrives. The form itself "
-                      "works the same without the add-in.")
+#: Where an officer learns to get the add-in: the installer and the guide's page.
+ADDIN_HELP = ("The ClusterBook installer (ClusterBook-Setup.exe) adds it to Excel; see the "
+              "page 'ClusterBook in Excel: worksheet functions and buttons' of the ClusterBook "
+              "guide.")
+#: What a cell that needs the add-in shows when Excel (or another program) runs without it.
+ADDIN_MISSING = "Needs the ClusterBook add-in (see the note above)"
+#: What the checks sheet says about the add-in its formula needs.
+ADDIN_MISSING_NOTE = ("These checks need the ClusterBook add-in; without it the cell below says "
+                      "so. " + ADDIN_HELP + " Or simply send the file: the regional team "
+                      "checks every submission when it arrives. The form itself works the "
+                      "same without the add-in.")
+
+
+def addin_guarded(formula: str) -> str:
+    """A formula calling an add-in function, showing ADDIN_MISSING instead of an error value
+    when the add-in is not there (the add-in's own answers are never errors)."""
+    return f'=IFERROR({formula.removeprefix("=")},"{ADDIN_MISSING}")'
+
+
+def live_check_rows(form: Form, data: FormData | None) -> list[list[object]]:
+    """What the form's live check function gives for ``data`` (blank when None): the rows
+    Excel shows with the add-in, computed here by the same code."""
+    import clusterbook.udfs as udfs
+    from clusterbook.domain.submission import blocks_from_data
+
+    rows: list[list[object]] = getattr(udfs, form.live_check)(
+        *blocks_from_data(data or FormData(form)))
+    return rows
 
 
 class Styles:
@@ -167,7 +190,7 @@ def add_form_sheets(book: Workbook, form: Form,
             sheet = book.add_worksheet(copy_sheet_name(sheet_name, copy))
             write_sections(sheet, styles, lists, form, form.sections_on(sheet_name), data)
     if form.live_check:
-        _checks_sheet(book, styles, form, len(copies))
+        _checks_sheet(book, styles, form, copies)
     lists.finish()
     book.worksheets()[0].activate()
     return styles
@@ -456,22 +479,30 @@ def _section_summary(section: Section) -> str:
     return f"{section.title} (a table: one row per entry)"
 
 
-def _checks_sheet(book: Workbook, styles: Styles, form: Form, copies: int) -> None:
+def _checks_sheet(book: Workbook, styles: Styles, form: Form,
+                  copies: Sequence[FormData | None]) -> None:
     """One live check formula per copy of the form, side by side."""
     sheet = book.add_worksheet(CHECKS_SHEET)
     sheet.write_string(0, 0, "Checks: what to correct before sending", styles.title)
-    sheet.merge_range(1, 0, 2, 3 + 5 * (copies - 1), ADDIN_MISSING_NOTE, styles.note)
-    sheet.set_row(1, 22)
-    sheet.set_row(2, 22)
-    for copy in range(1, copies + 1):
+    last_column = 3 + 5 * (len(copies) - 1)
+    sheet.merge_range(1, 0, 2, last_column, ADDIN_MISSING_NOTE, styles.note)
+    # The note wraps over the merged columns (104 characters wide per copy): half its lines
+    # in each of the two rows.
+    lines = math.ceil(len(ADDIN_MISSING_NOTE) / (95 * len(copies)))
+    for row in (1, 2):
+        sheet.set_row(row, 15 * math.ceil(lines / 2) + 2)
+    for copy, data in enumerate(copies, start=1):
         first = 5 * (copy - 1)
-        if copies > 1:
+        if len(copies) > 1:
             sheet.write_string(3, first, f"Copy {copy}", styles.subtitle)
         for offset, (header, width) in enumerate((("Severity", 10), ("Sheet", 16),
                                                   ("Cell", 8), ("Message", 70))):
             sheet.write_string(4, first + offset, header, styles.header)
             sheet.set_column(first + offset, first + offset, width)
-        sheet.write_dynamic_array_formula(5, first, 5, first, check_formula(form, copy))
+        anchor = live_check_rows(form, data)[0][0]
+        sheet.write_dynamic_array_formula(5, first, 5, first,
+                                          addin_guarded(check_formula(form, copy)),
+                                          None, anchor or "")
     sheet.freeze_panes(5, 0)
     print_ready(sheet, header_row=4)
     sheet.protect("", PROTECTION)
@@ -496,6 +527,8 @@ def entry_cell(section: Section, key: str, row: int = 0) -> str:
 
 
 __all__ = [
+    "ADDIN_HELP",
+    "ADDIN_MISSING",
     "ADDIN_MISSING_NOTE",
     "BUILD_TIME",
     "CHECKS_SHEET",
