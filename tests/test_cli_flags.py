@@ -15,7 +15,7 @@ import pytest
 import clusterbook
 from clusterbook import classify_clusters
 from clusterbook.cli import main
-from conftest import require_program
+from printed import printed
 
 SRC = str(Path(clusterbook.__file__).parent.parent)
 
@@ -175,20 +175,12 @@ def test_demo_writes_what_it_says_and_runs_again_into_its_folder(tmp_path):
 def test_the_flags_book_prints_in_a_handful_of_pages(tmp_path, sample_round_csv):
     """LibreOffice prints the low-performing list, the summary and About; the long sheets give
     one page each (their headers and a note), not hundreds."""
-    require_program("soffice")
-    require_program("pdftotext")
-    from clusterbook.excel.libreoffice import to_pdf
-
     out = tmp_path / "flags.xlsx"
     assert main(["flags", str(sample_round_csv), "--out", str(out)]) == 0
-    pdf = to_pdf(out, tmp_path / "pdf")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
-    pages = [page for page in text.split("\f") if page.strip()]
-    footers = [re.search(r"^\s*(\w+)\s+Page \d+ of (\d+)\s*$", page, re.M) for page in pages]
-    sheets = [footer.group(1) for footer in footers if footer]
-    assert len(sheets) == len(pages) <= 12
-    assert {sheet: sheets.count(sheet) for sheet in dict.fromkeys(sheets)} == {
+    shown = printed(out, tmp_path / "pdf")
+    pages, text = shown.pages, shown.text
+    assert len(pages) <= 12
+    assert dict(shown.sheets) == {
         "Current": len(pages) - 4, "Summary": 1, "Rounds": 1, "Flags": 1, "About": 1}
     # Whole headers, and a reason never runs into the next column.
     assert "Refusal above 10%R" not in text
