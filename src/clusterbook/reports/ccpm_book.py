@@ -115,8 +115,10 @@ class _Formats(BookFormats):
         self.computed_date = add({"bg_color": "F2F2F2", "num_format": _DATE_FORMAT,
                                   "valign": "top", "border": 1, "border_color": "D9D9D9",
                                   "align": "left"})
+        # Centred: apart from the status written left-aligned beside it.
         self.computed_score = add({"bg_color": "F2F2F2", "num_format": "0.0",
-                                   "valign": "top", "border": 1, "border_color": "D9D9D9"})
+                                   "valign": "top", "border": 1, "border_color": "D9D9D9",
+                                   "align": "center"})
         self.input = add({"bg_color": INPUT_CELL.fill, "text_wrap": True, "valign": "top",
                           "border": 1, "border_color": "BFBFBF", "locked": False})
         self.input_date = add({"bg_color": INPUT_CELL.fill, "num_format": _DATE_FORMAT,
