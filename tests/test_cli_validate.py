@@ -183,6 +183,7 @@ def test_the_checks_print_as_every_book_and_dates_read_in_its_style(folder, tmp_
     assert row[2].startswith("Date 20/01/2024 is outside the campaign window")
     assert not re.search(r"\d{4}-\d\d-\d\d|\d (Jan|Feb|Mar) ", row[2])
     assert (checks.oddFooter.left.text, checks.oddFooter.right.text) == ("&A", "Page &P of &N")
+    assert checks.page_margins.footer < checks.page_margins.bottom  # on the page, not below
     assert {checks["A1"].font.name, checks["A4"].font.name} == {"Calibri"}
 
     out = tmp_path / "findings.xlsx"

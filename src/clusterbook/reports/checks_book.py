@@ -152,7 +152,8 @@ def _write_checked_copy(path: Path, findings: Sequence[Finding], out: Path) -> P
     sheet.print_title_rows = "4:4"
     # As every other printed sheet: its name and 'Page n of N' at the foot, narrow margins.
     sheet.oddFooter.left.text, sheet.oddFooter.right.text = FOOTER
-    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5, header=0.3,
+                                     footer=0.3)
     book.active = 0
     for other in book.worksheets[1:]:
         other.sheet_view.tabSelected = False
