@@ -228,6 +228,37 @@ def test_overview_merges_final_statuses(three_reports, tmp_path):
     assert weak.iloc[0]["clusters"] == 3
 
 
+def test_the_overview_prints_whole_headers_and_its_matrix_on_one_page(three_reports, tmp_path):
+    """Cluster names wrap whole in the header row; the matrix prints with the amendments it
+    marks on one page; a count never runs into the text beside it."""
+    import re
+
+    from printed import printed
+
+    out = tmp_path / "overview.xlsx"
+    run_overview(three_reports, out)
+    matrix = openpyxl.load_workbook(out)["Matrix"]
+    # 'Nutrition / (Sample / Country)': three lines of 15 points.
+    assert matrix.row_dimensions[4].height >= 45
+    shown = printed(out, tmp_path / "pdf")
+    assert shown.sheets["Matrix"] == 1
+    [page] = shown.of("Matrix")
+    assert "Amended statuses (2)" in page and "(Sample" in page and "Country)" in page
+    assert not re.search(r"\d ?(Nutrition|Health|WASH) \(Sample", shown.text)
+
+
+def test_a_function_page_keeps_counts_clear_of_the_answers(three_reports, tmp_path):
+    """The number of answers and the answers beside it print apart ('40   Rarely 2', never
+    '40Rarely 2')."""
+    import re
+
+    from printed import printed
+
+    [page] = printed(three_reports[0], tmp_path / "pdf").of("1 Service delivery")
+    counts = re.findall(r"(\d+)(\s*)(?:Rarely|Disagree|Yes) \d", page)
+    assert counts and all(len(gap) >= 2 for _, gap in counts), counts
+
+
 def test_overview_refuses_a_book_that_is_not_a_report(tmp_path, capsys):
     other = tmp_path / "flags.xlsx"
     book = openpyxl.Workbook()

@@ -15,7 +15,7 @@ import pytest
 import clusterbook
 from clusterbook import classify_clusters
 from clusterbook.cli import main
-from conftest import require_program
+from printed import printed
 
 SRC = str(Path(clusterbook.__file__).parent.parent)
 
@@ -175,21 +175,37 @@ def test_demo_writes_what_it_says_and_runs_again_into_its_folder(tmp_path):
 def test_the_flags_book_prints_in_a_handful_of_pages(tmp_path, sample_round_csv):
     """LibreOffice prints the low-performing list, the summary and About; the long sheets give
     one page each (their headers and a note), not hundreds."""
-    require_program("soffice")
-    require_program("pdftotext")
-    from clusterbook.excel.libreoffice import to_pdf
-
     out = tmp_path / "flags.xlsx"
     assert main(["flags", str(sample_round_csv), "--out", str(out)]) == 0
-    pdf = to_pdf(out, tmp_path / "pdf")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
-    pages = [page for page in text.split("\f") if page.strip()]
-    footers = [re.search(r"^\s*(\w+)\s+Page \d+ of (\d+)\s*$", page, re.M) for page in pages]
-    sheets = [footer.group(1) for footer in footers if footer]
-    assert len(sheets) == len(pages) <= 12
-    assert {sheet: sheets.count(sheet) for sheet in dict.fromkeys(sheets)} == {
+    shown = printed(out, tmp_path / "pdf")
+    pages, text = shown.pages, shown.text
+    assert len(pages) <= 12
+    assert dict(shown.sheets) == {
         "Current": len(pages) - 4, "Summary": 1, "Rounds": 1, "Flags": 1, "About": 1}
     # Whole headers, and a reason never runs into the next column.
     assert "Refusal above 10%R" not in text
     assert re.search(r"Rounds to enter or leave the list \(N\)\s+3", text)
+
+
+def test_rounds_labelled_by_date_show_in_the_books_date_style(tmp_path, sample_region):
+    """Round labels that are dates read 15/03/2025 in titles, headers and cells, in columns
+    wide enough for them; the About sheet's date too."""
+    import datetime as dt
+
+    from clusterbook.reports.flags_book import write_flags_book
+
+    rounds = sample_region.rounds
+    rounds = rounds[rounds["cluster_code"].isin(rounds["cluster_code"].unique()[:40])].copy()
+    rounds["round"] = rounds["round"].map({f"R{k}": dt.date(2025, k, 15) for k in range(1, 13)})
+    book = openpyxl.load_workbook(write_flags_book(classify_clusters(rounds),
+                                                   tmp_path / "flags.xlsx"))
+    current = book["Current"]
+    assert current["A1"].value == "Status in 15/12/2025, highest priority first"
+    assert {current.cell(row, 5).value for row in range(4, 44)} == {"15/12/2025"}
+    entered = {current.cell(row, 11).value for row in range(4, 44)} - {None}
+    assert entered and all(re.fullmatch(r"15/\d\d/2025", text) for text in entered)
+    assert current.column_dimensions["E"].width >= 11
+    assert book["Summary"]["A1"].value == "Clusters by district in 15/12/2025"
+    assert [cell.value for cell in book["Rounds"][3]][4:6] == ["15/01/2025", "15/02/2025"]
+    about = {row[0].value: row[1].value for row in book["About"].iter_rows(max_col=2)}
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", about["Made on"])

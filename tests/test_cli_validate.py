@@ -165,3 +165,31 @@ def test_write_back_keeps_an_annotated_checked_copy(folder):
     listed = run_cli("validate", str(folder), "--format", "json")
     assert {f["file"] for f in json.loads(listed.stdout)} == {"empty.xlsx", "KTL-002.xlsx"}
     assert "Skipped 3 checked copies" in run_cli("validate", str(folder)).stdout
+
+
+def test_the_checks_print_as_every_book_and_dates_read_in_its_style(folder, tmp_path):
+    """A date typed out of the campaign window reads 20/01/2024 in the Checks sheet and the
+    findings book, as the message gives its dates; the Checks sheet prints with the books'
+    footer, in the books' font; the findings book shows each form's whole title."""
+    import datetime as dt
+    import re
+
+    late = write(folder, "KTL-003.xlsx", microplan(code="KTL-003", name="Kotal Manda 3"))
+    edit(late, lambda book: book["Activities"].__setitem__("B5", dt.datetime(2024, 1, 20)))
+    assert run_cli("validate", str(late), "--write-back").returncode == 1
+    checks = openpyxl.load_workbook(folder / "KTL-003.checked.xlsx")["Checks"]
+    row = [cell.value for cell in checks[5]]
+    assert row[1] == "date-window" and row[5] == "20/01/2024"
+    assert row[2].startswith("Date 20/01/2024 is outside the campaign window")
+    assert not re.search(r"\d{4}-\d\d-\d\d|\d (Jan|Feb|Mar) ", row[2])
+    assert (checks.oddFooter.left.text, checks.oddFooter.right.text) == ("&A", "Page &P of &N")
+    assert checks.page_margins.footer < checks.page_margins.bottom  # on the page, not below
+    assert {checks["A1"].font.name, checks["A4"].font.name} == {"Calibri"}
+
+    out = tmp_path / "findings.xlsx"
+    run_cli("validate", str(late), "--format", "xlsx", "--out", str(out))
+    book = openpyxl.load_workbook(out)
+    assert [row[6] for row in book["Findings"].iter_rows(min_row=4, values_only=True)] == [
+        "20/01/2024"]
+    files = book["Files"]
+    assert files.column_dimensions["B"].width >= len(files["B4"].value)

@@ -131,6 +131,19 @@ def test_a_filled_book_is_sized_to_its_data_with_stated_headroom(tmp_path):
                for row in instructions for cell in row)
 
 
+def test_the_addin_sheet_prints_its_headers_and_first_row_only(tmp_path):
+    """Without the add-in only its first row shows anything, so the rest is not set to print
+    (Current prints the same flags); the note says how to print more."""
+    import openpyxl
+
+    book = write_databook(tmp_path / "book.xlsx", databook_content(
+        prepare_round_table(_table(150, 3))))
+    sheet = openpyxl.load_workbook(book)[ADDIN_SHEET]
+    assert sheet.print_area == f"'{ADDIN_SHEET}'!$A$1:$E${PCA.first_data_row}"
+    assert sheet.print_title_rows == f"${PCA.header_row}:${PCA.header_row}"
+    assert "Only the first row prints" in sheet["A2"].value
+
+
 def _table(clusters: int, rounds: int) -> pd.DataFrame:
     return pd.DataFrame({
         "Province": "P", "District": "D",

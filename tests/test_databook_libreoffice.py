@@ -25,6 +25,7 @@ from clusterbook.domain.summary import summarize
 from clusterbook.domain.table import prepare_round_table
 from clusterbook.excel.libreoffice import recalculate
 from clusterbook.forms.databook import (
+    ADDIN_SHEET,
     BENCHMARKS,
     CURRENT_SHEET,
     DASHBOARD_SHEET,
@@ -35,6 +36,7 @@ from clusterbook.forms.databook import (
 )
 from clusterbook.templates.databook import databook_content, write_databook
 from conftest import require_program
+from printed import printed
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 
@@ -134,6 +136,21 @@ def test_sample_region_book_flags_as_the_engine(tmp_path, sample_round_csv, samp
     for item in summary.itertuples():
         assert by_district[(item.province, item.district)] == [
             item.clusters, item.low_performing, item.watch, item.on_track, item.no_data]
+
+
+def test_the_addin_sheet_prints_one_page(tmp_path):
+    """The add-in sheet of a 150-cluster book prints its note, headers and the first row (the
+    message without the add-in) on one page, not a page of empty rows per 30 clusters."""
+    table = pd.DataFrame({"Province": "P", "District": "D",
+                          "Cluster code": np.repeat([f"C{i:03}" for i in range(150)], 3),
+                          "Round": np.tile(["R1", "R2", "R3"], 150),
+                          "PCA": 90.0, "Refusal rate": 1.0})
+    book = write_databook(tmp_path / "book.xlsx", databook_content(prepare_round_table(table)))
+    shown = printed(book, tmp_path / "pdf")
+    assert shown.sheets[ADDIN_SHEET] == 1
+    [page] = shown.of(ADDIN_SHEET)
+    assert "Needs the ClusterBook add-in" in page and "Only the first row prints" in page
+    assert "C000" in page and "C001" not in page
 
 
 # ---------------------------------------------------------------------------------------------

@@ -81,6 +81,10 @@ def test_setup_registers_the_addin_and_leaves_the_users_xlwings_alone(folders, o
     report = setup(folders, xlam, platform="win32")
     assert "Registered the ClusterBook add-in for Excel 16.0" in report.text()
     assert "left as they are" in report.text()
+    # The next steps name the guide's page as an officer finds it, not a repository path.
+    assert "'ClusterBook in Excel: worksheet functions and buttons' of the ClusterBook guide" \
+        in report.text()
+    assert "docs/" not in report.text() and ".md" not in report.text()
     assert dict(folders.key(OPTIONS)) == {"OPEN": '/R "C:\\Tools\\Solver.xlam"',
                                           "OPEN1": f'/R "{xlam.resolve()}"'}
     assert {path: path.read_bytes() for path in own_xlwings} == own_xlwings

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import openpyxl
 
 from clusterbook import classify_clusters
@@ -69,3 +71,29 @@ def test_the_example_book_shows_the_live_check_and_the_ccpm_functions(tmp_path, 
         ("6.1c", None, "Not assessed"),   # no answer carries a score
     ]
     assert rows[0][7] == '=CCPM_SCORE(C5:G5, "Agreement")' and rows[0][9] == "=CCPM_STATUS(I5)"
+
+
+def test_the_example_book_prints_in_a_handful_of_pages(tmp_path, sample_region):
+    """A page per sheet: the long sheets print their first clusters and say how to print more."""
+    from clusterbook.reports.functions_example import PRINTED_CLUSTERS
+    from printed import printed
+
+    path = write_functions_example(tmp_path / "functions.xlsx", sample_region.rounds)
+    book = openpyxl.load_workbook(path)
+    last = 4 + PRINTED_CLUSTERS
+    assert book["CLUSTER_FLAGS"].print_area == f"'CLUSTER_FLAGS'!$A$1:$H${last}"
+    assert book["PCA"].print_area == f"'PCA'!$A$1:$N${1 + PRINTED_CLUSTERS}"
+    assert "The first 30 of the 928 clusters print" in book["CLUSTER_FLAGS"]["A2"].value
+
+    shown = printed(path, tmp_path / "pdf")
+    assert dict(shown.sheets) == dict.fromkeys(book.sheetnames, 1)
+    [flags] = shown.of("CLUSTER_FLAGS")
+    first, shown_last, next_one = (book["CLUSTER_FLAGS"].cell(row, 3).value
+                                   for row in (5, last, last + 1))
+    assert first in flags and shown_last in flags and next_one not in flags
+    for name in ("PCA", "Refusals"):
+        [page] = shown.of(name)
+        assert "The first 30 of the 928 clusters print" in page
+        assert shown_last in page and next_one not in page
+    # Headers stand apart: the formula's is indented as the formulas below it.
+    assert re.search(r"R6 {2,}Formula for R3", shown.text)

@@ -331,7 +331,7 @@ def test_user_text_stays_text():
         ["Province", "District", "Cluster code", "Cluster name", "Round", "PCA", "Refusal"],
         ["P", "D", "0123", "=1+1", "R1", 80.0, 1.0]])], now=dt.datetime(2025, 3, 1, 9, 30))
     assert rows[4][:4] == ["'P", "'D", "'0123", "'=1+1"]
-    assert rows[1][0].endswith("Refreshed 01 Mar 2025 09:30.")
+    assert rows[1][0].endswith("Refreshed 01/03/2025 09:30.")
 
 
 def test_sheet_values_start_at_a1_whatever_the_used_range():

@@ -57,8 +57,8 @@ CELL_MISTAKES = [
      [("error", "required", "Identification", "B3", "Province is empty; it is required.")]),
     ("campaign dates swapped", {"Identification": {"B13": dt.datetime(2025, 3, 19),
                                                    "B14": dt.datetime(2025, 3, 15)}},
-     [("error", "campaign-dates", "Identification", "B14", "The campaign ends (15 Mar 2025) "
-       "before it starts (19 Mar 2025); check both dates.")]),
+     [("error", "campaign-dates", "Identification", "B14", "The campaign ends (15/03/2025) "
+       "before it starts (19/03/2025); check both dates.")]),
     ("unknown cluster code", {"Identification": {"B6": "KTL-999"}},
      [("error", "cluster-unknown", "Identification", "B6", "Cluster code 'KTL-999' is not on "
        "the cluster list (clusters.csv); check the code.")]),
@@ -82,22 +82,22 @@ CELL_MISTAKES = [
      [("error", "date", "Issues", "D6", "Timeline (date) 'next week' is not a date; type the "
        "date as day/month/year, e.g. 15/03/2025.")]),
     ("activity long before the campaign", {"Activities": {"B5": dt.datetime(2025, 1, 20)}},
-     [("error", "date-window", "Activities", "B5", "Date 20 Jan 2025 is outside the campaign "
-       "window: social mobilization activities take place from 13 Feb 2025 (30 days before "
-       "the start, 15 Mar 2025) to the campaign end, 19 Mar 2025.")]),
+     [("error", "date-window", "Activities", "B5", "Date 20/01/2025 is outside the campaign "
+       "window: social mobilization activities take place from 13/02/2025 (30 days before "
+       "the start, 15/03/2025) to the campaign end, 19/03/2025.")]),
     ("supervision after the campaign", {"Supervision": {"C5": dt.datetime(2025, 3, 22)}},
-     [("error", "date-window", "Supervision", "C5", "Supervision date 22 Mar 2025 is outside "
-       "the campaign window: supervision visits take place from 13 Feb 2025 (30 days before "
-       "the start, 15 Mar 2025) to the campaign end, 19 Mar 2025.")]),
+     [("error", "date-window", "Supervision", "C5", "Supervision date 22/03/2025 is outside "
+       "the campaign window: supervision visits take place from 13/02/2025 (30 days before "
+       "the start, 15/03/2025) to the campaign end, 19/03/2025.")]),
     ("review meeting on the last day", {"Review": {"C5": dt.datetime(2025, 3, 19)}},
-     [("error", "review-date", "Review", "C5", "Date 19 Mar 2025 is not after the campaign "
-       "end (19 Mar 2025); the review meeting comes after the campaign.")]),
+     [("error", "review-date", "Review", "C5", "Date 19/03/2025 is not after the campaign "
+       "end (19/03/2025); the review meeting comes after the campaign.")]),
     ("year typed wrong", {"Activities": {"B6": dt.datetime(2205, 3, 15)}},
      [("error", "date-implausible", "Activities", "B6",
-       "Date 15 Mar 2205 lies far in the future; check the year.")]),
+       "Date 15/03/2205 lies far in the future; check the year.")]),
     ("timing does not match the date", {"Activities": {"G6": "After the campaign"}},
      [("warning", "timing-mismatch", "Activities", "G6", "Timing says 'After the campaign', "
-       "but the date 15 Mar 2025 is during the campaign (15 Mar 2025 to 19 Mar 2025).")]),
+       "but the date 15/03/2025 is during the campaign (15/03/2025 to 19/03/2025).")]),
     ("responsible person not in the team", {"Activities": {"F7": "Dr. Someone Else"}},
      [("warning", "responsible-not-in-team", "Activities", "F7", "Responsible person "
        "'Dr. Someone Else' is not a member of the team in section 2 ('Team'); add them to the "
@@ -379,7 +379,7 @@ ACTION_MISTAKES = [
        "(River Plain) on the cluster list, not to this plan's district 'Kotal'.")]),
     ("deadline passed but still planned", {"F11": dt.datetime(2025, 2, 25)},
      [("warning", "deadline-passed", "Action plan", "F11", "This action is still 'Planned' "
-       "but its deadline, 25 Feb 2025, has passed; update its status or set a new "
+       "but its deadline, 25/02/2025, has passed; update its status or set a new "
        "deadline.")]),
     ("status typed freely", {"H10": "ongoing"},
      [("error", "choice", "Action plan", "H10", "Status 'ongoing' is not in the list; choose "

@@ -87,7 +87,7 @@ def flags_sheet(book_name: str, sheets: Iterable[tuple[str, Rows]], *,
     rounds = flags.attrs["rounds"]
     current = current_view(flags)
     columns = [(key, header) for key, header, *_ in FLAG_COLUMNS if key in current.columns]
-    when = (now or dt.datetime.now()).strftime("%d %b %Y %H:%M")
+    when = (now or dt.datetime.now()).strftime("%d/%m/%Y %H:%M")
     note = (f"Status in {rounds[-1]}, highest priority first, from sheet '{source.sheet}' "
             f"({len(current):,} clusters, {len(rounds)} rounds). Refreshed {when}.")
     body = [_cells(current[key]) for key, _ in columns]
@@ -292,7 +292,7 @@ def validation_sheet(book_name: str, findings: Sequence[Finding],
     one row per finding (its cell a link to the cell), with the highlight record beside."""
     errors = sum(1 for finding in findings if finding.severity is Severity.ERROR)
     warnings = len(findings) - errors
-    when = (now or dt.datetime.now()).strftime("%d %b %Y %H:%M")
+    when = (now or dt.datetime.now()).strftime("%d/%m/%Y %H:%M")
     counts = (f"{_count(errors, 'error')} and {_count(warnings, 'warning')}" if findings
               else "no problems found")
     summary = f"{book_name}: {counts} (checked {when})."

@@ -298,8 +298,8 @@ def value_text(value: object) -> str:
 
 
 def day_text(day: dt.date) -> str:
-    """A date as nobody misreads it: '5 Mar 2025'."""
-    return f"{day.day} {day:%b %Y}"
+    """A date in a message, in the one date style of every book and message: '05/03/2025'."""
+    return f"{day:%d/%m/%Y}"
 
 
 # --- value rules: one pandera schema per section ------------------------------------------------

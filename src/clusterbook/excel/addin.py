@@ -62,10 +62,13 @@ AVAILABILITY: Final = {
         "Everything else works here through the clusterbook command and the launcher.",
     ),
 }
+#: The guide's page on the add-in, as an officer finds it in the installed or published guide.
+GUIDE_PAGE: Final = ("the page 'ClusterBook in Excel: worksheet functions and buttons' of the "
+                     "ClusterBook guide")
 NEXT_STEPS: Final = (
     "Start Excel: the ClusterBook tab is on the ribbon.",
     "In any workbook, new or old, .xlsx included, type =CLUSTER_STATUS( in a cell.",
-    "Nothing to import, no reference to tick, no macro-enabled copy. See docs/excel-addin.md.",
+    f"Nothing to import, no reference to tick, no macro-enabled copy. See {GUIDE_PAGE}.",
 )
 
 #: Opens one registry key's values of the current user (a subkey of HKEY_CURRENT_USER).

@@ -123,6 +123,20 @@ def stamp_words(value: str) -> str:
     return f"{moment:%d/%m/%Y %H:%M} UTC" if moment is not None else value
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def day_words(value: str) -> str:
+    """A day written as ClusterBook's findings record it ('2025-12-31'), in the books' date
+    style: '31/12/2025'; any other text as it is."""
+    if _ISO_DAY.fullmatch(value):
+        try:
+            return f"{dt.date.fromisoformat(value):%d/%m/%Y}"
+        except ValueError:
+            return value
+    return value
+
+
 def stamp_text(value: object) -> object:
     """A time stamp read back from a date-time cell, as ClusterBook records it; other values
     as they are."""
@@ -144,6 +158,10 @@ def set_cell(cell: Any, value: object) -> None:
 A4 = 9
 
 
+#: What every printed page carries at its foot: the sheet's name (left), 'Page n of N' (right).
+FOOTER = ("&A", "Page &P of &N")
+
+
 def print_ready(sheet: Any, *, header_row: int | None = None, landscape: bool = True) -> None:
     """Set an XlsxWriter sheet to print on A4, fitted to the page width, header repeated."""
     sheet.set_paper(A4)
@@ -151,7 +169,7 @@ def print_ready(sheet: Any, *, header_row: int | None = None, landscape: bool = 
         sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    sheet.set_footer("&L&A&RPage &P of &N")
+    sheet.set_footer(f"&L{FOOTER[0]}&R{FOOTER[1]}")
     if header_row is not None:
         sheet.repeat_rows(header_row)
 

@@ -102,6 +102,9 @@ class _Formats(BookFormats):
                                "border": 1, "border_color": "D9D9D9"})
         self.count = add({"num_format": "#,##0", "valign": "top", "border": 1,
                           "border_color": "D9D9D9"})
+        # A count with text to its right: centred, so the two never touch.
+        self.centre_count = add({"num_format": "#,##0", "valign": "top", "border": 1,
+                                 "border_color": "D9D9D9", "align": "center"})
         self.bold_count = add({"num_format": "#,##0", "bold": True, "valign": "top",
                                "border": 1, "border_color": "D9D9D9"})
         self.percent = add({"num_format": "0%", "valign": "top", "border": 1,
@@ -115,8 +118,10 @@ class _Formats(BookFormats):
         self.computed_date = add({"bg_color": "F2F2F2", "num_format": _DATE_FORMAT,
                                   "valign": "top", "border": 1, "border_color": "D9D9D9",
                                   "align": "left"})
+        # Centred: apart from the status written left-aligned beside it.
         self.computed_score = add({"bg_color": "F2F2F2", "num_format": "0.0",
-                                   "valign": "top", "border": 1, "border_color": "D9D9D9"})
+                                   "valign": "top", "border": 1, "border_color": "D9D9D9",
+                                   "align": "center"})
         self.input = add({"bg_color": INPUT_CELL.fill, "text_wrap": True, "valign": "top",
                           "border": 1, "border_color": "BFBFBF", "locked": False})
         self.input_date = add({"bg_color": INPUT_CELL.fill, "num_format": _DATE_FORMAT,
@@ -393,7 +398,7 @@ def _function_sheet(book: Workbook, fmt: _Formats, content: ReportContent, funct
         sheet.write_string(row, 2, str(question.asked_of), fmt.text)
         _score_cell(sheet, row, 3, question.score, fmt.score)
         _status_cell(sheet, row, 4, str(question.status), fmt)
-        sheet.write_number(row, 5, int(question.answered), fmt.count)
+        sheet.write_number(row, 5, int(question.answered), fmt.centre_count)
         sheet.write_string(row, 6, str(question.distribution) or "no answers", fmt.text)
         sheet.set_row(row, max(_height(str(question.text), _QUESTION_WIDTHS[1]),
                                _height(str(question.distribution), _QUESTION_WIDTHS[6])))

@@ -9,6 +9,7 @@ as scores), Counts (clusters per status for each function, with a chart), Common
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -35,7 +36,8 @@ class _Formats(BookFormats):
         self.text = add({**border, "text_wrap": True})
         self.bold_text = add({**border, "text_wrap": True, "bold": True})
         self.centre = add({**border, "align": "center"})
-        self.count = add({**border, "num_format": "0"})
+        # Centred under their headers, apart from the text beside them.
+        self.count = add({**border, "num_format": "0", "align": "center"})
         self.score = add({**border, "num_format": "0.0", "align": "center"})
         self.band = {status: add({"bg_color": colour.fill, "font_color": colour.text,
                                   "bold": True, "align": "center", "valign": "top",
@@ -81,9 +83,10 @@ _NAME_WIDTH = 60
 
 
 def _height(text: str, width: float) -> float:
-    """A row height showing wrapped text in ``width`` characters."""
+    """A row height showing wrapped text in ``width`` characters (wrapped at spaces, as the
+    spreadsheet wraps it)."""
     per_line = max(int(width * 1.05), 1)
-    return 15.0 * max(1, -(-len(text) // per_line))
+    return 15.0 * max(1, len(textwrap.wrap(text, per_line)))
 
 
 def _cluster_columns(sheet: Worksheet, fmt: _Formats, row: int, clusters: list[str]) -> None:
@@ -140,6 +143,7 @@ def _matrix_sheet(book: Workbook, fmt: _Formats, statuses: pd.DataFrame, matrix:
         sheet.set_row(row, _height(text, _NAME_WIDTH + 15 * len(clusters)))
     sheet.freeze_panes(header + 1, 2)
     print_ready(sheet, header_row=header)
+    sheet.fit_to_pages(1, 1)  # one page: the matrix with the amendments it marks
 
 
 def _scores_sheet(book: Workbook, fmt: _Formats, scores: pd.DataFrame) -> None:

@@ -19,7 +19,14 @@ from clusterbook.domain.values import MAX_CELL_TEXT
 from clusterbook.excel.cached import formula_values, store_formula_values
 from clusterbook.excel.cells import sheet_ref
 from clusterbook.excel.intake import first_line
-from clusterbook.excel.write import atomic_path, new_workbook, print_ready, set_cell
+from clusterbook.excel.write import (
+    FOOTER,
+    atomic_path,
+    day_words,
+    new_workbook,
+    print_ready,
+    set_cell,
+)
 from clusterbook.styles import FINDING_COLOURS, HEADER
 
 CHECKS_SHEET = "Checks"
@@ -31,6 +38,9 @@ HEADERS = {"severity": "Severity", "rule": "Rule", "message": "Message", "file":
            "sheet": "Sheet", "cell": "Cell", "value": "Value"}
 WIDTHS = {"severity": 9, "rule": 22, "message": 80, "file": 28, "sheet": 14, "cell": 8,
           "value": 22}
+#: The Checks sheet's fonts name the font of the books' cells (a font without a name prints in
+#: the spreadsheet's fallback, a serif in LibreOffice).
+FONT = "Calibri"
 
 
 def checked_copy_path(path: Path) -> Path:
@@ -77,6 +87,7 @@ def _write_checked_copy(path: Path, findings: Sequence[Finding], out: Path) -> P
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
+    from openpyxl.worksheet.page import PageMargins
 
     # openpyxl drops the values stored beside the formulas; they are put back after saving.
     stored = formula_values(path)
@@ -108,7 +119,7 @@ def _write_checked_copy(path: Path, findings: Sequence[Finding], out: Path) -> P
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
     sheet["A1"] = _text(f"{TITLE_PREFIX}{path.name}")
-    sheet["A1"].font = Font(bold=True, size=14, color=HEADER.fill)
+    sheet["A1"].font = Font(name=FONT, bold=True, size=14, color=HEADER.fill)
     sheet["A2"] = (f"{errors} error{'s' if errors != 1 else ''} and {warnings} "
                    f"warning{'s' if warnings != 1 else ''}. Errors must be fixed before the "
                    f"file is sent; click a cell reference to go to the cell."
@@ -117,14 +128,13 @@ def _write_checked_copy(path: Path, findings: Sequence[Finding], out: Path) -> P
     header_fill = PatternFill("solid", start_color=HEADER.fill, end_color=HEADER.fill)
     for index, key in enumerate(columns, start=1):
         cell = sheet.cell(row=4, column=index, value=HEADERS[key])
-        cell.font = Font(bold=True, color=HEADER.text)
+        cell.font = Font(name=FONT, bold=True, color=HEADER.text)
         cell.fill = header_fill
         sheet.column_dimensions[cell.column_letter].width = WIDTHS[key]
     for row, finding in enumerate(findings, start=5):
         for index, key in enumerate(columns, start=1):
             cell = sheet.cell(row=row, column=index)
-            set_cell(cell, _text(getattr(finding, key)) if key != "severity"
-                     else str(finding.severity).capitalize())
+            set_cell(cell, _shown(finding, key))
             cell.alignment = Alignment(wrap_text=key == "message", vertical="top")
         sheet.cell(row=row, column=1).fill = fills[str(finding.severity)]
         sheet.row_dimensions[row].height = 15 * _lines(finding.message, WIDTHS["message"]) + 2
@@ -132,7 +142,7 @@ def _write_checked_copy(path: Path, findings: Sequence[Finding], out: Path) -> P
             link = sheet.cell(row=row, column=5)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=sheet_ref(
                 finding.sheet, _anchor(book[finding.sheet], finding.cell.split(":")[0])))
-            link.font = Font(color="0563C1", underline="single")
+            link.font = Font(name=FONT, color="0563C1", underline="single")
     sheet.freeze_panes = "A5"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -140,6 +150,10 @@ def _write_checked_copy(path: Path, findings: Sequence[Finding], out: Path) -> P
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "4:4"
+    # As every other printed sheet: its name and 'Page n of N' at the foot, narrow margins.
+    sheet.oddFooter.left.text, sheet.oddFooter.right.text = FOOTER
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5, header=0.3,
+                                     footer=0.3)
     book.active = 0
     for other in book.worksheets[1:]:
         other.sheet_view.tabSelected = False
@@ -160,7 +174,8 @@ def write_findings_book(files: Sequence[tuple[str, str, int, int, int]],
     with new_workbook(out) as book:
         title = book.add_format({"bold": True, "font_size": 14, "font_color": HEADER.fill})
         header = book.add_format({"bold": True, "bg_color": HEADER.fill,
-                                  "font_color": HEADER.text, "border": 1})
+                                  "font_color": HEADER.text, "border": 1, "text_wrap": True,
+                                  "valign": "top"})
         wrap = book.add_format({"text_wrap": True, "valign": "top"})
         top = book.add_format({"valign": "top"})
         severity = {name: book.add_format({"bg_color": colour.fill, "font_color": colour.text,
@@ -174,7 +189,8 @@ def write_findings_book(files: Sequence[tuple[str, str, int, int, int]],
             sheet.set_column(index, index, WIDTHS[key], wrap if key == "message" else top)
         for row, finding in enumerate(findings, start=3):
             for index, key in enumerate(columns):
-                value = str(getattr(finding, key))
+                value = str(getattr(finding, key) if key == "severity"
+                            else _shown(finding, key))
                 cell_format = (severity[value] if key == "severity"
                                else wrap if key == "message" else top)
                 sheet.write_string(row, index, value, cell_format)
@@ -186,8 +202,11 @@ def write_findings_book(files: Sequence[tuple[str, str, int, int, int]],
 
         summary = book.add_worksheet("Files")
         summary.write(0, 0, "Files checked", title)
-        for index, (text, width) in enumerate((("File", 34), ("Form", 44), ("Forms read", 10),
-                                               ("Errors", 8), ("Warnings", 9))):
+        # The form's whole title shows; each header clear of the next.
+        form_width = max([44, *(len(form) + 2 for _, form, *_ in files)])
+        for index, (text, width) in enumerate((("File", 34), ("Form", form_width),
+                                               ("Forms read", 12), ("Errors", 8),
+                                               ("Warnings", 10))):
             summary.write(2, index, text, header)
             summary.set_column(index, index, width)
         for row, (name, form, count, errors, warnings) in enumerate(files, start=3):
@@ -199,6 +218,15 @@ def write_findings_book(files: Sequence[tuple[str, str, int, int, int]],
         summary.freeze_panes(3, 0)
         print_ready(summary, header_row=2)
     return out
+
+
+def _shown(finding: Finding, key: str) -> object:
+    """A finding's field as a findings table shows it: the severity capitalised, a day value
+    in the books' date style, text a cell can hold."""
+    if key == "severity":
+        return str(finding.severity).capitalize()
+    value = getattr(finding, key)
+    return _text(day_words(value) if key == "value" and isinstance(value, str) else value)
 
 
 def _anchor(sheet: Any, ref: str) -> str:

@@ -114,7 +114,7 @@ def _summary(flags: pd.DataFrame, parameters: RuleParameters) -> pd.DataFrame:
 
 def _round_text(flags: pd.DataFrame) -> str:
     rounds = flags.attrs.get("rounds") or list(flags["round"].cat.categories)
-    return str(rounds[-1]) if rounds else "the last round"
+    return str(_plain(rounds[-1])) if rounds else "the last round"
 
 
 class _Formats(BookFormats):
@@ -137,8 +137,8 @@ class _Formats(BookFormats):
 def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    if isinstance(value, dt.date):  # a round labelled by its date, in the books' date style
+        return f"{value:%d/%m/%Y}"
     if isinstance(value, str) and not value:
         return None
     return value
@@ -160,9 +160,13 @@ def _table_sheet(book: Workbook, formats: _Formats, name: str, frame: pd.DataFra
     sheet = book.add_worksheet(name)
     columns = [spec for spec in FLAG_COLUMNS if spec[0] in frame.columns]
     kind_format = {"percent": formats.percent, "count": formats.count}
+    values = {key: _label_texts(frame[key]) if kind == "label" else frame[key]
+              for key, _, _, kind in columns}
     for index, (key, _, width, kind) in enumerate(columns):
         if key == "reasons":
             width = _reason_width(frame)
+        if kind == "label":
+            width = max(width, _longest(values[key]) + 1)
         sheet.set_column(index, index, width, kind_format.get(kind))
     sheet.write(0, 0, title, formats.title)
     sheet.write(1, 0, note, formats.note)
@@ -180,7 +184,24 @@ def _table_sheet(book: Workbook, formats: _Formats, name: str, frame: pd.DataFra
     sheet.print_area(0, 0, _HEADER_ROW + print_rows, len(columns) - 1)
     styles = [kind_format[kind].xf_index if kind in kind_format else 0
               for _, _, _, kind in columns]
-    return SheetRows(sheet.index, [frame[key] for key, *_ in columns], styles, _FIRST_ROW + 1)
+    return SheetRows(sheet.index, [values[key] for key, *_ in columns], styles, _FIRST_ROW + 1)
+
+
+def _label_texts(labels: pd.Series) -> pd.Series:
+    """Round labels as the book shows them: dates in the books' date style (31/12/2025)."""
+    if isinstance(labels.dtype, pd.CategoricalDtype):
+        categories = labels.cat.categories
+        if not any(isinstance(label, dt.date) for label in categories):
+            return labels
+        return labels.cat.rename_categories([_plain(label) for label in categories])
+    return labels.map(_plain)
+
+
+def _longest(texts: pd.Series) -> int:
+    """The length of the longest value's text (of the categories, when categorical)."""
+    distinct = texts.cat.categories if isinstance(texts.dtype, pd.CategoricalDtype) \
+        else texts.dropna().unique()
+    return max((len(str(text)) for text in distinct), default=0)
 
 
 def _rounds_sheet(book: Workbook, formats: _Formats, flags: pd.DataFrame) -> SheetRows:
@@ -192,13 +213,15 @@ def _rounds_sheet(book: Workbook, formats: _Formats, flags: pd.DataFrame) -> She
     for index, (_, width) in enumerate(place_columns):
         sheet.set_column(index, index, width)
     first_round = len(place_columns)
-    sheet.set_column(first_round, first_round + len(labels) - 1, 8.5, formats.grid)
+    headers = [header for header, _ in place_columns] + [str(_plain(label)) for label in labels]
+    sheet.set_column(first_round, first_round + len(labels) - 1,
+                     max([8.5, *(len(header) + 1.5 for header in headers[first_round:])]),
+                     formats.grid)
     sheet.write(0, 0, "Status in every round", formats.title)
     sheet.write(1, 0, "Low = low performing. Not set to print (" f"{len(places):,} clusters x "
                       f"{len(labels)} rounds): select rows and print the selection.",
                 formats.note)
     sheet.set_row(_HEADER_ROW, 30)
-    headers = [header for header, _ in place_columns] + [str(_plain(label)) for label in labels]
     for index, header in enumerate(headers):
         sheet.write_string(_HEADER_ROW, index, header, formats.header)
     last = _FIRST_ROW + max(len(places), 1) - 1
@@ -246,6 +269,7 @@ def _summary_sheet(book: Workbook, formats: _Formats, summary: pd.DataFrame,
     sheet = book.add_worksheet("Summary")
     headers = summary_headers(parameters)
     at_round, since = summary.attrs.get("round", ""), summary.attrs.get("since", "")
+    at_round, since = _plain(at_round), _plain(since)
     sheet.write(0, 0, f"Clusters by district in {at_round}", formats.title)
     sheet.write(1, 0, f"Share below {parameters.exit_benchmark:g}% counts the rounds "
                       f"{since} to {at_round}.", formats.note)
@@ -280,7 +304,7 @@ def _about_sheet(book: Workbook, formats: _Formats, flags: pd.DataFrame,
     sheet.write(0, 0, "About these flags", formats.title)
     rows: list[tuple[str, Any]] = [
         ("Made by", f"ClusterBook {__version__}"),
-        ("Made on", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+        ("Made on", f"{dt.datetime.now():%d/%m/%Y %H:%M}"),
         ("Round data", source or "(not a file)"),
         ("Rounds to enter or leave the list (N)", parameters.rounds),
         ("Refusal is high above (%)", parameters.refusal_threshold),

@@ -5,7 +5,8 @@ CLUSTER_FLAGS (every cluster of the sample region, as the spilled formula shows 
 MICROPLAN_CHECK (what the live check of a sample microplan with mistakes spills), CCPM (a
 question's score and status per row), and the PCA and Refusals tables the formulas point at.
 The answers are values computed by the very functions Excel calls; the formulas are shown as
-text, so the book reads the same in any spreadsheet, with or without the add-in.
+text, so the book reads the same in any spreadsheet, with or without the add-in. The long sheets
+print their first clusters only (PRINTED_CLUSTERS): the book prints in a handful of pages.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from clusterbook.udfs import CCPM_SCORE, CCPM_STATUS, CLUSTER_FLAGS, CLUSTER_STA
 from clusterbook.udfs.flags import FLAG_COLUMNS
 from clusterbook.udfs.microplan import CHECK_COLUMNS
 
+#: The long sheets (CLUSTER_FLAGS, PCA, Refusals) print this many clusters, a page each.
+PRINTED_CLUSTERS = 30
 #: The rules' worked example (N = 3, benchmark 90): coverage of clusters A, B and C.
 WORKED_EXAMPLE = {"A": [85, 88, 89, 96, 97, 98], "B": [85, 88, 92, 85, 86, 84],
                   "C": [85, None, 85, 85, 85, 96]}
@@ -68,6 +71,10 @@ def _formats(book: Workbook) -> dict[str, Any]:
                                    "valign": "top"}),
         "formula": book.add_format({"font_name": "Consolas", "font_color": "1F4E78",
                                     "indent": 1}),
+        # Above a formula column: indented as the formula, so it stands apart from the left.
+        "formula_header": book.add_format({"bold": True, "bg_color": HEADER.fill, "border": 1,
+                                           "font_color": HEADER.text, "text_wrap": True,
+                                           "valign": "top", "align": "left", "indent": 1}),
         "number": book.add_format({"num_format": "0.0"}),
         "label": book.add_format({"bold": True, "align": "right"}),
         "round": book.add_format({"bold": True, "bg_color": HEADER.fill, "border": 1,
@@ -105,7 +112,9 @@ def _status_sheet(book: Workbook, formats: dict[str, Any]) -> None:
     headers = ["Cluster", *(f"R{k + 1}" for k in range(6)), "Formula for R3", "Status in R3",
                "Formula for R6", "Status in R6"]
     for column, header in enumerate(headers):
-        sheet.write(3, column, header, formats["round" if 1 <= column <= 6 else "header"])
+        sheet.write(3, column, header, formats["round" if 1 <= column <= 6 else
+                                              "formula_header" if column in (7, 9) else
+                                              "header"])
     sheet.set_column(0, 6, 7)
     sheet.set_column(7, 10, 16)
     sheet.set_column(7, 7, 38)
@@ -148,8 +157,9 @@ def _flags_sheet(book: Workbook, formats: dict[str, Any], clusters: pd.DataFrame
     sheet.write(0, 0, "=CLUSTER_FLAGS(): every cluster in one formula", formats["title"])
     sheet.merge_range(1, 0, 1, 7, "In Excel on Windows with the ClusterBook add-in, the "
                       "formula below, typed in E5, spills the four coloured columns. The values "
-                      "here are what the function gives for the PCA and Refusals sheets."
-                      + (f" {notice}" if notice else ""), formats["note"])
+                      "here are what the function gives for the PCA and Refusals sheets. "
+                      + _printed_note(len(clusters)) + (f" {notice}" if notice else ""),
+                      formats["note"])
     sheet.set_row(1, 45)
     sheet.write_string(2, 3, "Formula in E5:", formats["label"])
     sheet.write_string(2, 4, formula, formats["formula"])
@@ -170,6 +180,14 @@ def _flags_sheet(book: Workbook, formats: dict[str, Any], clusters: pd.DataFrame
     _colour_statuses(sheet, formats, 4, 3 + len(flags), 4)
     sheet.freeze_panes(4, 3)
     print_ready(sheet, header_row=3)
+    sheet.print_area(0, 0, 3 + min(len(flags), PRINTED_CLUSTERS), 7)
+
+
+def _printed_note(clusters: int) -> str:
+    if clusters <= PRINTED_CLUSTERS:
+        return ""
+    return (f"The first {PRINTED_CLUSTERS} of the {clusters:,} clusters print; to print more, "
+            f"select rows and print the selection.")
 
 
 def _check_sheet(book: Workbook, formats: dict[str, Any]) -> None:
@@ -217,7 +235,8 @@ def _ccpm_sheet(book: Workbook, formats: dict[str, Any]) -> None:
     headers = ["Question", "Scale", *(f"R{k}" for k in range(1, 6)), "Formula", "Score",
                "Formula", "Status"]
     for column, header in enumerate(headers):
-        sheet.write(3, column, header, formats["header"])
+        sheet.write(3, column, header, formats["formula_header" if column in (7, 9)
+                                              else "header"])
     for column, width in enumerate((9, 11, 14, 14, 14, 14, 14, 34, 7, 19, 14)):
         sheet.set_column(column, column, width)
     for row, (question, scale, answers) in enumerate(CCPM_EXAMPLE, start=4):
@@ -256,3 +275,7 @@ def _table_sheet(book: Workbook, formats: dict[str, Any], name: str, clusters: p
                 sheet.write_number(row, column, value)
     sheet.freeze_panes(1, 2)
     print_ready(sheet, header_row=0)
+    sheet.print_area(0, 0, min(len(table), PRINTED_CLUSTERS), 1 + len(labels))
+    note = _printed_note(len(table))
+    if note:  # the sheet has no room above its table: the note prints at the top of the page
+        sheet.set_header(f'&L&"-,Italic"{note}')

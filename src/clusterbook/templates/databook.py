@@ -94,7 +94,9 @@ _PRINT_ROWS_WHEN_EMPTY = 40
 ADDIN_NOTE = ("This sheet uses the ClusterBook add-in's CLUSTER_FLAGS function; without the "
               "add-in the cell below says so. " + ADDIN_HELP + " The Status and Current "
               "sheets give the same flags without it; every other sheet of this book works the "
-              "same with or without the add-in.")
+              "same with or without the add-in. Only the first row prints (the Current sheet "
+              "prints every cluster's flags); to print more, select rows and print the "
+              "selection.")
 ADDIN_HEADERS = ("Status in the last round", "Reasons", "Entered the list", "Rounds on the list")
 
 
@@ -875,8 +877,8 @@ class _Book:
             sheet.set_column(index, index, width)
         sheet.freeze_panes(header_row, 1)
         print_ready(sheet, header_row=header_row - 1)
-        sheet.print_area(0, 0, header_row + (len(self.content.clusters)
-                                             or _PRINT_ROWS_WHEN_EMPTY) - 1, 4)
+        # Without the add-in only the first row shows anything; Current prints the same flags.
+        sheet.print_area(0, 0, header_row, 4)
         sheet.protect("", PROTECTION)
 
 

@@ -22,6 +22,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from clusterbook.excel.addin import GUIDE_PAGE
 from clusterbook.excel.cells import cell_ref, range_ref, sheet_ref
 from clusterbook.excel.write import new_workbook, print_ready
 from clusterbook.forms.schema import (
@@ -58,9 +59,8 @@ PROTECTION = {"insert_rows": True, "delete_rows": True, "format_columns": True,
                "select_unlocked_cells": True}
 
 #: Where an officer learns to get the add-in: the installer and the guide's page.
-ADDIN_HELP = ("The ClusterBook installer (ClusterBook-Setup.exe) adds it to Excel; see the "
-              "page 'ClusterBook in Excel: worksheet functions and buttons' of the ClusterBook "
-              "guide.")
+ADDIN_HELP = (f"The ClusterBook installer (ClusterBook-Setup.exe) adds it to Excel; see "
+              f"{GUIDE_PAGE}.")
 #: What a cell that needs the add-in shows when Excel (or another program) runs without it.
 ADDIN_MISSING = "Needs the ClusterBook add-in (see the note above)"
 #: What the checks sheet says about the add-in its formula needs.
