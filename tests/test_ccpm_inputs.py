@@ -112,6 +112,25 @@ def test_a_description_csv(files, survey):
     assert read.description == survey.description
 
 
+def test_a_description_label_nobody_knows_is_a_warning_with_its_cell(tmp_path, survey):
+    rows = description_rows(survey.description)
+    rows.loc[len(rows)] = ["International NGOs", "12"]
+    path = tmp_path / "cluster.csv"
+    rows.to_csv(path, index=False)
+    read = read_survey([files_long(tmp_path, survey)], description=path)
+    assert read.description == survey.description  # nothing else changes
+    [finding] = [f for f in read.findings if f.rule == "ccpm-description"]
+    assert finding.cell == f"A{len(rows) + 1}" and finding.value == "International NGOs"
+    assert "is neither a field of the cluster description nor an organisation type" in \
+        finding.message
+
+
+def files_long(folder: Path, survey) -> Path:
+    path = folder / "answers.csv"
+    survey.answers.to_csv(path, index=False)
+    return path
+
+
 def test_unknown_question_columns_and_answers_are_findings_with_cells(tmp_path, survey):
     table = wide(survey.answers).head(5)
     table["9.9z"] = "Yes"                      # no such question

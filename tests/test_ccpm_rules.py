@@ -107,6 +107,19 @@ def test_response_rates_count_partners_by_type():
     assert per_function.at["4", "All"] == 4 and per_function.at["1", "All"] == 0
 
 
+def test_the_all_partners_rate_leaves_out_types_with_no_partner_count():
+    # The description lists INGOs and NNGOs only; a donor also answered: the rate of all
+    # partners stays 3 of 8 (not 4 of 8), and a warning names the donor type.
+    donor = pd.concat([HAND, answers(("P9", "Partner", "Donor", "4.1a", "Rarely"))])
+    result = assess(donor, partners={"INGO": 4, "NNGO": 4})
+    rates = result.response_rates.set_index("organisation_type")
+    assert rates.at["All partners", "respondents"] == 4
+    assert rates.at["All partners", "rate"] == pytest.approx(37.5)
+    warning = [f for f in result.findings if f.rule == "ccpm-response-rate"]
+    assert len(warning) == 1 and "Donor (1)" in warning[0].message
+    assert warning[0].severity is Severity.WARNING
+
+
 @pytest.mark.parametrize(("score", "status"), [
     (100, "Good"), (75.000001, "Good"), (75, "Satisfactory"), (50.000001, "Satisfactory"),
     (50, "Unsatisfactory"), (25.000001, "Unsatisfactory"), (25, "Weak"), (0, "Weak"),

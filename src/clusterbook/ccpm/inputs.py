@@ -439,6 +439,14 @@ def read_description(path: Path | str, findings: list[Finding]) -> ClusterDescri
                 continue
             if count is not None:
                 partners[kind] = partners.get(kind, 0) + count
+            continue
+        if not clean_text(value) or (not sheet and number == 1):
+            continue  # a title, a note or a CSV's header line: no value is lost
+        findings.append(Finding(
+            Severity.WARNING, "ccpm-description",
+            f"'{label}' is neither a field of the cluster description nor an organisation "
+            f"type, so its value is not used; use the labels of the CCPM workbook's "
+            f"{DESCRIPTION.sheet} sheet", value=label, **{**where, "cell": f"A{number}"}))
     return ClusterDescription(
         cluster=clean_text(values.get("cluster", ("",))[0]),
         country=clean_text(values.get("country", ("",))[0]),

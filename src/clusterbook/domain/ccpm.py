@@ -961,10 +961,22 @@ def response_rates(respondents: pd.DataFrame, partners: Mapping[str, int] | None
     known = [row for row in rows if row["partners"]]
     partners_total = sum(int(row["partners"]) for row in known)
     responded_total = len(partner_rows)
+    # Respondents of a type the description gives no count for have no place in the
+    # denominator: counting them would report more than 100 % of partners answering.
+    uncounted = {row["organisation_type"]: row["respondents"] for row in rows
+                 if not row["partners"] and row["respondents"]
+                 and row["organisation_type"] != NOT_STATED}
+    if partners_total and uncounted:
+        kinds = ", ".join(f"{kind} ({count})" for kind, count in uncounted.items())
+        findings.append(Finding(
+            Severity.WARNING, "ccpm-response-rate",
+            f"partners of types the cluster description gives no number for answered: "
+            f"{kinds}; the response rate of all partners leaves them out, so add their "
+            f"number to the cluster description", value=kinds))
+    counted = responded_total - sum(uncounted.values())
     rows.append({"organisation_type": "All partners", "partners": partners_total or None,
                  "respondents": responded_total,
-                 "rate": 100.0 * responded_total / partners_total if partners_total
-                 else math.nan})
+                 "rate": 100.0 * counted / partners_total if partners_total else math.nan})
     frame = pd.DataFrame(rows)
     frame["partners"] = frame["partners"].astype("Int64")
     frame["rate"] = frame["rate"].astype("float64")
