@@ -24,7 +24,10 @@ import pandas as pd
 from clusterbook.excel.cells import column_letter
 from clusterbook.textrows import Piece, distinct_values, joined_rows, text_table
 
-_NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Characters a cell cannot hold as they are (a carriage return would be read as a line feed).
+_NOT_XML: Final = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+#: Text that reads as an escape itself ('_x0041_'): its underscore is escaped, as Excel does.
+_ESCAPE_LIKE: Final = re.compile("(_x[0-9a-fA-F]{4}_)")
 _DIMENSION: Final = re.compile(r'<dimension ref="[^"]*"/>')
 
 
@@ -41,6 +44,8 @@ class SheetRows:
 
 def _xml_text(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "_x" in text:
+        text = _ESCAPE_LIKE.sub(r"_x005F\1", text)
     return _NOT_XML.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
 
 
