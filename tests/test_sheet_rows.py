@@ -72,3 +72,26 @@ def test_rows_read_back_in_openpyxl_and_calamine(tmp_path):
 def test_a_sheet_without_rows_stays_as_written(tmp_path):
     path = _book(tmp_path, pd.DataFrame({"text": pd.Series([], dtype=object)}))
     assert openpyxl.load_workbook(path)["Rows"]["A2"].value == "text"
+
+
+def test_dates_are_written_as_dates_in_their_own_format(tmp_path):
+    path = tmp_path / "book.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Rows")
+    sheet.write(0, 0, "Title")
+    day = book.add_format({"num_format": "dd/mm/yyyy"})
+    count = book.add_format({"num_format": "#,##0"})
+    styles = [day._get_xf_index(), count._get_xf_index()]
+    book.close()
+    columns = [pd.Series([dt.date(2025, 12, 31), "not a date", None], dtype=object),
+               pd.Series([12, dt.datetime(1900, 1, 1, 12), dt.date(1900, 3, 1)], dtype=object)]
+    fill_rows(path, [SheetRows(sheet.index, columns, styles, 2, date_style=styles[0])])
+    rows = openpyxl.load_workbook(path)["Rows"]
+    assert [rows[f"A{row}"].value for row in (2, 3, 4)] == [dt.datetime(2025, 12, 31),
+                                                            "not a date", None]
+    # A date in a column of counts is still a date, in the date format (as write_datetime).
+    assert [rows[f"B{row}"].value for row in (2, 3, 4)] == [
+        12, dt.datetime(1900, 1, 1, 12), dt.datetime(1900, 3, 1)]
+    assert [rows[f"B{row}"].number_format for row in (2, 3, 4)] == [
+        "#,##0", "dd/mm/yyyy", "dd/mm/yyyy"]
+    assert rows["A3"].number_format == "dd/mm/yyyy"  # text keeps its column's format

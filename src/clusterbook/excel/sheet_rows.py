@@ -9,6 +9,7 @@ Cells are inline strings, numbers and booleans with their A1 references, as Exce
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -40,6 +41,21 @@ class SheetRows:
     columns: Sequence[pd.Series]
     styles: Sequence[int]
     first_row: int
+    #: Dates and times are written as Excel's serial numbers with this style, whatever their
+    #: column's style, as XlsxWriter's ``write_datetime`` does (0: as ISO text).
+    date_style: int = 0
+
+
+#: Excel's day 0 (1900-01-00); its day 60 is the 29 February 1900 that never was.
+_EPOCH: Final = dt.datetime(1899, 12, 31)
+
+
+def _serial(value: dt.date) -> float:
+    """A date or time as Excel's serial number, as XlsxWriter computes it."""
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+    delta = moment - _EPOCH
+    days = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+    return days + 1 if days > 59 else days
 
 
 def _xml_text(text: str) -> str:
@@ -49,8 +65,10 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
 
 
-def _cell(value: object, style: int) -> str:
+def _cell(value: object, style: int, date_style: int = 0) -> str:
     """The end of a cell element after its reference: attributes and content."""
+    if date_style and isinstance(value, dt.date):
+        value, style = _serial(value), date_style
     style_text = f' s="{style}"' if style else ""
     if value is None or (isinstance(value, str) and not value):
         return f'"{style_text}/>'
@@ -80,8 +98,8 @@ def _pieces(rows: SheetRows) -> list[Piece]:
         codes, values = distinct_values(column)
         last = index == len(rows.columns) - 1
         after = "</row>" if last else f'<c r="{column_letter(index + 2)}'
-        pieces.append((codes, text_table([(_cell(value, style) + after).encode("utf-8")
-                                          for value in values])))
+        pieces.append((codes, text_table([(_cell(value, style, rows.date_style) + after)
+                                          .encode("utf-8") for value in values])))
         if not last:
             pieces.append((every_row, number_texts))
     return pieces
@@ -109,9 +127,9 @@ def fill_rows(book_path: Path, sheets: Sequence[SheetRows]) -> None:
 def _write_sheet(xml: str, rows: SheetRows, target: zipfile.ZipFile,
                  item: zipfile.ZipInfo) -> None:
     count = len(rows.columns[0]) if rows.columns else 0
-    last_row = rows.first_row + count - 1
-    last_column = column_letter(len(rows.columns))
     if count:
+        last_row = rows.first_row + count - 1
+        last_column = column_letter(len(rows.columns))
         xml = _DIMENSION.sub(f'<dimension ref="A1:{last_column}{last_row}"/>', xml, count=1)
     head, tail = xml.split("</sheetData>", 1) if "</sheetData>" in xml else (
         xml.replace("<sheetData/>", "<sheetData>", 1).split("<sheetData>", 1)[0] + "<sheetData>",
