@@ -688,7 +688,11 @@ def _column(table: Table, key: str) -> list[tuple[int, object, object]]:
 
 
 def _person_key(text: object) -> str:
-    return _SPACES.sub(" ", clean_text(text)).casefold()
+    key = clean_text(text)
+    # Printable text holds no space but ' ': without two in a row there is nothing to squeeze.
+    if not key.isprintable() or "  " in key:
+        key = _SPACES.sub(" ", key)
+    return key.casefold()
 
 
 def _duplicate_rows(found: _Found, table: Table) -> None:
