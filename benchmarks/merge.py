@@ -3,11 +3,17 @@ broken files) into a regional review book, beside merely reading the same files 
 pandas.read_excel(engine="openpyxl") and with python-calamine alone, in the same run.
 
     python benchmarks/merge.py [--folder DIR] [--workers N] [--peer-files N]
+    python benchmarks/merge.py --national [COUNT] [--cache DIR] [--workers N]
 
 Without --folder the region's submissions are written to a temporary folder first (about a
 minute). Each merge runs in a fresh process, so its time and peak memory are its own; the
 re-merge with nothing changed and the merge after ten files changed run against the ledger
 the first merge left.
+
+--national merges COUNT (default 10,000) demo-style microplans, copies of the sample region
+numbered as regions of a country, with their national cluster list, beside python-calamine
+reading the same files. Writing them takes minutes, so they are kept in --cache (default: a
+folder in the system's temporary folder) and reused by later runs.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,8 +37,8 @@ _CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {src!r})
 from clusterbook.consolidate import merge_folder
-from clusterbook.sample.submissions import sample_cluster_list
-clusters = sample_cluster_list()
+from clusterbook.sample.submissions import national_cluster_list, sample_cluster_list
+clusters = {clusters}
 started = time.perf_counter()
 result = merge_folder({folder!r}, {out!r}, clusters=clusters, workers={workers!r})
 seconds = time.perf_counter() - started
@@ -43,8 +50,10 @@ print(json.dumps({{"seconds": seconds, "read": result.read, "reused": result.reu
 """
 
 
-def merge_in_child(folder: Path, out: Path, workers: int | None) -> dict:
-    code = _CHILD.format(src=str(SRC), folder=str(folder), out=str(out), workers=workers)
+def merge_in_child(folder: Path, out: Path, workers: int | None,
+                   clusters: str = "sample_cluster_list()") -> dict:
+    code = _CHILD.format(src=str(SRC), folder=str(folder), out=str(out), workers=workers,
+                         clusters=clusters)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -96,8 +105,52 @@ def change_files(folder: Path, count: int) -> None:
     write_sample_files(folder, items, workers=1)
 
 
+def national(count: int, cache: Path | None, workers: int | None) -> None:
+    """Merge ``count`` demo-style microplans (written once into ``cache``) beside reading them
+    with python-calamine alone."""
+    from clusterbook.sample.submissions import sample_cluster_list, write_national_submissions
+
+    cache = cache or Path(tempfile.gettempdir()) / f"clusterbook-national-{count}"
+    folder, written = cache / "submissions", cache / "written.txt"
+    if not written.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        started = time.perf_counter()
+        write_national_submissions(folder, count)
+        written.write_text(f"{count}\n")
+        print(f"Wrote {count:,} microplans into {folder} in "
+              f"{time.perf_counter() - started:.0f} s")
+    paths = workbooks(folder)
+    regions = -(-count // len(sample_cluster_list().clusters))
+    print(f"{len(paths):,} workbooks in {folder}; machine: {os.cpu_count()} cores, load "
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    with tempfile.TemporaryDirectory() as temporary:
+        out = Path(temporary) / "national review.xlsx"
+        calamine_read(paths[:200])
+        calamine_seconds = calamine_read(paths)
+        first = merge_in_child(folder, out, workers, f"national_cluster_list({regions})")
+        again = merge_in_child(folder, out, workers, f"national_cluster_list({regions})")
+        calamine = min(calamine_seconds, calamine_read(paths))
+        size = out.stat().st_size / 2**20
+    peak = max(first["peak_mb"], first["worker_peak_mb"])
+    print(f"\nNational merge of {len(paths):,} workbooks (each merge in a fresh process):")
+    print(f"  {'merge, no ledger yet':<44} {first['seconds']:7.2f} s  {first['read']:,} files "
+          f"read; peak memory {first['peak_mb']:.0f} MB, each reading process at most "
+          f"{first['worker_peak_mb']:.0f} MB (goal <= {GOALS['memory']:g} MB: "
+          f"{'met' if peak <= GOALS['memory'] else 'NOT met'}); review book {size:.0f} MB")
+    print("    " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in first["steps"].items()))
+    print(f"  {'re-merge, nothing changed':<44} {again['seconds']:7.2f} s  "
+          f"up to date: {again['up_to_date']}")
+    print(f"  {'python-calamine reading them, every sheet':<44} {calamine:7.2f} s  "
+          f"merge / calamine = {first['seconds'] / calamine:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--national", type=int, nargs="?", const=10_000, default=None,
+                        metavar="COUNT", help="merge COUNT demo-style microplans (default "
+                                              "10,000) instead of the region's submissions")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="where --national keeps the microplans it wrote, for later runs")
     parser.add_argument("--folder", type=Path, help="a folder of submissions (default: write "
                                                     "the demo's region submissions)")
     parser.add_argument("--workers", type=int, default=None,
@@ -106,6 +159,9 @@ def main() -> None:
                         help="read only this many files with pandas+openpyxl and scale the "
                              "time up (default: all of them)")
     args = parser.parse_args()
+    if args.national is not None:
+        national(args.national, args.cache, args.workers)
+        return
     with tempfile.TemporaryDirectory() as temporary:
         work = Path(temporary)
         folder = args.folder

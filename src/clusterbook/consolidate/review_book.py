@@ -68,6 +68,7 @@ from clusterbook.domain.values import clean_text, to_date
 from clusterbook.excel.cells import MAX_ROWS
 from clusterbook.excel.intake import Intake, open_intake
 from clusterbook.excel.read import open_workbook, read_sheet
+from clusterbook.excel.sheet_rows import SheetRows
 from clusterbook.excel.write import (
     DATE_FORMAT,
     MOMENT_FORMAT,
@@ -84,6 +85,8 @@ from clusterbook.styles import FINDING_COLOURS, HEADER, INPUT_CELL, STATUS_COLOU
 
 #: The widest a column grows to show its longest value whole (longer values wrap).
 WIDEST: Final = 72.0
+#: The longest text a cell holds; XlsxWriter cuts longer text there.
+_MAX_TEXT: Final = 32_767
 #: Feedback rows below the last cluster that keep the dropdowns, for rows reviewers add.
 _SPARE_FEEDBACK_ROWS: Final = 200
 _REVIEW_COLOURS: Final = {"Accepted": STATUS_COLOURS["On track"],
@@ -176,7 +179,8 @@ def write_review_book(review: Review, path: Path, *, info: BookInfo, notice: str
     lets a test stop the process in the middle of a write).
     """
     sheets = data_sheets()
-    with new_workbook(path, constant_memory=False) as book:
+    long_sheets: list[SheetRows] = []
+    with new_workbook(path, rows=long_sheets, constant_memory=False) as book:
         book.set_properties({"title": _title(review), "company": "ClusterBook",
                              "comments": f"ClusterBook {__version__}"})
         formats = _Formats(book)
@@ -184,7 +188,7 @@ def write_review_book(review: Review, path: Path, *, info: BookInfo, notice: str
         _feedback_sheet(book, formats, review)
         for sheet in sheets:
             entries = [entry for entry in review.current if entry.form_id == sheet.form.form_id]
-            _data_sheet(book, formats, sheet, entries)
+            long_sheets.append(_data_sheet(book, formats, sheet, entries))
         _issues_sheet(book, formats, review)
         _superseded_sheet(book, formats, review)
         _files_sheet(book, formats, review)
@@ -309,7 +313,9 @@ def _finish(sheet: Worksheet, columns: Sequence[Column], last_row: int, *,
 
 
 def _data_sheet(book: Workbook, formats: _Formats, layout: DataSheet,
-                entries: Sequence[Entry]) -> None:
+                entries: Sequence[Entry]) -> SheetRows:
+    """A data sheet's title, header and settings; its rows, a few hundred thousand cells in a
+    region, are returned to be written as worksheet XML (see excel.sheet_rows)."""
     sheet = book.add_worksheet(layout.name)
     columns = layout.columns
     titles = [section.title for section in layout.sections]
@@ -317,11 +323,66 @@ def _data_sheet(book: Workbook, formats: _Formats, layout: DataSheet,
     sheet.write_string(1, 0, f"Every row of every current {form_name(layout.form).lower()}, "
                              f"with where it came from. {REBUILT_NOTE}", formats.note)
     _write_header(sheet, formats, columns)
+    rows = [row for entry in entries for row in layout.rows(entry)]
+    if HEADER_ROW + len(rows) > MAX_ROWS:
+        raise WorkbookError(sheet.name, f"more than {MAX_ROWS:,} rows do not fit in one Excel "
+                                        f"sheet")
+    rows = [[_plain(value) for value in row] for row in rows]
+    _widen(sheet, formats, columns, _longest(rows))
+    _finish(sheet, columns, HEADER_ROW + len(rows), frozen_columns=len(layout.context) or 1)
+    width = max((len(row) for row in rows), default=len(columns))
+    if any(len(row) != width for row in rows):
+        rows = [[*row, *[None] * (width - len(row))] for row in rows]
+    # Each cell as _write_rows writes it, in its column's format (dates in the date format).
+    styles = [_xf_index(formats.column(column)) for column in columns]
+    styles += [0] * (width - len(styles))
+    cells = [pd.Series(column, dtype=object) for column in zip(*rows, strict=True)] \
+        if rows else []
+    return SheetRows(sheet.index, cells, styles[:len(cells)], HEADER_ROW + 1,
+                     date_style=_xf_index(formats.cells("date")),
+                     moment_style=_xf_index(formats.cells("moment")))
+
+
+def _xf_index(cell_format: Format | None) -> int:
+    """A format's index, fixed now: rows written as XML name their formats by index."""
+    return 0 if cell_format is None else cell_format._get_xf_index()
+
+
+def _plain(value: object) -> object:
+    """A value as :func:`_write_rows` writes it: a time stamp as its moment, text (cut at
+    Excel's limit, as XlsxWriter cuts it; empty text as nothing), a number, a date, or anything
+    else as its text."""
+    kind = type(value)
+    if kind is str:
+        moment = stamp_moment(value)
+        if moment is not None:
+            return moment
+        return value[:_MAX_TEXT] if value else None  # type: ignore[index]
+    if value is None or kind is int or kind is float or kind is dt.date \
+            or kind is dt.datetime:
+        return value
+    return str(value)[:_MAX_TEXT]
+
+
+def _longest(rows: Sequence[Sequence[object]]) -> dict[int, int]:
+    """Each column's longest value as shown, counted as :func:`_write_rows` counts it."""
     longest: dict[int, int] = {}
-    last = _write_rows(sheet, formats, (row for entry in entries for row in layout.rows(entry)),
-                       HEADER_ROW, longest=longest)
-    _widen(sheet, formats, columns, longest)
-    _finish(sheet, columns, last, frozen_columns=len(layout.context) or 1)
+    for values in rows:
+        for column, value in enumerate(values):
+            if value is None:
+                continue
+            kind = type(value)
+            if kind is str:
+                shown = len(value)  # type: ignore[arg-type]
+            elif kind is dt.datetime:
+                shown = len(MOMENT_FORMAT)
+            elif kind is int or kind is float:
+                shown = len(f"{value:,}")
+            else:
+                shown = 10
+            if shown > longest.get(column, 0):
+                longest[column] = shown
+    return longest
 
 
 def _feedback_sheet(book: Workbook, formats: _Formats, review: Review) -> None:

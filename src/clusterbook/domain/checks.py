@@ -667,10 +667,17 @@ def _record_value(document: Document, section: str, key: str) -> tuple[object, s
     if record is None:
         return None, "", document.sheet_of(section)
     item = next(f for f in record.section.fields if f.key == key)
-    value = typed_value(item, record.values.get(key))
-    if value is not None and not _parse(item, record.values.get(key))[0]:
-        value = None  # not readable: reported by the value rules
-    return value, record.cell(key), record.sheet
+    # A value that cannot be read is None here: the value rules report it.
+    return _read_or_none(item, record.values.get(key)), record.cell(key), record.sheet
+
+
+def _read_or_none(item: Field, raw: object) -> object:
+    """A cell's value read as its field's kind; None when it is empty or cannot be read (as
+    :func:`typed_value`, parsing the cell once)."""
+    if is_blank(raw) or is_only_spaces(raw):
+        return None
+    ok, parsed = _parse(item, raw)
+    return parsed if ok else None
 
 
 def _column(table: Table, key: str) -> list[tuple[int, object, object]]:
@@ -678,17 +685,16 @@ def _column(table: Table, key: str) -> list[tuple[int, object, object]]:
     item = next(f for f in table.section.fields if f.key == key)
     if key not in table.columns:
         return []
-    out = []
-    for row, raw in zip(table.row_numbers, table.values(key), strict=True):
-        value = typed_value(item, raw)
-        if value is not None and not _parse(item, raw)[0]:
-            value = None
-        out.append((row, value, raw))
-    return out
+    return [(row, _read_or_none(item, raw), raw)
+            for row, raw in zip(table.row_numbers, table.values(key), strict=True)]
 
 
 def _person_key(text: object) -> str:
-    return _SPACES.sub(" ", clean_text(text)).casefold()
+    key = clean_text(text)
+    # Printable text holds no space but ' ': without two in a row there is nothing to squeeze.
+    if not key.isprintable() or "  " in key:
+        key = _SPACES.sub(" ", key)
+    return key.casefold()
 
 
 def _duplicate_rows(found: _Found, table: Table) -> None:

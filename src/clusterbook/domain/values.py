@@ -25,6 +25,12 @@ def is_blank(value: object) -> bool:
     """True for an empty cell: None, NaN or a string of nothing at all."""
     if value is None:
         return True
+    # Called for every cell of every form: plain text and numbers first, without isinstance.
+    kind = type(value)
+    if kind is str:
+        return value == ""
+    if kind is float or kind is int:
+        return value != value  # NaN
     if isinstance(value, float) and math.isnan(value):
         return True
     return isinstance(value, str) and value == ""
@@ -32,12 +38,17 @@ def is_blank(value: object) -> bool:
 
 def is_only_spaces(value: object) -> bool:
     """True for text that holds nothing but spaces (a common way of 'clearing' a cell)."""
-    return isinstance(value, str) and value != "" and _SPACES.sub("", value) == ""
+    # Every character the pattern takes is a space to str.isspace(): text that does not start
+    # with one is answered without it.
+    return isinstance(value, str) and value != "" and value[0].isspace() and \
+        _SPACES.sub("", value) == ""
 
 
 def clean_text(value: object) -> str:
     """The text of a cell, trimmed; numbers that are whole print without '.0' (huge ones in
     the short form, 1e+308)."""
+    if type(value) is str:
+        return value.strip()  # the usual cell, and what the lines below make of it
     if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -9,6 +9,7 @@ Cells are inline strings, numbers and booleans with their A1 references, as Exce
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -24,8 +25,14 @@ import pandas as pd
 from clusterbook.excel.cells import column_letter
 from clusterbook.textrows import Piece, distinct_values, joined_rows, text_table
 
-_NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Characters a cell cannot hold as they are (a carriage return would be read as a line feed).
+_NOT_XML: Final = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+#: Text that reads as an escape itself ('_x0041_'): its underscore is escaped, as Excel does.
+_ESCAPE_LIKE: Final = re.compile("(_x[0-9a-fA-F]{4}_)")
 _DIMENSION: Final = re.compile(r'<dimension ref="[^"]*"/>')
+#: The book is packed with zlib's fastest level: the rows are written at every run and most of
+#: the time went to packing them; the book is about a fifth larger.
+_COMPRESS_LEVEL: Final = 1
 
 
 @dataclass(frozen=True)
@@ -37,15 +44,38 @@ class SheetRows:
     columns: Sequence[pd.Series]
     styles: Sequence[int]
     first_row: int
+    #: Dates and times are written as Excel's serial numbers with this style, whatever their
+    #: column's style, as XlsxWriter's ``write_datetime`` does (0: as ISO text).
+    date_style: int = 0
+    #: Times of day (datetime values) are written with this style instead, when given.
+    moment_style: int = 0
+
+
+#: Excel's day 0 (1900-01-00); its day 60 is the 29 February 1900 that never was.
+_EPOCH: Final = dt.datetime(1899, 12, 31)
+
+
+def _serial(value: dt.date) -> float:
+    """A date or time as Excel's serial number, as XlsxWriter computes it."""
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+    delta = moment - _EPOCH
+    days = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+    return days + 1 if days > 59 else days
 
 
 def _xml_text(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "_x" in text:
+        text = _ESCAPE_LIKE.sub(r"_x005F\1", text)
     return _NOT_XML.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
 
 
-def _cell(value: object, style: int) -> str:
+def _cell(value: object, style: int, date_style: int = 0, moment_style: int = 0) -> str:
     """The end of a cell element after its reference: attributes and content."""
+    if moment_style and isinstance(value, dt.datetime):
+        value, style = _serial(value), moment_style
+    elif date_style and isinstance(value, dt.date):
+        value, style = _serial(value), date_style
     style_text = f' s="{style}"' if style else ""
     if value is None or (isinstance(value, str) and not value):
         return f'"{style_text}/>'
@@ -75,8 +105,9 @@ def _pieces(rows: SheetRows) -> list[Piece]:
         codes, values = distinct_values(column)
         last = index == len(rows.columns) - 1
         after = "</row>" if last else f'<c r="{column_letter(index + 2)}'
-        pieces.append((codes, text_table([(_cell(value, style) + after).encode("utf-8")
-                                          for value in values])))
+        pieces.append((codes, text_table([
+            (_cell(value, style, rows.date_style, rows.moment_style) + after).encode("utf-8")
+            for value in values])))
         if not last:
             pieces.append((every_row, number_texts))
     return pieces
@@ -88,11 +119,12 @@ def fill_rows(book_path: Path, sheets: Sequence[SheetRows]) -> None:
     rebuilt = book_path.with_name(book_path.name + ".rows")
     try:
         with zipfile.ZipFile(book_path) as source, \
-                zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as target:
+                zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED,
+                                compresslevel=_COMPRESS_LEVEL) as target:
             for item in source.infolist():
                 rows = wanted.get(item.filename)
                 if rows is None:
-                    with source.open(item) as part, target.open(item, "w") as copy:
+                    with source.open(item) as part, target.open(item.filename, "w") as copy:
                         shutil.copyfileobj(part, copy)
                     continue
                 _write_sheet(source.read(item).decode("utf-8"), rows, target, item)
@@ -104,16 +136,14 @@ def fill_rows(book_path: Path, sheets: Sequence[SheetRows]) -> None:
 def _write_sheet(xml: str, rows: SheetRows, target: zipfile.ZipFile,
                  item: zipfile.ZipInfo) -> None:
     count = len(rows.columns[0]) if rows.columns else 0
-    last_row = rows.first_row + count - 1
-    last_column = column_letter(len(rows.columns))
     if count:
+        last_row = rows.first_row + count - 1
+        last_column = column_letter(len(rows.columns))
         xml = _DIMENSION.sub(f'<dimension ref="A1:{last_column}{last_row}"/>', xml, count=1)
     head, tail = xml.split("</sheetData>", 1) if "</sheetData>" in xml else (
         xml.replace("<sheetData/>", "<sheetData>", 1).split("<sheetData>", 1)[0] + "<sheetData>",
         xml.split("<sheetData/>", 1)[1])
-    info = zipfile.ZipInfo(item.filename, date_time=item.date_time)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    with target.open(info, "w", force_zip64=True) as part:
+    with target.open(item.filename, "w", force_zip64=True) as part:
         part.write(head.encode("utf-8"))
         if count:
             for block in joined_rows(_pieces(rows), count):

@@ -11,15 +11,18 @@ import datetime as dt
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
 
 from clusterbook.domain.errors import WorkbookError
 from clusterbook.styles import HEADER, TITLE_SIZE
+
+if TYPE_CHECKING:
+    from clusterbook.excel.sheet_rows import SheetRows
 
 #: Options that keep data as data: no string ever turns into a formula, number or link.
 SAFE_OPTIONS: dict[str, Any] = {
@@ -91,14 +94,22 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def new_workbook(path: Path | str, **options: Any) -> Iterator[Workbook]:
-    """An XlsxWriter workbook written atomically to ``path`` with data-safe options."""
+def new_workbook(path: Path | str, *, rows: Sequence[SheetRows] = (),
+                 **options: Any) -> Iterator[Workbook]:
+    """An XlsxWriter workbook written atomically to ``path`` with data-safe options.
+
+    ``rows`` (a list the block may fill) are long sheets' data rows, put into the saved book
+    as worksheet XML (see :mod:`clusterbook.excel.sheet_rows`) before it replaces ``path``."""
     with atomic_path(path) as temporary:
         book = xlsxwriter.Workbook(str(temporary), {**SAFE_OPTIONS, **options})
         try:
             yield book
         finally:
             book.close()
+        if rows:
+            from clusterbook.excel.sheet_rows import fill_rows  # NumPy only for such books
+
+            fill_rows(temporary, rows)
 
 
 #: The one date style of every book: dates as 31/12/2025, moments as 31/12/2025 14:05 (UTC

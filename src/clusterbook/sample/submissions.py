@@ -23,7 +23,12 @@ from typing import Final
 import pandas as pd
 
 from clusterbook.domain.checks import CheckContext
-from clusterbook.domain.clusterlist import ClusterList, cluster_list_from_flags
+from clusterbook.domain.clusterlist import (
+    ClusterInfo,
+    ClusterList,
+    cluster_list_from_flags,
+    code_key,
+)
 from clusterbook.forms import ACTION_PLAN, MICROPLAN, FormData
 from clusterbook.forms.microplan import SETTLEMENT_TYPES
 from clusterbook.sample.region import ROUNDS, sample_region
@@ -392,10 +397,41 @@ class SampleFile:
     mistake: str = ""
     seed: int = 0
     days_later: int = 0
+    #: For a national set: which copy of the sample region the cluster belongs to (0: itself).
+    region: int = 0
+
+
+def national_cluster(info: ClusterInfo, region: int) -> ClusterInfo:
+    """A sample-region cluster as the cluster of the ``region``-th copy of the region (0: as it
+    is): its province, district and code carry the copy's number."""
+    if region == 0:
+        return info
+    number = region + 1
+    prefix, _, serial = info.code.partition("-")
+    return ClusterInfo(f"{prefix}{number}-{serial}", f"{info.province} {number}",
+                       f"{info.district} {number}", info.name, info.low_performing)
+
+
+def national_cluster_list(regions: int) -> ClusterList:
+    """The clusters of ``regions`` copies of the sample region, as one national list."""
+    clusters = [national_cluster(info, region) for region in range(regions)
+                for info in sample_cluster_list().clusters.values()]
+    return ClusterList({code_key(info.code): info for info in clusters},
+                       source=f"{regions} copies of the sample region")
 
 
 def sample_file_data(item: SampleFile) -> FormData:
     """The filled form of a sample file."""
+    if item.region:
+        found = sample_cluster_list().get(item.key)
+        assert found is not None, item.key
+        info = national_cluster(found, item.region)
+        data = sample_file_data(SampleFile(item.name, item.form_id, item.key))
+        data.records["identification"].update(
+            province=info.province, district=info.district, cluster_code=info.code)
+        if item.mistake:
+            data, _ = with_mistake(data, item.mistake, seed=item.seed)
+        return data
     if item.form_id == ACTION_PLAN.form_id:
         data = action_plan_data(item.key)
         if item.days_later:
@@ -544,3 +580,25 @@ def write_region_submissions(folder: Path | str, *, mistake_share: float = 0.05,
         b"%PDF-1.4\n% a scanned sign-off page\n%%EOF\n")
     return RegionSubmissions(folder, len(first), len(wrong_items), len(plans), missing,
                              len(newer), len(copies), 3)
+
+
+def write_national_submissions(folder: Path | str, count: int = 10_000, *,
+                               mistake_share: float = 0.05,
+                               workers: int | None = None) -> ClusterList:
+    """Write ``count`` filled microplans shaped like the sample region's, for as many copies
+    of the region as they need (one folder per copy and province; about ``mistake_share`` of
+    them with one realistic mistake). Returns the national cluster list they belong to."""
+    folder = Path(folder)
+    base = list(sample_cluster_list().clusters.values())
+    regions = -(-count // len(base))
+    kinds = sorted(MISTAKES)
+    items, made = [], 0
+    for index, wrong in enumerate(_spread(count, mistake_share)):
+        region, info = divmod(index, len(base))[0], base[index % len(base)]
+        named = national_cluster(info, region)
+        items.append(SampleFile(f"Region {region + 1}/{named.province}/{named.district}_"
+                                f"{named.code}.xlsx", MICROPLAN.form_id, info.code,
+                                kinds[made % len(kinds)] if wrong else "", index, region=region))
+        made += wrong
+    write_sample_files(folder, items, workers=workers)
+    return national_cluster_list(regions)
