@@ -43,6 +43,9 @@ def _columns(*items: tuple[str, str, float] | tuple[str, str, float, Kind]) -> t
 
 
 _WRAPPED: Final = frozenset({"message", "reason", "outcome"})
+#: Columns never widened to show their values whole: a fingerprint's first characters tell
+#: files apart, and 64 of them would shrink every printed page to illegible type.
+CLIPPED: Final = frozenset({"fingerprint"})
 
 
 PROVENANCE: Final = _columns(

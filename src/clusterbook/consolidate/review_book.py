@@ -25,6 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 from clusterbook import __version__
 from clusterbook.consolidate.layout import (
     BACKUPS_FOLDER,
+    CLIPPED,
     FEEDBACK,
     FEEDBACK_ALIASES,
     FEEDBACK_COLUMNS,
@@ -36,6 +37,7 @@ from clusterbook.consolidate.layout import (
     ISSUE_COLUMNS,
     ISSUES,
     MARK_ROWS,
+    PROVENANCE,
     REVIEWER_COLUMNS,
     SUMMARY,
     SUPERSEDED,
@@ -299,7 +301,7 @@ def _widen(sheet: Worksheet, formats: _Formats, columns: Sequence[Column],
     top = any(column.wrap for column in columns)
     for index, column in enumerate(columns):
         wanted = min(WIDEST, longest.get(index, 0) * 1.1 + 1)
-        if not column.wrap and wanted > column.width:
+        if not column.wrap and column.key not in CLIPPED and wanted > column.width:
             sheet.set_column(index, index, wanted, formats.column(column, top=top))
 
 
@@ -330,6 +332,10 @@ def _data_sheet(book: Workbook, formats: _Formats, layout: DataSheet,
     rows = [[_plain(value) for value in row] for row in rows]
     _widen(sheet, formats, columns, _longest(rows))
     _finish(sheet, columns, HEADER_ROW + len(rows), frozen_columns=len(layout.context) or 1)
+    # Printed, a row ends at its source file: the sheet, row, fingerprint and time it was
+    # received are for the screen and the Files sheet.
+    sheet.print_area(0, 0, HEADER_ROW + max(len(rows), 1) - 1,
+                     len(columns) - len(PROVENANCE))
     width = max((len(row) for row in rows), default=len(columns))
     if any(len(row) != width for row in rows):
         rows = [[*row, *[None] * (width - len(row))] for row in rows]
