@@ -272,26 +272,43 @@ def _write_rows(sheet: Worksheet, formats: _Formats, rows: Iterable[Sequence[obj
             if value is None:
                 continue
             kind = type(value)
-            shown = len(value) if kind is str else 10  # type: ignore[arg-type]
             if kind is str:
                 moment = stamp_moment(value)
                 if moment is not None:
                     write_datetime(row, column, moment, moment_format)
-                    shown = len(MOMENT_FORMAT)
                 elif value:
                     write_string(row, column, value)  # type: ignore[arg-type]
             elif kind is int or kind is float:
                 write_number(row, column, value)  # type: ignore[arg-type]
-                shown = len(f"{value:,}")
             elif kind is dt.date or kind is dt.datetime:
                 write_datetime(row, column, value, date_format)  # type: ignore[arg-type]
             else:
                 write_string(row, column, str(value))
-                shown = len(str(value))
-            if shown > longest.get(column, 0):
-                longest[column] = shown
+        _note_longest(longest, values)
         row += 1
     return row
+
+
+def _shown(value: object) -> int:
+    """How many characters a value takes when shown in its cell."""
+    kind = type(value)
+    if kind is str:
+        return len(MOMENT_FORMAT) if stamp_moment(value) is not None \
+            else len(value)  # type: ignore[arg-type]
+    if kind is int or kind is float:
+        return len(f"{value:,}")
+    if kind is dt.date or kind is dt.datetime:
+        return 10
+    return len(str(value))
+
+
+def _note_longest(longest: dict[int, int], values: Sequence[object]) -> None:
+    """Keep in ``longest`` each column's longest value shown so far."""
+    for column, value in enumerate(values):
+        if value is not None:
+            shown = _shown(value)
+            if shown > longest.get(column, 0):
+                longest[column] = shown
 
 
 def _widen(sheet: Worksheet, formats: _Formats, columns: Sequence[Column],
@@ -329,8 +346,11 @@ def _data_sheet(book: Workbook, formats: _Formats, layout: DataSheet,
     if HEADER_ROW + len(rows) > MAX_ROWS:
         raise WorkbookError(sheet.name, f"more than {MAX_ROWS:,} rows do not fit in one Excel "
                                         f"sheet")
+    longest: dict[int, int] = {}
+    for row in rows:
+        _note_longest(longest, row)
+    _widen(sheet, formats, columns, longest)
     rows = [[_plain(value) for value in row] for row in rows]
-    _widen(sheet, formats, columns, _longest(rows))
     _finish(sheet, columns, HEADER_ROW + len(rows), frozen_columns=len(layout.context) or 1)
     # Printed, a row ends at its source file: the sheet, row, fingerprint and time it was
     # received are for the screen and the Files sheet.
@@ -368,27 +388,6 @@ def _plain(value: object) -> object:
             or kind is dt.datetime:
         return value
     return str(value)[:_MAX_TEXT]
-
-
-def _longest(rows: Sequence[Sequence[object]]) -> dict[int, int]:
-    """Each column's longest value as shown, counted as :func:`_write_rows` counts it."""
-    longest: dict[int, int] = {}
-    for values in rows:
-        for column, value in enumerate(values):
-            if value is None:
-                continue
-            kind = type(value)
-            if kind is str:
-                shown = len(value)  # type: ignore[arg-type]
-            elif kind is dt.datetime:
-                shown = len(MOMENT_FORMAT)
-            elif kind is int or kind is float:
-                shown = len(f"{value:,}")
-            else:
-                shown = 10
-            if shown > longest.get(column, 0):
-                longest[column] = shown
-    return longest
 
 
 def _feedback_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
