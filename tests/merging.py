@@ -99,6 +99,12 @@ def received_cell(hour: int) -> dt.datetime:
     return (BASE + dt.timedelta(hours=hour)).replace(tzinfo=None)
 
 
+def put_kotal_plans(folder: Path) -> None:
+    """Kotal's three microplans (KTL-001 to KTL-003), received an hour apart."""
+    for hour, code in enumerate(("KTL-001", "KTL-002", "KTL-003")):
+        put_plan(folder, f"Kotal_{code}.xlsx", code, hour)
+
+
 def cluster_csv(folder: Path) -> Path:
     path = folder / "clusters.csv"
     path.write_text(CLUSTER_CSV, encoding="utf-8")

@@ -14,7 +14,7 @@ import pytest
 
 from clusterbook.consolidate import merge_folder
 from clusterbook.domain.errors import WorkbookError
-from merging import cluster_csv, put_plan, table
+from merging import cluster_csv, put_kotal_plans, put_plan, table
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 
@@ -23,8 +23,7 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 def reviewed(tmp_path) -> tuple[Path, Path, Path]:
     """A merged book whose reviewers typed for two clusters and added a 'Checked by' column."""
     folder = tmp_path / "submissions"
-    for hour, code in enumerate(("KTL-001", "KTL-002", "KTL-003")):
-        put_plan(folder, f"Kotal_{code}.xlsx", code, hour)
+    put_kotal_plans(folder)
     clusters = cluster_csv(tmp_path)
     out = tmp_path / "review" / "Kotal review.xlsx"
     merge_folder(folder, out, clusters=clusters)

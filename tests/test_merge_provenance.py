@@ -11,7 +11,7 @@ import pytest
 
 from clusterbook.consolidate import merge_folder
 from clusterbook.validation import validate_paths
-from merging import cluster_csv, put_plan, snapshot, table
+from merging import cluster_csv, put_kotal_plans, put_plan, snapshot, table
 
 
 @pytest.fixture
@@ -19,8 +19,7 @@ def region(tmp_path) -> tuple[Path, Path]:
     """Two provinces' review books in the region's folder."""
     clusters = cluster_csv(tmp_path)
     north, river = tmp_path / "north", tmp_path / "river"
-    for hour, code in enumerate(("KTL-001", "KTL-002", "KTL-003")):
-        put_plan(north, f"Kotal_{code}.xlsx", code, hour)
+    put_kotal_plans(north)
     put_plan(river, "Nahrin_NHR-001.xlsx", "NHR-001", 4)
     books = tmp_path / "region"
     merge_folder(north, books / "Northern Hills review.xlsx", clusters=clusters,

@@ -19,7 +19,7 @@ import pytest
 from clusterbook.consolidate import merge_folder, write_feedback_books
 from clusterbook.consolidate.job import PAUSE_VARIABLE
 from clusterbook.consolidate.ledger import ledger_path
-from merging import cluster_csv, put, put_action_plan, put_plan, table
+from merging import cluster_csv, put, put_action_plan, put_kotal_plans, put_plan, table
 
 SRC = str(Path(__file__).resolve().parent.parent / "src")
 DATA_SHEETS = ["1 Identification", "2 Team", "3 Mapping", "4 Issues", "5 Activities",
@@ -49,8 +49,7 @@ def merge_and_kill(folder: Path, out: Path, clusters: Path, point: str) -> None:
 @pytest.fixture
 def merged(tmp_path) -> tuple[Path, Path, Path]:
     folder = tmp_path / "submissions"
-    for hour, code in enumerate(("KTL-001", "KTL-002", "KTL-003")):
-        put_plan(folder, f"Kotal_{code}.xlsx", code, hour)
+    put_kotal_plans(folder)
     clusters = cluster_csv(tmp_path)
     out = tmp_path / "review.xlsx"
     merge_folder(folder, out, clusters=clusters)
