@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import pandas as pd
 from timing import timings
 
-from clusterbook.ccpm import prepare_report
 from clusterbook.ccpm.inputs import Survey
 from clusterbook.domain.ccpm import answer_code, assess, default_bank
+from clusterbook.jobs.ccpm import prepare_report
 from clusterbook.reports.ccpm_book import write_report_book
 from clusterbook.sample.ccpm import sample_survey
 

@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 from clusterbook.domain.rules import classify_clusters
 from clusterbook.domain.table import prepare_round_table
 from clusterbook.excel.libreoffice import recalculate
-from clusterbook.flags import write_flags
 from clusterbook.forms.databook import MAX_CLUSTERS, MAX_ROUNDS, DataBookRoom, room_for
+from clusterbook.jobs.flags import write_flags
 from clusterbook.sample.region import sample_region
 from clusterbook.templates import build_templates
 from clusterbook.templates.databook import databook_content, write_databook

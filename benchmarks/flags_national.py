@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import pandas as pd
 
 from clusterbook import classify_clusters
+from clusterbook.excel.round_data import read_round_file
 from clusterbook.reports.flags_book import write_flags_csv
-from clusterbook.rounddata import read_round_file
 from clusterbook.sample.region import scaled_round_data
 
 ROOT = Path(__file__).resolve().parents[1]

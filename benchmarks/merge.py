@@ -36,7 +36,7 @@ GOALS = {"merge": 10.0, "remerge": 2.0, "memory": 500.0}
 _CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {src!r})
-from clusterbook.consolidate import merge_folder
+from clusterbook.jobs.merge import merge_folder
 from clusterbook.sample.submissions import national_cluster_list, sample_cluster_list
 clusters = {clusters}
 started = time.perf_counter()
@@ -60,7 +60,7 @@ def merge_in_child(folder: Path, out: Path, workers: int | None,
 
 
 def workbooks(folder: Path) -> list[Path]:
-    from clusterbook.validation import collect_paths
+    from clusterbook.jobs.validate import collect_paths
 
     paths, _ = collect_paths([folder])
     return [path for path in paths if path.suffix == ".xlsx" and not path.name.startswith("~$")]

@@ -31,10 +31,10 @@ from timing import timings
 from clusterbook.domain.checks import check_documents
 from clusterbook.domain.submission import document_from_blocks
 from clusterbook.forms import MICROPLAN
+from clusterbook.jobs.validate import validate_paths
 from clusterbook.sample.submissions import low_performing_codes, microplan_data, with_mistake
 from clusterbook.templates.form_book import check_formula, write_form
 from clusterbook.udfs import MICROPLAN_CHECK
-from clusterbook.validation import validate_paths
 from excel_shapes import ExcelRange, excel_range, formula_ranges, range_values, sheet_cells
 
 GOAL_MS = 5.0

@@ -18,6 +18,7 @@ import pandas as pd
 from clusterbook.domain.checks import CheckContext, check_documents
 from clusterbook.excel.forms_reader import read_submission
 from clusterbook.forms import MICROPLAN
+from clusterbook.jobs.validate import check_submissions
 from clusterbook.sample.region import sample_region
 from clusterbook.sample.submissions import (
     MISTAKES,
@@ -26,7 +27,6 @@ from clusterbook.sample.submissions import (
     with_mistake,
 )
 from clusterbook.templates import write_form
-from clusterbook.validation import check_submissions
 
 
 def write_files(folder: Path, count: int) -> list[Path]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from cached_values import addin_refs, check_stored_values, formula_cells, recalculate_all
-from clusterbook.demo import run_demo
+from clusterbook.jobs.demo import run_demo
 from clusterbook.templates import build_templates
 from conftest import require_program
 

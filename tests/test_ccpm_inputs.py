@@ -17,12 +17,12 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 import clusterbook
-from clusterbook.ccpm import run_scores
 from clusterbook.ccpm.inputs import read_survey
 from clusterbook.cli import main
 from clusterbook.domain.ccpm import assess
 from clusterbook.domain.errors import InputError, WorkbookError
 from clusterbook.forms import CCPM
+from clusterbook.jobs.ccpm import run_scores
 from clusterbook.sample.ccpm import description_rows, sample_ccpm_data, sample_survey, wide
 from clusterbook.templates import write_form
 

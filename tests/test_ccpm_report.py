@@ -11,7 +11,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from clusterbook.ccpm import run_check, run_overview, run_report
 from clusterbook.ccpm.readback import read_report
 from clusterbook.cli import main
 from clusterbook.domain.ccpm import assess
@@ -19,6 +18,7 @@ from clusterbook.domain.ccpm_cycle import check_annex, next_due, quarterly_progr
 from clusterbook.excel.libreoffice import recalculate
 from clusterbook.forms.ccpm import ANNEX_ACTIONS, ANNEX_STATUS, FOLLOW_UP
 from clusterbook.forms.ccpm_bank import FUNCTION_LABELS
+from clusterbook.jobs.ccpm import run_check, run_overview, run_report
 from clusterbook.sample.ccpm import description_rows, sample_survey, sample_workshop
 from clusterbook.styles import BAND_COLOURS
 from conftest import require_program

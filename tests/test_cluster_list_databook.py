@@ -9,11 +9,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from clusterbook.clusterfile import load_cluster_list
-from clusterbook.databook import run_databook
 from clusterbook.domain.clusterlist import cluster_list_from_flags
 from clusterbook.domain.rules import classify_clusters
+from clusterbook.excel.cluster_list import load_cluster_list
 from clusterbook.forms.databook import CURRENT_SHEET, PCA
+from clusterbook.jobs.databook import run_databook
 from conftest import require_program
 
 DISTRICTS = ("Kotal", "Sarband", "Regak")

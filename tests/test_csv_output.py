@@ -11,7 +11,7 @@ import pytest
 
 from clusterbook import classify_clusters
 from clusterbook.cli import main
-from clusterbook.csvtable import safe_text, write_csv
+from clusterbook.excel.csv_table import safe_text, write_csv
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"click\")", "+1+2", "-2+3", "@SUM(A1)", "\tleading tab",
            "\rreturn", "plain", "a,comma", 'a "quote"', "line\nbreak", "", "  spaced  ",

@@ -15,6 +15,7 @@ from clusterbook.domain.errors import InputError
 from clusterbook.domain.rules import classify_clusters
 from clusterbook.domain.table import prepare_round_table
 from clusterbook.excel.read import open_workbook, read_sheet
+from clusterbook.excel.round_data import load_round_table
 from clusterbook.forms.databook import (
     ADDIN_SHEET,
     BENCHMARKS,
@@ -28,7 +29,6 @@ from clusterbook.forms.databook import (
     DataBookRoom,
     room_for,
 )
-from clusterbook.rounddata import load_round_table
 from clusterbook.templates import template_path
 from clusterbook.templates.databook import (
     DataBookContent,

@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from cached_values import check_stored_values
-from clusterbook.databook import run_databook
 from clusterbook.domain.rules import STATUS_LABELS, RuleParameters, classify_clusters
 from clusterbook.domain.summary import summarize
 from clusterbook.domain.table import prepare_round_table
@@ -34,6 +33,7 @@ from clusterbook.forms.databook import (
     PCA,
     STATUS_SHEET,
 )
+from clusterbook.jobs.databook import run_databook
 from clusterbook.templates.databook import databook_content, write_databook
 from conftest import require_program
 from printed import printed

@@ -40,10 +40,10 @@ def test_the_example_book_shows_the_functions_answers(tmp_path, sample_region):
 
 def test_the_example_book_shows_the_live_check_and_the_ccpm_functions(tmp_path, sample_region):
     from clusterbook.forms import MICROPLAN
+    from clusterbook.jobs.validate import validate_paths
     from clusterbook.reports.functions_example import MICROPLAN_EXAMPLE
     from clusterbook.sample.submissions import microplan_data, with_mistake
     from clusterbook.templates.form_book import check_formula, write_form
-    from clusterbook.validation import validate_paths
 
     path = write_functions_example(tmp_path / "functions.xlsx", sample_region.rounds)
     book = openpyxl.load_workbook(path)

@@ -198,7 +198,7 @@ def test_a_full_disk_is_a_sentence_and_changes_nothing(tmp_path):
 
 
 def test_reading_processes_give_the_same_outcomes(folder, tmp_path, capfd):
-    from clusterbook.consolidate import merge_folder
+    from clusterbook.jobs.merge import merge_folder
 
     clusters = folder.parent / "clusters.csv"
     books = {}
@@ -213,7 +213,7 @@ def test_reading_processes_give_the_same_outcomes(folder, tmp_path, capfd):
 
 
 def test_each_file_has_its_outcome(folder):
-    from clusterbook.validation import validate_paths
+    from clusterbook.jobs.validate import validate_paths
 
     result = validate_paths([folder])
     outcomes = {item.file: str(item.outcome) for item in result.files}

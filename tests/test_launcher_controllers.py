@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from clusterbook.domain.errors import InputError
+from clusterbook.jobs.progress import Cancelled, CancelToken, Job
 from clusterbook.launcher.controllers.flags import FlagsController
-from clusterbook.launcher.jobs import Cancelled, CancelToken, Job
 from clusterbook.launcher.settings import Settings
 
 
@@ -169,8 +169,8 @@ def district_submissions(tmp_path_factory):
 
 
 def test_validate_job_reports_each_file_and_finds_the_mistakes(settings, district_submissions):
+    from clusterbook.jobs.validate import validate_paths
     from clusterbook.launcher.controllers.validate import ValidateController
-    from clusterbook.validation import validate_paths
 
     controller = ValidateController(settings)
     controller.add([district_submissions])
@@ -231,7 +231,7 @@ def ccpm_responses(tmp_path_factory):
 
 
 def test_ccpm_scores_are_the_domains(settings, ccpm_responses):
-    from clusterbook.ccpm import run_scores
+    from clusterbook.jobs.ccpm import run_scores
     from clusterbook.launcher.controllers.ccpm import CcpmController
 
     controller = CcpmController(settings)
@@ -330,7 +330,7 @@ def test_ccpm_scores_csv(settings, ccpm_responses, tmp_path):
 
 
 def test_demo_job_runs_the_demo_steps_with_progress(settings, tmp_path, monkeypatch):
-    from clusterbook import demo
+    from clusterbook.jobs import demo
     from clusterbook.launcher.controllers.demo import DemoController
 
     monkeypatch.setattr(demo, "STEPS", demo.STEPS[:2])

@@ -15,7 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import Qt
 
 import clusterbook
-from clusterbook.launcher.jobs import Job
+from clusterbook.jobs.progress import Job
 from clusterbook.launcher.settings import Settings
 from clusterbook.launcher.widgets import common
 from clusterbook.launcher.widgets.build import build_window

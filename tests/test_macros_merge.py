@@ -15,9 +15,9 @@ import xlwings as xw
 
 from clusterbook import macros
 from clusterbook.consolidate.review_book import read_review_book
-from clusterbook.databook import run_databook
 from clusterbook.forms.databook import DATABOOK
 from clusterbook.forms.schema import FORM_SHEET
+from clusterbook.jobs.databook import run_databook
 from clusterbook.sample.submissions import write_sample_submissions
 
 

@@ -15,10 +15,10 @@ import xlwings as xw
 
 from clusterbook import macros
 from clusterbook.forms import MICROPLAN
+from clusterbook.jobs.validate import validate_paths
 from clusterbook.sample.submissions import microplan_data, with_mistake
 from clusterbook.styles import FINDING_COLOURS
 from clusterbook.templates.form_book import write_form
-from clusterbook.validation import validate_paths
 from openpyxl_book import OpenpyxlBook
 
 CODE = "KTL-004"

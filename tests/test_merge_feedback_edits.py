@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from clusterbook.consolidate import merge_folder
 from clusterbook.domain.errors import WorkbookError
+from clusterbook.jobs.merge import merge_folder
 from merging import cluster_csv, put_kotal_plans, put_plan, table
 
 SRC = Path(__file__).resolve().parent.parent / "src"

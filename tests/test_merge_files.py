@@ -12,9 +12,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from clusterbook.consolidate import MergeCancelled, merge_folder
 from clusterbook.consolidate.ledger import ledger_path
 from clusterbook.domain.errors import InputError, WorkbookError
+from clusterbook.jobs.merge import MergeCancelled, merge_folder
 from clusterbook.outputs import UsageError
 from merging import (
     cluster_csv,
@@ -272,7 +272,7 @@ def test_a_book_that_cannot_be_written_leaves_the_ledger_claiming_nothing(work, 
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("clusterbook.consolidate.job.write_review_book", disk_full)
+    monkeypatch.setattr("clusterbook.jobs.merge.write_review_book", disk_full)
     with pytest.raises(WorkbookError, match="No space left on device"):
         merge_folder(folder, out, clusters=clusters)
     assert snapshot(out.parent) == before

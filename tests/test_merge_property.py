@@ -14,8 +14,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
-from clusterbook.consolidate import merge_folder
 from clusterbook.excel.write import set_cell
+from clusterbook.jobs.merge import merge_folder
 from merging import cluster_csv, put_plan, table
 
 # Few clusters and versions, so that resent, replaced and identical files meet often.

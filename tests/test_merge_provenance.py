@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from clusterbook.consolidate import merge_folder
-from clusterbook.validation import validate_paths
+from clusterbook.jobs.merge import merge_folder
+from clusterbook.jobs.validate import validate_paths
 from merging import cluster_csv, put_kotal_plans, put_plan, snapshot, table
 
 

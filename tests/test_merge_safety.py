@@ -16,9 +16,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from clusterbook.consolidate import merge_folder, write_feedback_books
-from clusterbook.consolidate.job import PAUSE_VARIABLE
 from clusterbook.consolidate.ledger import ledger_path
+from clusterbook.jobs.feedback import write_feedback_books
+from clusterbook.jobs.merge import PAUSE_VARIABLE, merge_folder
 from merging import cluster_csv, put, put_action_plan, put_kotal_plans, put_plan, table
 
 SRC = str(Path(__file__).resolve().parent.parent / "src")

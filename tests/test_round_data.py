@@ -12,7 +12,7 @@ import pytest
 from clusterbook import classify_clusters
 from clusterbook.domain.errors import InputError, WorkbookError
 from clusterbook.domain.table import canonical_column
-from clusterbook.rounddata import load_round_table
+from clusterbook.excel.round_data import load_round_table
 
 MESSY_HEADER = "Prov.,DISTRICT, Cluster Code ,Round,PCA %,Refusal rate (%),Missed children\n"
 

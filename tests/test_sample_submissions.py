@@ -10,6 +10,7 @@ import pytest
 
 from clusterbook.domain.checks import CheckContext
 from clusterbook.forms import MICROPLAN
+from clusterbook.jobs.validate import validate_paths
 from clusterbook.sample.submissions import (
     MISTAKES,
     action_plan_data,
@@ -19,7 +20,6 @@ from clusterbook.sample.submissions import (
     with_mistake,
 )
 from clusterbook.templates import entry_cell
-from clusterbook.validation import validate_paths
 from corpus import write
 
 TODAY = dt.date(2025, 12, 1)

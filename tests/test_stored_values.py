@@ -12,7 +12,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from clusterbook.ccpm import run_report
 from clusterbook.ccpm.readback import read_report
 from clusterbook.domain.ccpm_cycle import check_annex, quarterly_progress
 from clusterbook.domain.rules import classify_clusters
@@ -22,6 +21,7 @@ from clusterbook.forms import CCPM, MICROPLAN
 from clusterbook.forms.ccpm import ANNEX_STATUS
 from clusterbook.forms.ccpm_bank import FUNCTION_LABELS
 from clusterbook.forms.databook import CURRENT_SHEET, PCA
+from clusterbook.jobs.ccpm import run_report
 from clusterbook.reports.checks_book import LIVE_CHECKS_SHEET, write_checked_copy
 from clusterbook.sample.ccpm import sample_ccpm_data, sample_workshop
 from clusterbook.sample.submissions import microplan_data, with_mistake

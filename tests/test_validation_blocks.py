@@ -11,8 +11,8 @@ from clusterbook.domain.checks import CheckContext, check_document, rules_table
 from clusterbook.domain.clusterlist import ClusterList
 from clusterbook.domain.submission import blocks_from_data, document_from_blocks
 from clusterbook.forms import MICROPLAN, section_block
+from clusterbook.jobs.validate import validate_paths
 from clusterbook.sample.submissions import MISTAKES, with_mistake
-from clusterbook.validation import validate_paths
 from corpus import TODAY, microplan, write
 
 
@@ -92,7 +92,7 @@ def test_the_rules_table_in_docs_is_current():
     path = Path(__file__).parent.parent / "docs" / "validation-rules.md"
     assert path.read_text(encoding="utf-8") == rules_table(), (
         "docs/validation-rules.md is stale: run "
-        "'python -m clusterbook.validation --rules > docs/validation-rules.md'")
+        "'python -m clusterbook.jobs.validate --rules > docs/validation-rules.md'")
 
 
 def test_every_rule_is_documented_with_a_severity():

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from clusterbook.clusterfile import load_cluster_list
 from clusterbook.domain.checks import CheckContext
-from clusterbook.validation import validate_paths
+from clusterbook.excel.cluster_list import load_cluster_list
+from clusterbook.jobs.validate import validate_paths
 from corpus import CLUSTER_CSV, TODAY, action_plan, edit, microplan, write
 
 

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from clusterbook.domain.checks import CheckContext
-from clusterbook.validation import validate_paths
+from clusterbook.jobs.validate import validate_paths
 from corpus import TODAY, edit, microplan, write
 from hostile import BILLION_LAUGHS
 

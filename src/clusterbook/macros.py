@@ -27,8 +27,8 @@ from clusterbook.domain.findings import Finding, Severity
 from clusterbook.domain.rules import classify_clusters
 from clusterbook.excel.cells import column_index, sheet_ref
 from clusterbook.excel.forms_reader import documents_from_sheets
+from clusterbook.excel.round_data import find_round_table
 from clusterbook.reports.flags_book import FLAG_COLUMNS, current_view
-from clusterbook.rounddata import find_round_table
 from clusterbook.styles import FINDING_COLOURS, HEADER
 
 #: The sheet Refresh flags writes, and the title that marks it as ClusterBook's own.
@@ -381,8 +381,8 @@ def merge_submissions() -> None:
     """
     from pathlib import Path
 
-    from clusterbook.consolidate.job import merge_folder
     from clusterbook.forms.databook import DATABOOK
+    from clusterbook.jobs.merge import merge_folder
 
     book = xw.Book.caller()
     app = book.app

@@ -35,6 +35,7 @@ from clusterbook.domain.table import header_key
 from clusterbook.domain.values import clean_text, is_blank, to_date, to_whole_number
 from clusterbook.excel.cells import column_letter
 from clusterbook.excel.read import open_workbook, read_sheet
+from clusterbook.excel.round_data import CSV_SUFFIXES, read_csv_table
 from clusterbook.forms.ccpm import (
     CCPM,
     DESCRIPTION,
@@ -46,7 +47,6 @@ from clusterbook.forms.ccpm import (
 )
 from clusterbook.forms.ccpm_bank import CRISIS_TYPES, PROTRACTED
 from clusterbook.forms.schema import FORM_ID_ROW, FORM_SHEET, Field
-from clusterbook.rounddata import CSV_SUFFIXES, read_csv_table
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 _HEADER_SEARCH_ROWS = 20

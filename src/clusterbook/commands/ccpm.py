@@ -118,7 +118,7 @@ def _finish(result: Any, old: Path | None = None) -> int:
 
 
 def run_scores(args: argparse.Namespace) -> int:
-    from clusterbook.ccpm import run_scores as job
+    from clusterbook.jobs.ccpm import run_scores as job
 
     inputs = _inputs(*args.responses, args.bank)
     old = None if args.out is None else output_file(args.out, inputs=inputs, endings=(".csv",))
@@ -126,7 +126,7 @@ def run_scores(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from clusterbook.ccpm import run_report as job
+    from clusterbook.jobs.ccpm import run_report as job
 
     inputs = _inputs(*args.responses, args.bank, args.description, args.participants)
     old = output_file(args.out, inputs=inputs)
@@ -136,14 +136,14 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from clusterbook.ccpm import run_check as job
+    from clusterbook.jobs.ccpm import run_check as job
 
     _inputs(args.report)
     return _finish(job(args.report, quarter=args.quarter))
 
 
 def run_overview(args: argparse.Namespace) -> int:
-    from clusterbook.ccpm import run_overview as job
+    from clusterbook.jobs.ccpm import run_overview as job
 
     old = output_file(args.out, inputs=_inputs(*args.reports))
     return _run(f"Writing {args.out.name}", lambda: job(args.reports, args.out), old)

@@ -29,7 +29,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from clusterbook.databook import run_databook
+    from clusterbook.jobs.databook import run_databook
     from clusterbook.outputs import existing_input, kept_note, output_file
 
     inputs = [existing_input(path) for path in (args.input, args.clusters) if path is not None]

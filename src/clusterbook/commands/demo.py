@@ -22,7 +22,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from clusterbook.demo import JOB, STEPS, run_demo
+    from clusterbook.jobs.demo import JOB, STEPS, run_demo
     from clusterbook.outputs import check_own_folder
     from clusterbook.sample.region import NOTICE
 

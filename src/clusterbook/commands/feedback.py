@@ -24,7 +24,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from clusterbook.consolidate import write_feedback_books
+    from clusterbook.jobs.feedback import write_feedback_books
     from clusterbook.outputs import existing_input, output_folder
 
     existing_input(args.book)

@@ -26,7 +26,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from clusterbook.flags import run_flags
+    from clusterbook.jobs.flags import run_flags
     from clusterbook.outputs import existing_input, kept_note, output_file
 
     existing_input(args.input)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from clusterbook.commands.terminal import progress_bar
 
 if TYPE_CHECKING:
-    from clusterbook.consolidate.job import MergeResult
+    from clusterbook.jobs.merge import MergeResult
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -41,7 +41,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from clusterbook.consolidate import merge_folder
+    from clusterbook.jobs.merge import merge_folder
     from clusterbook.outputs import existing_input, output_file
 
     existing_input(args.folder, what="folder")

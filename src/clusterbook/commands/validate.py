@@ -50,7 +50,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from clusterbook.domain.checks import CheckContext
     from clusterbook.domain.errors import InputError
-    from clusterbook.validation import render, validate_paths, write_back
+    from clusterbook.jobs.validate import render, validate_paths, write_back
 
     # A broken link is named by the intake (a finding), not taken for a mistyped path.
     missing = [path for path in args.paths if not path.exists() and not path.is_symlink()
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     old = None if out is None else output_file(
         out, inputs=inputs, endings=(".xlsx",) if args.format == "xlsx" else ())
     if args.clusters is not None:
-        from clusterbook.clusterfile import load_cluster_list
+        from clusterbook.excel.cluster_list import load_cluster_list
 
         clusters = load_cluster_list(args.clusters)
     context = CheckContext(clusters=clusters, final=args.final)

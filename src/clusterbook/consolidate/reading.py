@@ -78,7 +78,7 @@ def read_sources(items: Sequence[ToRead], context: CheckContext, *,
 def read_chunk(items: Sequence[ToRead], context: CheckContext) -> list[list[Source]]:
     """Read and check a chunk of files together (the checks run much faster over many forms
     at once)."""
-    from clusterbook.validation import check_submissions
+    from clusterbook.jobs.validate import check_submissions
 
     results: list[list[Source]] = [[] for _ in items]
     submissions: list[tuple[int, Submission]] = []

@@ -1070,7 +1070,7 @@ def rules_table() -> str:
         "# Validation rules",
         "",
         "Generated from `clusterbook.domain.checks.RULES`; do not edit by hand "
-        "(`python -m clusterbook.validation --rules` writes it).",
+        "(`python -m clusterbook.jobs.validate --rules` writes it).",
         "",
         "Errors block a submission from being counted as valid; warnings do not. Every finding "
         "names its file, sheet and cell.",

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from clusterbook.excel.cells import column_letter
-from clusterbook.textrows import Piece, distinct_values, joined_rows, text_table
+from clusterbook.excel.text_rows import Piece, distinct_values, joined_rows, text_table
 
 #: Characters a cell cannot hold as they are (a carriage return would be read as a line feed).
 _NOT_XML: Final = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")

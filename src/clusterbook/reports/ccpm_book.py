@@ -26,7 +26,6 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from clusterbook import __version__
-from clusterbook.ccpm import ReportContent
 from clusterbook.domain.ccpm import CONSTRAINT_AT_MOST, NOT_STATED
 from clusterbook.domain.ccpm_cycle import (
     DUE_SOONER,
@@ -62,6 +61,7 @@ from clusterbook.forms.ccpm_bank import (
     function_label,
 )
 from clusterbook.forms.schema import FORM_ID_ROW, FORM_SHEET, FORM_VERSION_ROW, TableSection
+from clusterbook.jobs.ccpm import ReportContent
 from clusterbook.styles import BAND_COLOURS, INPUT_CELL
 
 OVERVIEW = "Overview"

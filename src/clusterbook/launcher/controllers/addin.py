@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from clusterbook.launcher.jobs import Job, Progress
+from clusterbook.jobs.progress import Job, Progress
 
 if TYPE_CHECKING:
     from clusterbook.excel.addin import ExcelStatus, RemoveReport, SetupReport

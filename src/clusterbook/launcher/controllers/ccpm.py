@@ -7,15 +7,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clusterbook.domain.errors import InputError
-from clusterbook.launcher.jobs import Job, Progress
+from clusterbook.jobs.progress import Job, Progress
 from clusterbook.launcher.settings import Settings
 from clusterbook.outputs import output_file
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from clusterbook.ccpm import JobResult
     from clusterbook.domain.ccpm import Assessment
+    from clusterbook.jobs.ccpm import JobResult
 
 PAGE = "ccpm"
 RESPONSE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
@@ -81,7 +81,7 @@ class CcpmController:
         output_file(out, inputs=[*responses, *(p for p in (bank, description) if p)])
 
         def work(progress: Progress) -> JobResult:
-            from clusterbook.ccpm import run_report
+            from clusterbook.jobs.ccpm import run_report
 
             progress(0, 1, f"Writing {out.name}")
             return run_report(responses, out, bank=bank, description=description)
@@ -96,7 +96,7 @@ class CcpmController:
         output_file(out, inputs=[*responses, *([bank] if bank else [])], endings=(".csv",))
 
         def work(progress: Progress) -> JobResult:
-            from clusterbook.ccpm import run_scores
+            from clusterbook.jobs.ccpm import run_scores
 
             progress(0, 1, f"Writing {out.name}")
             return run_scores(responses, out, bank=bank)
@@ -111,7 +111,7 @@ class CcpmController:
         output_file(out, inputs=reports)
 
         def work(progress: Progress) -> JobResult:
-            from clusterbook.ccpm import run_overview
+            from clusterbook.jobs.ccpm import run_overview
 
             progress(0, 1, f"Reading {len(reports)} report books")
             return run_overview(reports, out)
@@ -122,7 +122,7 @@ class CcpmController:
         """Check a filled Annex I and summarise the follow-up."""
 
         def work(progress: Progress) -> JobResult:
-            from clusterbook.ccpm import run_check
+            from clusterbook.jobs.ccpm import run_check
 
             progress(0, 1, f"Checking {report.name}")
             return run_check(report)

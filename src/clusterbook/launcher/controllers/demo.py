@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clusterbook.launcher.jobs import Job, Progress
+from clusterbook.jobs.progress import Job, Progress
 from clusterbook.launcher.settings import Settings
 
 if TYPE_CHECKING:
-    from clusterbook.demo import Artifact
+    from clusterbook.jobs.demo import Artifact
 
 PAGE = "sample"
 
@@ -26,7 +26,7 @@ class DemoController:
 
     def job(self, folder: Path | str) -> Job:
         """Write every demo file into ``folder``, step by step."""
-        from clusterbook.demo import JOB
+        from clusterbook.jobs.demo import JOB
         from clusterbook.outputs import check_own_folder
 
         folder = Path(folder)
@@ -34,7 +34,7 @@ class DemoController:
         self.settings.remember(PAGE, folder)
 
         def work(progress: Progress) -> list[Artifact]:
-            from clusterbook.demo import STEPS, run_demo
+            from clusterbook.jobs.demo import STEPS, run_demo
 
             titles = [title for title, _ in STEPS]
 

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clusterbook.domain.errors import InputError
-from clusterbook.launcher.jobs import Job, Progress
+from clusterbook.jobs.progress import Job, Progress
 from clusterbook.launcher.settings import Settings
 from clusterbook.outputs import output_file
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from clusterbook.flags import FlagsResult
+    from clusterbook.jobs.flags import FlagsResult
 
 PAGE = "flags"
 INPUT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
@@ -65,7 +65,7 @@ class FlagsController:
 
         def work(progress: Progress) -> FlagsResult:
             progress(0, 2, f"Reading {path.name}")
-            from clusterbook.flags import run_flags
+            from clusterbook.jobs.flags import run_flags
 
             progress(1, 2, "Classifying clusters")
             result = run_flags(path, None, **options)
@@ -83,7 +83,7 @@ class FlagsController:
                     endings=(".xlsx", ".csv"))
 
         def work(progress: Progress) -> Path:
-            from clusterbook.flags import write_flags
+            from clusterbook.jobs.flags import write_flags
 
             progress(0, 1, f"Writing {out.name}")
             write_flags(result.flags, out, parameters=result.flags.attrs["parameters"],
@@ -105,7 +105,7 @@ class FlagsController:
         output_file(out, inputs=[path], writes="campaign-databook")
 
         def work(progress: Progress) -> Path:
-            from clusterbook.databook import run_databook
+            from clusterbook.jobs.databook import run_databook
 
             progress(0, 1, f"Writing {out.name}")
             run_databook(path, out, **options)

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clusterbook.domain.errors import InputError
-from clusterbook.launcher.jobs import Job, Progress
+from clusterbook.jobs.progress import Job, Progress
 from clusterbook.launcher.settings import Settings
 from clusterbook.outputs import output_folder
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from clusterbook.consolidate.job import MergeResult
+    from clusterbook.jobs.merge import MergeResult
 
 PAGE = "merge"
 LEVELS = ("region", "province")
@@ -29,7 +29,7 @@ def review_of_book(book: Path, clusters: Path | None) -> object:
     content = read_review_book(book)
     cluster_list = None
     if clusters is not None:
-        from clusterbook.clusterfile import load_cluster_list
+        from clusterbook.excel.cluster_list import load_cluster_list
 
         cluster_list = load_cluster_list(clusters)
     return consolidate(content.sources, clusters=cluster_list, notes=content.notes,
@@ -79,7 +79,7 @@ class MergeController:
         folder, out, clusters, level = self.folder, self.out, self.clusters, self.level
 
         def work(progress: Progress) -> MergeResult:
-            from clusterbook.consolidate.job import merge_folder
+            from clusterbook.jobs.merge import merge_folder
 
             result = merge_folder(folder, out, clusters, level, progress)
             if result.up_to_date:
@@ -97,8 +97,8 @@ class MergeController:
         'up to date'."""
         import shutil
 
-        from clusterbook.consolidate.job import BACKUPS_FOLDER
         from clusterbook.consolidate.ledger import ledger_path
+        from clusterbook.jobs.merge import BACKUPS_FOLDER
 
         book = folder / "review-book.xlsx"
         for path in (book, ledger_path(book)):
@@ -113,7 +113,7 @@ class MergeController:
         review_book, out_dir = self.out, output_folder(Path(out_dir), inputs=[self.out])
 
         def work(progress: Progress) -> list[Path]:
-            from clusterbook.consolidate.feedback_books import write_feedback_books
+            from clusterbook.jobs.feedback import write_feedback_books
 
             progress(0, 1, "Writing the feedback books")
             return write_feedback_books(review_book, out_dir)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clusterbook.domain.errors import InputError
-from clusterbook.launcher.jobs import Job, Progress
+from clusterbook.jobs.progress import Job, Progress
 from clusterbook.launcher.settings import Settings
 
 PAGE = "templates"

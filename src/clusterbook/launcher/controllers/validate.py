@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clusterbook.domain.errors import InputError
-from clusterbook.launcher.jobs import Job, Progress
+from clusterbook.jobs.progress import Job, Progress
 from clusterbook.launcher.settings import Settings
 from clusterbook.outputs import output_file
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from clusterbook.validation import ValidationResult
+    from clusterbook.jobs.validate import ValidationResult
 
 PAGE = "validate"
 COLUMNS = ("Severity", "File", "Sheet", "Cell", "Message", "Rule", "Value")
@@ -71,11 +71,11 @@ class ValidateController:
 
         def work(progress: Progress) -> ValidationResult:
             from clusterbook.domain.checks import CheckContext
-            from clusterbook.validation import validate_paths
+            from clusterbook.jobs.validate import validate_paths
 
             clusters = None
             if clusters_path is not None:
-                from clusterbook.clusterfile import load_cluster_list
+                from clusterbook.excel.cluster_list import load_cluster_list
 
                 progress(0, 0, f"Reading the cluster list {clusters_path.name}")
                 clusters = load_cluster_list(clusters_path)
@@ -123,7 +123,7 @@ class ValidateController:
         output_file(out, inputs=[item.path for item in result.files])
 
         def work(progress: Progress) -> Path:
-            from clusterbook.validation import write_findings
+            from clusterbook.jobs.validate import write_findings
 
             progress(0, 1, f"Writing {out.name}")
             return write_findings(result, out)
@@ -135,7 +135,7 @@ class ValidateController:
         result = self._require()
 
         def work(progress: Progress) -> list[str]:
-            from clusterbook.validation import write_back
+            from clusterbook.jobs.validate import write_back
 
             progress(0, 1, "Writing checked copies")
             return write_back(result, only_with_findings=True)

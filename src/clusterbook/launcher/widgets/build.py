@@ -70,7 +70,7 @@ def load_demo(window: MainWindow) -> None:
 
 def demo_folder(folder: Path) -> Path:
     """The sample region's files, written once into ``folder``."""
-    from clusterbook.demo import DemoContext, _round_data
+    from clusterbook.jobs.demo import DemoContext, _round_data
 
     if not (folder / "round_data.csv").exists():
         folder.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal
 
 from clusterbook.domain.errors import ClusterBookError, InputError
-from clusterbook.launcher.jobs import Cancelled, CancelToken, Job
+from clusterbook.jobs.progress import Cancelled, CancelToken, Job
 
 
 def explain(error: BaseException) -> tuple[str, str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from clusterbook.domain.errors import ClusterBookError
-from clusterbook.launcher.jobs import Job
+from clusterbook.jobs.progress import Job
 from clusterbook.launcher.widgets.common import ProgressPanel, heading, show_error
 from clusterbook.launcher.widgets.worker import JobRunner, explain
 

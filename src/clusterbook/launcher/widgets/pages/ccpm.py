@@ -161,7 +161,7 @@ class CcpmPage(Page):
             self.headline.setText(self.controller.headline())
             self.model.set_frame(self.controller.scores())
             fit_columns(self.table)
-            from clusterbook.ccpm import findings_text
+            from clusterbook.jobs.ccpm import findings_text
 
             self.messages.setPlainText(findings_text(result.findings) if result.findings
                                        else "No problems in the data.")
@@ -171,7 +171,7 @@ class CcpmPage(Page):
 
     def load_demo(self, folder: Path) -> None:
         """Score a sample survey straight away (for --demo)."""
-        from clusterbook.csvtable import write_csv
+        from clusterbook.excel.csv_table import write_csv
         from clusterbook.sample.ccpm import sample_survey
 
         responses = folder / "ccpm-responses.csv"

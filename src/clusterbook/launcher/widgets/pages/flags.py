@@ -30,7 +30,7 @@ from clusterbook.launcher.widgets.table import DetailedTable, FrameModel, fit_co
 from clusterbook.launcher.widgets.worker import JobRunner
 
 if TYPE_CHECKING:
-    from clusterbook.flags import FlagsResult
+    from clusterbook.jobs.flags import FlagsResult
 
 
 class FlagsPage(Page):

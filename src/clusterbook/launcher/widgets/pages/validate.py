@@ -168,7 +168,7 @@ class ValidatePage(Page):
         self._set_enabled()
 
     def job_done(self, result: object) -> None:
-        from clusterbook.validation import ValidationResult
+        from clusterbook.jobs.validate import ValidationResult
 
         if isinstance(result, ValidationResult):
             self.controller.accept(result)

@@ -42,7 +42,7 @@ from clusterbook.domain.outcomes import Outcome, printable
 from clusterbook.excel.intake import Intake, found
 from clusterbook.excel.read import open_workbook
 from clusterbook.excel.write import atomic_path, ensure_writable
-from clusterbook.validation import CHECKED_MARK, collect_paths, display_names
+from clusterbook.jobs.validate import CHECKED_MARK, collect_paths, display_names
 
 #: Hears ``(files done, files in all, what is happening)``; may raise to cancel the merge.
 Progress = Callable[[int, int, str], None]
@@ -280,7 +280,7 @@ def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, l
 def _cluster_list(clusters: Path | str | ClusterList | None) -> ClusterList | None:
     if clusters is None or isinstance(clusters, ClusterList):
         return clusters
-    from clusterbook.clusterfile import load_cluster_list
+    from clusterbook.excel.cluster_list import load_cluster_list
 
     return load_cluster_list(clusters)
 

@@ -14,8 +14,8 @@ from clusterbook.domain.errors import InputError, WorkbookError
 from clusterbook.domain.table import canonical_column, header_key
 from clusterbook.domain.values import clean_text, is_blank
 from clusterbook.excel.read import iter_sheets, open_workbook, read_sheet
+from clusterbook.excel.round_data import form_id, header_row_index, read_csv_table, sheet_table
 from clusterbook.forms.databook import BENCHMARKS, DATABOOK, PARAMETERS
-from clusterbook.rounddata import form_id, header_row_index, read_csv_table, sheet_table
 
 #: Headers of a column that holds each cluster's status ('Low performing', 'On track'...).
 STATUS_HEADERS: Final = ("status", "currentstatus", "lpcstatus", "clusterstatus")
@@ -59,7 +59,7 @@ def _from_databook(book: Any, path: Path) -> ClusterList:
     framework's rules with the book's own parameters and benchmark overrides (its status
     sheets are formulas, which hold no values until a spreadsheet saves the book)."""
     from clusterbook.domain.rules import classify_clusters
-    from clusterbook.rounddata import read_round_file
+    from clusterbook.excel.round_data import read_round_file
 
     frame, source = read_round_file(path)
     sheet = read_sheet(book, PARAMETERS.sheet, file=path.name)

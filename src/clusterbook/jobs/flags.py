@@ -11,7 +11,7 @@ import pandas as pd
 from clusterbook.domain.errors import InputError
 from clusterbook.domain.rules import RuleParameters, classify_clusters
 from clusterbook.domain.summary import summarize
-from clusterbook.rounddata import read_round_file
+from clusterbook.excel.round_data import read_round_file
 
 OUTPUT_SUFFIXES = (".xlsx", ".csv")
 

@@ -21,8 +21,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from clusterbook.excel.text_rows import distinct_values, joined_rows, text_table
 from clusterbook.excel.write import atomic_path
-from clusterbook.textrows import distinct_values, joined_rows, text_table
 
 #: First characters that make a spreadsheet read a cell as a formula.
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")

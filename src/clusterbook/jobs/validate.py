@@ -341,11 +341,11 @@ def write_back(result: ValidationResult, *, only_with_findings: bool = False) ->
     return lines
 
 
-if __name__ == "__main__":  # python -m clusterbook.validation --rules > docs/validation-rules.md
+if __name__ == "__main__":  # python -m clusterbook.jobs.validate --rules > docs/validation-rules.md
     import sys
 
     from clusterbook.domain.checks import rules_table
 
     if sys.argv[1:] != ["--rules"]:
-        sys.exit("usage: python -m clusterbook.validation --rules")
+        sys.exit("usage: python -m clusterbook.jobs.validate --rules")
     sys.stdout.write(rules_table())

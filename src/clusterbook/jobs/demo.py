@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clusterbook.csvtable import write_csv
+from clusterbook.excel.csv_table import write_csv
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def _round_data(context: DemoContext) -> list[Artifact]:
 
 
 def _flags(context: DemoContext) -> list[Artifact]:
-    from clusterbook.flags import run_flags
+    from clusterbook.jobs.flags import run_flags
     from clusterbook.sample.region import NOTICE
 
     out = context.out / "flags.xlsx"
@@ -83,9 +83,9 @@ def _submissions(context: DemoContext) -> list[Artifact]:
 
 
 def _merge(context: DemoContext) -> list[Artifact]:
-    from clusterbook.consolidate import merge_folder
     from clusterbook.domain.findings import count_errors
     from clusterbook.forms import FORMS
+    from clusterbook.jobs.merge import merge_folder
     from clusterbook.reports.checks_book import write_checked_copy, write_findings_book
     from clusterbook.sample.region import NOTICE
 
@@ -120,7 +120,7 @@ def _merge(context: DemoContext) -> list[Artifact]:
 
 
 def _feedback(context: DemoContext) -> list[Artifact]:
-    from clusterbook.consolidate import write_feedback_books
+    from clusterbook.jobs.feedback import write_feedback_books
 
     paths = write_feedback_books(context.results["review"], context.out / "feedback")
     return [Artifact(paths[0].parent, f"{len(paths)} feedback books, one per province: review "
@@ -128,8 +128,8 @@ def _feedback(context: DemoContext) -> list[Artifact]:
 
 
 def _ccpm(context: DemoContext) -> list[Artifact]:
-    from clusterbook.ccpm import run_overview, run_report
     from clusterbook.forms import CCPM
+    from clusterbook.jobs.ccpm import run_overview, run_report
     from clusterbook.sample.ccpm import NOTICE, sample_ccpm_data, sample_survey, sample_workshop
     from clusterbook.templates import write_form
 
@@ -160,7 +160,7 @@ def _ccpm(context: DemoContext) -> list[Artifact]:
     artifacts.append(Artifact(overview, "inter-cluster overview of the three sample clusters"))
     return artifacts
 def _databook(context: DemoContext) -> list[Artifact]:
-    from clusterbook.databook import run_databook
+    from clusterbook.jobs.databook import run_databook
     from clusterbook.sample.region import NOTICE
 
     out = context.out / "databook.xlsx"

@@ -12,8 +12,8 @@ from clusterbook.domain.errors import InputError, Location, WorkbookError
 from clusterbook.domain.rules import RuleParameters
 from clusterbook.domain.table import header_key, prepare_round_table
 from clusterbook.domain.values import clean_text, to_whole_number
+from clusterbook.excel.round_data import CSV_SUFFIXES, read_round_file
 from clusterbook.forms.databook import CLUSTERS, room_for
-from clusterbook.rounddata import CSV_SUFFIXES, read_round_file
 
 
 @dataclass(frozen=True)
