@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from clusterbook.ccpm.inputs import Survey, read_survey
-from clusterbook.domain.ccpm import Assessment, assess, score_text
-from clusterbook.domain.ccpm_cycle import (
+from clusterbook.domain.ccpm import (
+    Assessment,
     NextDue,
+    assess,
     check_annex,
     common_weaknesses,
     final_status,
@@ -24,6 +25,7 @@ from clusterbook.domain.ccpm_cycle import (
     overview_matrix,
     progress_findings,
     quarterly_progress,
+    score_text,
     workshop_groups,
 )
 from clusterbook.domain.errors import InputError

@@ -26,11 +26,12 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from clusterbook import __version__
-from clusterbook.domain.ccpm import CONSTRAINT_AT_MOST, NOT_STATED
-from clusterbook.domain.ccpm_cycle import (
+from clusterbook.domain.ccpm import (
+    CONSTRAINT_AT_MOST,
     DUE_SOONER,
     DUE_YEARLY,
     MAX_ACTIONS,
+    NOT_STATED,
     add_months,
     group_plan,
 )

@@ -17,8 +17,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from clusterbook import __version__
-from clusterbook.domain.ccpm import status_for
-from clusterbook.domain.ccpm_cycle import COMMON_IN
+from clusterbook.domain.ccpm import COMMON_IN, status_for
 from clusterbook.excel.write import BookFormats, new_workbook, print_ready
 from clusterbook.forms.ccpm_bank import FUNCTION_SHORT_NAMES, FUNCTIONS, STATUSES, SUB_FUNCTIONS
 from clusterbook.styles import BAND_COLOURS, HEADER
@@ -66,7 +65,7 @@ def write_overview_book(statuses: pd.DataFrame, matrix: pd.DataFrame, scores: pd
 
     ``statuses``: cluster, function, computed_status, amended_status, final_status, score;
     ``matrix`` and ``scores``: one row per function, one column per cluster;
-    ``weaknesses``: from :func:`clusterbook.domain.ccpm_cycle.common_weaknesses`.
+    ``weaknesses``: from :func:`clusterbook.domain.ccpm.common_weaknesses`.
     """
     path = Path(path)
     with new_workbook(path) as book:
