@@ -33,7 +33,7 @@ from clusterbook.domain.ccpm.scores import (
 )
 from clusterbook.domain.findings import Finding, Severity
 from clusterbook.domain.values import clean_text, is_blank
-from clusterbook.forms.ccpm_bank import COORDINATOR, FUNCTIONS, ORGANISATION_TYPES, PARTNER
+from clusterbook.forms.ccpm_bank import FUNCTIONS, ORGANISATION_TYPES, Role
 
 
 class _Problems:
@@ -177,7 +177,7 @@ def assess(answers: pd.DataFrame, bank: QuestionBank | None = None, *,
                              "question_id": question.question_id, "comment": label})
             continue
         distribution[(question.question_id, label)] += 1
-        if question.asked_of == COORDINATOR:
+        if question.asked_of == Role.COORDINATOR:
             person.answered_coordinator_only = True
         if code is not None:
             key = (respondent_id, question.question_id)
@@ -232,12 +232,12 @@ def _note_respondent(person: _Respondent, row: Mapping[Hashable, Any],
 def _resolve_respondents(respondents: Mapping[str, _Respondent]) -> pd.DataFrame:
     rows = []
     for person in respondents.values():
-        if COORDINATOR in person.roles:
-            role = COORDINATOR  # a coordinator who also filled the partner questionnaire
+        if Role.COORDINATOR in person.roles:
+            role = Role.COORDINATOR  # a coordinator who also filled the partner questionnaire
         elif person.roles:
-            role = PARTNER
+            role = Role.PARTNER
         else:
-            role = COORDINATOR if person.answered_coordinator_only else PARTNER
+            role = Role.COORDINATOR if person.answered_coordinator_only else Role.PARTNER
         rows.append({"respondent_id": person.respondent_id, "respondent_role": role,
                      "organisation_type": person.organisation_type or NOT_STATED})
     return pd.DataFrame(rows, columns=["respondent_id", "respondent_role", "organisation_type"])
@@ -253,14 +253,14 @@ def _check_asked_of(bank: QuestionBank, item_codes: Mapping[tuple[str, str], lis
         question = bank.find(question_id)
         assert question is not None
         role = roles.get(respondent_id)
-        if question.asked_of == COORDINATOR and role == PARTNER:
+        if question.asked_of == Role.COORDINATOR and role == Role.PARTNER:
             problems.add(f"asked:{question_id}", Finding(
                 Severity.WARNING, "ccpm-asked-of",
                 f"question {question_id} is for the coordinator, but partner "
                 f"{respondent_id} answered it; the answer is counted", value=question_id,
                 **place_of(first_rows[key], "answer")))
-        elif question.asked_of == PARTNER and role == COORDINATOR \
-                and PARTNER not in respondents[respondent_id].roles:
+        elif question.asked_of == Role.PARTNER and role == Role.COORDINATOR \
+                and Role.PARTNER not in respondents[respondent_id].roles:
             problems.add(f"asked:{question_id}", Finding(
                 Severity.WARNING, "ccpm-asked-of",
                 f"question {question_id} is for partners, but the coordinator "
@@ -397,8 +397,9 @@ def _function_respondents(bank: QuestionBank, item_values: Mapping[tuple[str, st
         people = answered.get(function, set())
         row: dict[str, object] = {"function": function}
         for kind in order:
-            row[kind] = sum(1 for rid in people if roles[rid] == PARTNER and kinds[rid] == kind)
-        row["Coordinator"] = sum(1 for rid in people if roles[rid] == COORDINATOR)
+            row[kind] = sum(1 for rid in people
+                            if roles[rid] == Role.PARTNER and kinds[rid] == kind)
+        row[Role.COORDINATOR] = sum(1 for rid in people if roles[rid] == Role.COORDINATOR)
         row["All"] = len(people)
         rows.append(row)
     return pd.DataFrame(rows)

@@ -22,18 +22,13 @@ from clusterbook.domain.ccpm.scales import (
 from clusterbook.domain.findings import Finding, Severity
 from clusterbook.domain.values import clean_text, is_blank, is_only_spaces
 from clusterbook.forms.ccpm_bank import (
-    AGREEMENT,
-    BOTH,
-    COMMENT,
-    COORDINATOR,
     DEFAULT_QUESTIONS,
-    FREQUENCY,
     FUNCTIONS,
     NO_SCORE_LABELS,
-    PARTNER,
     SUB_FUNCTIONS,
-    YES_NO,
     Question,
+    Role,
+    ScaleName,
 )
 
 
@@ -104,7 +99,7 @@ def bank_from_tables(questions: pd.DataFrame, scales: pd.DataFrame | None = None
     """
     findings: list[Finding] = []
     bank_scales = default_scales() if scales is None else _scales_from_table(scales, findings)
-    bank_scales.setdefault(COMMENT, default_scales()[COMMENT])
+    bank_scales.setdefault(ScaleName.COMMENT, default_scales()[ScaleName.COMMENT])
     kept: list[Question] = []
     seen: set[str] = set()
     for row in questions.to_dict("records"):
@@ -164,11 +159,11 @@ def _name_key(name: object) -> str:
 
 #: Other names people give the default scales.
 _SCALE_ALIASES: Final = {
-    "yesno": YES_NO, "yn": YES_NO, "binary": YES_NO, "boolean": YES_NO,
-    "frequency": FREQUENCY, "freq": FREQUENCY, "often": FREQUENCY, "howoften": FREQUENCY,
-    "agreement": AGREEMENT, "agree": AGREEMENT, "likert": AGREEMENT, "agreedisagree": AGREEMENT,
-    "comment": COMMENT, "comments": COMMENT, "text": COMMENT, "freetext": COMMENT,
-    "open": COMMENT, "opentext": COMMENT,
+    **dict.fromkeys(("yesno", "yn", "binary", "boolean"), ScaleName.YES_NO),
+    **dict.fromkeys(("frequency", "freq", "often", "howoften"), ScaleName.FREQUENCY),
+    **dict.fromkeys(("agreement", "agree", "likert", "agreedisagree"), ScaleName.AGREEMENT),
+    **dict.fromkeys(("comment", "comments", "text", "freetext", "open", "opentext"),
+                    ScaleName.COMMENT),
 }
 
 
@@ -189,15 +184,15 @@ def _group_id(value: object, *, sub: bool = False) -> str:
     return match.group(1) if match else text
 
 
-def _asked_of(value: object) -> str | None:
+def _asked_of(value: object) -> Role | None:
     text = normalise_label(value)
     if not text or text.startswith("both") or text in ("all", "coordinator and partner",
                                                         "coordinator and partners"):
-        return BOTH
+        return Role.BOTH
     if text.startswith(("coord", "cluster coord")):
-        return COORDINATOR
+        return Role.COORDINATOR
     if text.startswith(("partner", "cluster partner")):
-        return PARTNER
+        return Role.PARTNER
     return None
 
 
@@ -233,8 +228,8 @@ def _scales_from_table(table: pd.DataFrame, findings: list[Finding]) -> dict[str
         codes[name].append((label, code))
     scales: dict[str, Scale] = {}
     for name in names.values():
-        if normalise_label(name) == normalise_label(COMMENT):
-            scales[COMMENT] = default_scales()[COMMENT]
+        if normalise_label(name) == normalise_label(ScaleName.COMMENT):
+            scales[ScaleName.COMMENT] = default_scales()[ScaleName.COMMENT]
             continue
         extra = tuple(label for label in no_score[name]
                       if normalise_label(label) not in map(normalise_label, NO_SCORE_LABELS))

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from clusterbook.forms.ccpm_bank import PROTRACTED
+from clusterbook.forms.ccpm_bank import Crisis
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class ClusterDescription:
     cluster: str = ""
     country: str = ""
     ccpm_date: dt.date | None = None
-    crisis: str = PROTRACTED
+    crisis: Crisis = Crisis.PROTRACTED
     onset: dt.date | None = None
     coordinator: str = ""
     lead_agency: str = ""

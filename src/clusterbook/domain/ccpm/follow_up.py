@@ -12,7 +12,7 @@ from clusterbook.domain.ccpm.scales import normalise_label
 from clusterbook.domain.findings import Finding, Severity
 from clusterbook.domain.values import clean_text, is_blank, is_only_spaces
 from clusterbook.forms.ccpm import FOLLOW_UP, MONTHS
-from clusterbook.forms.ccpm_bank import ACTION_PROGRESS, FUNCTIONS
+from clusterbook.forms.ccpm_bank import ACTION_PROGRESS, FUNCTIONS, ActionProgress
 
 
 def latest_progress(months: Sequence[object], upto: int) -> str:
@@ -21,7 +21,7 @@ def latest_progress(months: Sequence[object], upto: int) -> str:
     latest = ""
     for value in list(months)[:upto]:
         key = normalise_label(value)
-        for status in ACTION_PROGRESS:
+        for status in ActionProgress:
             if status.casefold() == key:
                 latest = status
     return latest
@@ -39,19 +39,20 @@ def quarterly_progress(follow_up: pd.DataFrame, quarter: int) -> pd.DataFrame:
         raise ValueError(f"quarter {quarter} is not 1 to 4")
     upto = quarter * 3
     month_columns = [f"month_{month}" for month in range(1, MONTHS + 1)]
-    counts: dict[str, dict[str, int]] = {f: dict.fromkeys(ACTION_PROGRESS, 0) for f in FUNCTIONS}
+    counts: dict[str, dict[str, int]] = {f: dict.fromkeys(ActionProgress, 0) for f in FUNCTIONS}
     for row in follow_up.to_dict("records"):
         function = function_of(row.get("function"))
         if function is None or not clean_text(row.get("action")):
             continue
         latest = latest_progress([row.get(column) for column in month_columns], upto)
-        counts[function][latest or ACTION_PROGRESS[0]] += 1
+        counts[function][latest or ActionProgress.NOT_STARTED] += 1
     frame = pd.DataFrame([{"function": function, "actions": sum(tally.values()), **tally}
                           for function, tally in counts.items()])
     totals = frame.drop(columns="function").sum()
     frame.loc[len(frame)] = {"function": "All", **{key: int(value) for key, value in
                                                     totals.items()}}
-    return frame[["function", "actions", "Done", "In progress", "Delayed", "Not started"]]
+    return frame[["function", "actions", ActionProgress.DONE, ActionProgress.IN_PROGRESS,
+                  ActionProgress.DELAYED, ActionProgress.NOT_STARTED]]
 
 
 def progress_findings(follow_up: pd.DataFrame, *, file: str = "") -> list[Finding]:

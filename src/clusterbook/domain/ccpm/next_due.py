@@ -10,7 +10,7 @@ from typing import Final
 
 from clusterbook.domain.ccpm.scales import normalise_label
 from clusterbook.domain.ccpm.scores import NEEDS_ACTION
-from clusterbook.forms.ccpm_bank import NEW_EMERGENCY, PROTRACTED
+from clusterbook.forms.ccpm_bank import Crisis
 
 #: Why the next CCPM is due when it is (the report book's formula says the same words).
 DUE_YEARLY: Final = "a year after this CCPM"
@@ -37,7 +37,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last_day))
 
 
-def next_due(last: dt.date | None, *, crisis: str = PROTRACTED, onset: dt.date | None = None,
+def next_due(last: dt.date | None, *, crisis: str = Crisis.PROTRACTED, onset: dt.date | None = None,
              statuses: Iterable[str] = ()) -> NextDue:
     """When the next CCPM is due.
 
@@ -45,7 +45,7 @@ def next_due(last: dt.date | None, *, crisis: str = PROTRACTED, onset: dt.date |
     for the first CCPM (when none was held since onset), then yearly. Either way, 6 months
     after the last CCPM when any function's (final) status is Weak or Unsatisfactory.
     """
-    emergency = normalise_label(crisis) == NEW_EMERGENCY.casefold()
+    emergency = normalise_label(crisis) == Crisis.NEW_EMERGENCY.casefold()
     if emergency and onset is not None and (last is None or last < onset):
         return NextDue(add_months(onset, 3), add_months(onset, 6), DUE_FIRST)
     if last is None:

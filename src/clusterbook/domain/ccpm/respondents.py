@@ -11,7 +11,7 @@ import pandas as pd
 
 from clusterbook.domain.ccpm.scales import normalise_label
 from clusterbook.domain.findings import Finding, Severity
-from clusterbook.forms.ccpm_bank import COORDINATOR, ORGANISATION_TYPES, PARTNER
+from clusterbook.forms.ccpm_bank import ORGANISATION_TYPES, Role
 
 #: Statuses not counted as an organisation type ('Not stated' has no denominator).
 NOT_STATED: Final = "Not stated"
@@ -53,9 +53,9 @@ def role_of(value: object) -> str | None:
     if not text:
         return ""
     if "coordinat" in text or text in ("cc", "coord", "co-lead", "colead", "co lead"):
-        return COORDINATOR
+        return Role.COORDINATOR
     if text.startswith("partner") or text in ("member", "cluster partner"):
-        return PARTNER
+        return Role.PARTNER
     return None
 
 
@@ -75,7 +75,7 @@ def response_rates(respondents: pd.DataFrame, partners: Mapping[str, int] | None
     """
     partners = dict(partners or {})
     findings: list[Finding] = []
-    partner_rows = respondents[respondents["respondent_role"] == PARTNER]
+    partner_rows = respondents[respondents["respondent_role"] == Role.PARTNER]
     counts = partner_rows["organisation_type"].value_counts()
     rows: list[dict[str, Any]] = []
     for kind in type_order(partner_rows["organisation_type"]):

@@ -11,11 +11,11 @@ from typing import Final
 
 from clusterbook.domain.values import clean_text, is_blank, is_only_spaces
 from clusterbook.forms.ccpm_bank import (
-    COMMENT,
     DEFAULT_SCALES,
     DONT_KNOW,
     NO_SCORE_LABELS,
     NOT_APPLICABLE,
+    ScaleName,
 )
 
 HIGHEST_CODE: Final = 4
@@ -114,7 +114,7 @@ def as_code(answer: object) -> int | None:
 def default_scales() -> dict[str, Scale]:
     """The default scales by name: Yes/No, Frequency, Agreement, and Comment (free text)."""
     scales = {name: Scale(name, codes) for name, codes in DEFAULT_SCALES.items()}
-    scales[COMMENT] = Scale(COMMENT, (), (), free_text=True)
+    scales[ScaleName.COMMENT] = Scale(ScaleName.COMMENT, (), (), free_text=True)
     return scales
 
 

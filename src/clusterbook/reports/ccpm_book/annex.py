@@ -7,21 +7,10 @@ import datetime as dt
 
 from xlsxwriter.workbook import Workbook
 
-from clusterbook.domain.ccpm import (
-    MAX_ACTIONS,
-)
+from clusterbook.domain.ccpm import MAX_ACTIONS
 from clusterbook.excel.write import print_ready
-from clusterbook.forms.ccpm import (
-    AMENDABLE_STATUSES,
-    ANNEX_ACTIONS,
-    ANNEX_STATUS,
-)
-from clusterbook.forms.ccpm_bank import (
-    FUNCTIONS,
-    UNSATISFACTORY,
-    WEAK,
-    function_label,
-)
+from clusterbook.forms.ccpm import AMENDABLE_STATUSES, ANNEX_ACTIONS, ANNEX_STATUS
+from clusterbook.forms.ccpm_bank import FUNCTIONS, Status, function_label
 from clusterbook.reports.ccpm_book.formats import (
     LINE_HEIGHT,
     Formats,
@@ -32,15 +21,8 @@ from clusterbook.reports.ccpm_book.formats import (
     score_cell,
     write_headers,
 )
-from clusterbook.reports.ccpm_book.records import (
-    function_list_ref,
-)
-from clusterbook.reports.ccpm_book.sections import (
-    cell_text,
-    column_range,
-    entry,
-    field_cell,
-)
+from clusterbook.reports.ccpm_book.records import function_list_ref
+from clusterbook.reports.ccpm_book.sections import cell_text, column_range, entry, field_cell
 from clusterbook.reports.ccpm_content import ReportContent
 
 
@@ -93,7 +75,8 @@ def write_annex_status(book: Workbook, fmt: Formats, content: ReportContent) -> 
         count = f'COUNTIFS({actions_function},{label},{actions_text},"<>")'
         reason = field_cell(status, "reason", row)
         consensus = field_cell(status, "consensus", row)
-        check = (f'=IF(AND(OR({final}="{WEAK}",{final}="{UNSATISFACTORY}"),{count}=0),'
+        check = (f'=IF(AND(OR({final}="{Status.WEAK}",{final}="{Status.UNSATISFACTORY}"),'
+                 f'{count}=0),'
                  f'"Add at least one action",IF({count}>{MAX_ACTIONS},'
                  f'"More than {MAX_ACTIONS} actions",IF(AND({amended}<>"",{reason}=""),'
                  f'"Give the reason for the amendment",IF(AND({amended}<>"",{consensus}=""),'
@@ -142,7 +125,8 @@ def _actions_per_function(content: ReportContent) -> dict[str, int]:
 
 def _check_text(final: str, actions: int, amended: str, reason: str, consensus: str) -> str:
     """What Annex I's Check column says (as its formula does)."""
-    if final.casefold() in (WEAK.casefold(), UNSATISFACTORY.casefold()) and actions == 0:
+    if final.casefold() in (Status.WEAK.casefold(), Status.UNSATISFACTORY.casefold()) \
+            and actions == 0:
         return "Add at least one action"
     if actions > MAX_ACTIONS:
         return f"More than {MAX_ACTIONS} actions"

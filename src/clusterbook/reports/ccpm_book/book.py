@@ -6,17 +6,10 @@ from pathlib import Path
 
 from clusterbook import __version__
 from clusterbook.excel.write import new_workbook
-from clusterbook.forms.ccpm_bank import (
-    FUNCTIONS,
-)
+from clusterbook.forms.ccpm_bank import FUNCTIONS
 from clusterbook.reports.ccpm_book.annex import write_annex_actions, write_annex_status
-from clusterbook.reports.ccpm_book.follow_up import (
-    write_follow_up,
-    write_quarterly,
-)
-from clusterbook.reports.ccpm_book.formats import (
-    Formats,
-)
+from clusterbook.reports.ccpm_book.follow_up import write_follow_up, write_quarterly
+from clusterbook.reports.ccpm_book.formats import Formats
 from clusterbook.reports.ccpm_book.functions import write_function_sheet, write_practice
 from clusterbook.reports.ccpm_book.overview import write_overview
 from clusterbook.reports.ccpm_book.records import (

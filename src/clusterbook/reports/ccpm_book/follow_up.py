@@ -4,25 +4,15 @@ report to the HC/HCT, both formulas on Annex I's actions."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Final
 
 from xlsxwriter.workbook import Workbook
 
-from clusterbook.domain.ccpm import (
-    add_months,
-)
+from clusterbook.domain.ccpm import add_months
 from clusterbook.excel.cells import cell_ref, column_letter, sheet_ref
 from clusterbook.excel.write import print_ready
-from clusterbook.forms.ccpm import (
-    ANNEX_ACTIONS,
-    FOLLOW_UP,
-    MONTHS,
-    QUARTERS,
-)
-from clusterbook.forms.ccpm_bank import (
-    ACTION_PROGRESS,
-    FUNCTION_LABELS,
-    NOT_ASSESSED,
-)
+from clusterbook.forms.ccpm import ANNEX_ACTIONS, FOLLOW_UP, MONTHS, QUARTERS
+from clusterbook.forms.ccpm_bank import ACTION_PROGRESS, FUNCTION_LABELS, ActionProgress, Status
 from clusterbook.reports.ccpm_book.formats import (
     LINE_HEIGHT,
     Formats,
@@ -108,8 +98,10 @@ def write_follow_up(book: Workbook, fmt: Formats, content: ReportContent) -> Non
         "validate": "list", "source": list(ACTION_PROGRESS),
         "error_message": "Pick Not started, In progress, Done or Delayed."})
     last_quarter = section.column_index(f"q{QUARTERS}") - 1
-    colours = {"Done": BAND_COLOURS["Good"], "In progress": BAND_COLOURS["Satisfactory"],
-               "Delayed": BAND_COLOURS["Weak"], "Not started": BAND_COLOURS[NOT_ASSESSED]}
+    colours = {ActionProgress.DONE: BAND_COLOURS[Status.GOOD],
+               ActionProgress.IN_PROGRESS: BAND_COLOURS[Status.SATISFACTORY],
+               ActionProgress.DELAYED: BAND_COLOURS[Status.WEAK],
+               ActionProgress.NOT_STARTED: BAND_COLOURS[Status.NOT_ASSESSED]}
     for status, colour in colours.items():
         progress = book.add_format({"bg_color": colour.fill, "font_color": colour.text})
         sheet.conditional_format(first, first_month, last, last_quarter, {
@@ -143,6 +135,10 @@ def follow_up_values(content: ReportContent) -> list[dict[str, object]]:
 
 # --------------------------------------------------------------------------- quarterly report
 
+#: The progress the quarterly report counts, in its columns' order (Not started is the rest).
+_COUNTED: Final = (ActionProgress.DONE, ActionProgress.IN_PROGRESS, ActionProgress.DELAYED)
+
+
 def write_quarterly(book: Workbook, fmt: Formats, content: ReportContent) -> None:
     """The quarterly progress report: each quarter's actions per function and progress."""
     start = content.survey.description.ccpm_date
@@ -169,9 +165,8 @@ def write_quarterly(book: Workbook, fmt: Formats, content: ReportContent) -> Non
             span = f"{months[quarter * 3 - 3]} to {months[quarter * 3 - 1]}, {span}"
         sheet.write_string(row, 0, f"Quarter {quarter} ({span})", fmt.subtitle)
         row += 1
-        write_headers(sheet, row, ("Function", "Actions", *ACTION_PROGRESS[2:3],
-                              ACTION_PROGRESS[1], ACTION_PROGRESS[3], ACTION_PROGRESS[0],
-                              "Done (%)"), fmt)
+        write_headers(sheet, row, ("Function", "Actions", *_COUNTED, ActionProgress.NOT_STARTED,
+                                   "Done (%)"), fmt)
         first_line = row + 1
         totals = [0] * 5
         for label in FUNCTION_LABELS:
@@ -182,12 +177,11 @@ def write_quarterly(book: Workbook, fmt: Formats, content: ReportContent) -> Non
             chosen = f'({function_range}={label_cell})*({action_range}<>"")'
             mine = [str(item[f"q{quarter}"]).casefold() for item in listed
                     if str(item["function"]).casefold() == label.casefold()]
-            counts = [len(mine), *(mine.count(status.casefold())
-                                   for status in ("Done", "In progress", "Delayed"))]
+            counts = [len(mine), *(mine.count(status.casefold()) for status in _COUNTED)]
             counts.append(counts[0] - sum(counts[1:]))
             totals = [total + count for total, count in zip(totals, counts, strict=True)]
             sheet.write_formula(row, 1, f"=SUMPRODUCT({chosen})", fmt.count, counts[0])
-            for offset, status in enumerate(("Done", "In progress", "Delayed"), start=2):
+            for offset, status in enumerate(_COUNTED, start=2):
                 sheet.write_formula(row, offset,
                                     f'=SUMPRODUCT({chosen}*({quarter_range}="{status}"))',
                                     fmt.count, counts[offset - 1])

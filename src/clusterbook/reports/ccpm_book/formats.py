@@ -11,9 +11,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from clusterbook.excel.write import DATE_FORMAT, BookFormats
-from clusterbook.forms.ccpm_bank import (
-    STATUSES,
-)
+from clusterbook.forms.ccpm_bank import STATUSES
 from clusterbook.styles import BAND_COLOURS, INPUT_CELL
 
 _DATE_FORMAT = DATE_FORMAT

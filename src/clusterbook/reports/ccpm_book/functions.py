@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from xlsxwriter.workbook import Workbook
 
-from clusterbook.domain.ccpm import (
-    CONSTRAINT_AT_MOST,
-    NOT_STATED,
-)
+from clusterbook.domain.ccpm import CONSTRAINT_AT_MOST, NOT_STATED
 from clusterbook.excel.write import print_ready
 from clusterbook.forms.ccpm_bank import (
     FUNCTION_SHORT_NAMES,
     ORGANISATION_TYPES,
+    Role,
     function_label,
 )
 from clusterbook.reports.ccpm_book.formats import (
@@ -99,7 +97,8 @@ def write_function_sheet(book: Workbook, fmt: Formats, content: ReportContent, f
         sheet.merge_range(row, 1, row, 5, "", fmt.text)
         sheet.write_string(row, 1, str(comment.comment), fmt.text)
         source = str(comment.respondent_role)
-        if comment.organisation_type != NOT_STATED and comment.respondent_role != "Coordinator":
+        if comment.organisation_type != NOT_STATED \
+                and comment.respondent_role != Role.COORDINATOR:
             source += f" ({comment.organisation_type})"
         sheet.write_string(row, 6, source, fmt.text)
         sheet.set_row(row, row_height(str(comment.comment), width))
@@ -119,7 +118,7 @@ def _respondent_line(content: ReportContent, function: str) -> str:
             parts.append(f"{kind} {answered} of {total} ({100 * answered / total:.0f}%)")
         elif answered:
             parts.append(f"{kind} {answered}")
-    coordinator = int(table.at[function, "Coordinator"])
+    coordinator = int(table.at[function, Role.COORDINATOR])
     text = "Partner respondents: " + (", ".join(parts) if parts else "none")
     return text + f". Coordinator: {coordinator}."
 

@@ -10,20 +10,11 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from clusterbook.domain.ccpm import (
-    DUE_SOONER,
-    DUE_YEARLY,
-)
+from clusterbook.domain.ccpm import DUE_SOONER, DUE_YEARLY
 from clusterbook.excel.cells import cell_ref, range_ref, sheet_ref
 from clusterbook.excel.write import print_ready
-from clusterbook.forms.ccpm import (
-    ANNEX_STATUS,
-)
-from clusterbook.forms.ccpm_bank import (
-    NOT_ASSESSED,
-    UNSATISFACTORY,
-    WEAK,
-)
+from clusterbook.forms.ccpm import ANNEX_STATUS
+from clusterbook.forms.ccpm_bank import Role, Status
 from clusterbook.reports.ccpm_book.formats import (
     Formats,
     date_text,
@@ -33,11 +24,7 @@ from clusterbook.reports.ccpm_book.formats import (
     status_cell,
     write_headers,
 )
-from clusterbook.reports.ccpm_book.records import (
-    CHART_LABEL_COLUMN,
-    CHART_SCORE_COLUMN,
-    RESULTS,
-)
+from clusterbook.reports.ccpm_book.records import CHART_LABEL_COLUMN, CHART_SCORE_COLUMN, RESULTS
 from clusterbook.reports.ccpm_content import ReportContent
 from clusterbook.styles import BAND_COLOURS
 
@@ -57,7 +44,7 @@ def write_overview(book: Workbook, fmt: Formats, content: ReportContent) -> None
         sheet.set_column(index, index, width)
     sheet.write_string(0, 0, f"CCPM preliminary report: {description.title}", fmt.title)
     respondents = assessment.respondents
-    partners = int((respondents["respondent_role"] == "Partner").sum())
+    partners = int((respondents["respondent_role"] == Role.PARTNER).sum())
     coordinators = len(respondents) - partners
     rates = assessment.response_rates
     overall = rates[rates["organisation_type"] == "All partners"].iloc[0]
@@ -82,9 +69,9 @@ def write_overview(book: Workbook, fmt: Formats, content: ReportContent) -> None
     # The bands and the next due date beside the chart.
     legend_column = 2
     sheet.write_string(chart_row, legend_column, "Bands", fmt.subtitle)
-    bands = (("Good", "above 75 %"), ("Satisfactory", "above 50 up to 75 %"),
-             ("Unsatisfactory", "above 25 up to 50 %"), ("Weak", "25 % or less"),
-             (NOT_ASSESSED, "no answers"))
+    bands = ((Status.GOOD, "above 75 %"), (Status.SATISFACTORY, "above 50 up to 75 %"),
+             (Status.UNSATISFACTORY, "above 25 up to 50 %"), (Status.WEAK, "25 % or less"),
+             (Status.NOT_ASSESSED, "no answers"))
     for offset, (status, words) in enumerate(bands, start=chart_row + 1):
         sheet.merge_range(offset, legend_column, offset, legend_column + 2,
                           f"{status}: {words}", fmt.band[status])
@@ -156,7 +143,7 @@ def _next_due_cells(sheet: Worksheet, fmt: Formats, content: ReportContent, row:
                           "the next one is due.", fmt.wrapped_note)
         return
     statuses = _final_status_range()
-    weak = f'COUNTIF({statuses},"{WEAK}")+COUNTIF({statuses},"{UNSATISFACTORY}")>0'
+    weak = f'COUNTIF({statuses},"{Status.WEAK}")+COUNTIF({statuses},"{Status.UNSATISFACTORY}")>0'
     sheet.write_string(row + 1, column, "This CCPM", fmt.line)
     sheet.write_datetime(row + 1, column + 1, dt.datetime.combine(description.ccpm_date,
                                                                   dt.time()), fmt.date_left)

@@ -9,14 +9,8 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from clusterbook.excel.write import print_ready
-from clusterbook.forms.ccpm_bank import (
-    function_label,
-)
-from clusterbook.reports.ccpm_book.formats import (
-    Formats,
-    row_height,
-    write_headers,
-)
+from clusterbook.forms.ccpm_bank import function_label
+from clusterbook.reports.ccpm_book.formats import Formats, row_height, write_headers
 from clusterbook.reports.ccpm_content import ReportContent
 
 RATES = "Response rates"

@@ -6,18 +6,10 @@ from collections.abc import Sequence
 
 from xlsxwriter.workbook import Workbook
 
-from clusterbook.domain.ccpm import (
-    group_plan,
-)
+from clusterbook.domain.ccpm import group_plan
 from clusterbook.excel.write import print_ready
-from clusterbook.forms.ccpm_bank import (
-    function_label,
-)
-from clusterbook.reports.ccpm_book.formats import (
-    Formats,
-    row_height,
-    write_headers,
-)
+from clusterbook.forms.ccpm_bank import function_label
+from clusterbook.reports.ccpm_book.formats import Formats, row_height, write_headers
 from clusterbook.reports.ccpm_content import ReportContent
 
 WORKSHOP = "Workshop groups"
