@@ -33,7 +33,6 @@ from clusterbook.domain.errors import InputError, Location, WorkbookError
 from clusterbook.domain.findings import Finding, Severity
 from clusterbook.domain.table import header_key
 from clusterbook.domain.values import clean_text, is_blank, to_date, to_whole_number
-from clusterbook.excel.cells import column_letter
 from clusterbook.excel.read import open_workbook, read_sheet
 from clusterbook.excel.round_data import CSV_SUFFIXES, read_csv_table
 from clusterbook.forms.ccpm import (
@@ -46,6 +45,7 @@ from clusterbook.forms.ccpm import (
     SCALES,
 )
 from clusterbook.forms.ccpm_bank import CRISIS_TYPES, Crisis
+from clusterbook.forms.cells import column_letter
 from clusterbook.forms.schema import FORM_ID_ROW, FORM_SHEET, Field
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")

@@ -63,7 +63,12 @@ from clusterbook.domain.ccpm.next_due import (
     add_months,
     next_due,
 )
-from clusterbook.domain.ccpm.overview import COMMON_IN, common_weaknesses, overview_matrix
+from clusterbook.domain.ccpm.overview import (
+    COMMON_IN,
+    common_weaknesses,
+    group_name,
+    overview_matrix,
+)
 from clusterbook.domain.ccpm.respondents import NOT_STATED, organisation_type, response_rates
 from clusterbook.domain.ccpm.scales import Scale, answer_code, default_scales, normalise_label
 from clusterbook.domain.ccpm.scores import (
@@ -108,6 +113,7 @@ __all__ = [
     "default_scales",
     "final_status",
     "function_of",
+    "group_name",
     "group_plan",
     "group_score",
     "id_key",

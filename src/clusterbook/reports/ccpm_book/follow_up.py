@@ -9,10 +9,10 @@ from typing import Final
 from xlsxwriter.workbook import Workbook
 
 from clusterbook.domain.ccpm import add_months
-from clusterbook.excel.cells import cell_ref, column_letter, sheet_ref
 from clusterbook.excel.write import print_ready
 from clusterbook.forms.ccpm import ANNEX_ACTIONS, FOLLOW_UP, MONTHS, QUARTERS
 from clusterbook.forms.ccpm_bank import ACTION_PROGRESS, FUNCTION_LABELS, ActionProgress, Status
+from clusterbook.forms.cells import cell_ref, range_ref, sheet_ref
 from clusterbook.reports.ccpm_book.formats import (
     LINE_HEIGHT,
     Formats,
@@ -195,8 +195,8 @@ def write_quarterly(book: Workbook, fmt: Formats, content: ReportContent) -> Non
         excel_row = row + 1
         sheet.write_string(row, 0, "All functions", fmt.bold_text)
         for column in range(1, 6):
-            letter = column_letter(column + 1)
-            sheet.write_formula(row, column, f"=SUM({letter}{first_line + 1}:{letter}{row})",
+            above = range_ref(first_line + 1, column + 1, row, column + 1)
+            sheet.write_formula(row, column, f"=SUM({above})",
                                 fmt.bold_count, totals[column - 1])
         sheet.write_formula(row, 6, f'=IF({cell_ref(excel_row, 2)}=0,"",'
                                     f"{cell_ref(excel_row, 3)}/{cell_ref(excel_row, 2)})",

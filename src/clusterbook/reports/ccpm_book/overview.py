@@ -11,10 +11,10 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from clusterbook.domain.ccpm import DUE_SOONER, DUE_YEARLY
-from clusterbook.excel.cells import cell_ref, range_ref, sheet_ref
 from clusterbook.excel.write import print_ready
 from clusterbook.forms.ccpm import ANNEX_STATUS
 from clusterbook.forms.ccpm_bank import Role, Status
+from clusterbook.forms.cells import cell_ref, range_ref, sheet_ref
 from clusterbook.reports.ccpm_book.formats import (
     Formats,
     date_text,

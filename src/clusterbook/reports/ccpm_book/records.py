@@ -10,10 +10,10 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from clusterbook import __version__
-from clusterbook.excel.cells import range_ref, sheet_ref
 from clusterbook.excel.write import print_ready
 from clusterbook.forms.ccpm import CCPM_REPORT, FACT_ROWS, RESULT_COLUMNS, RESULTS_SHEET
 from clusterbook.forms.ccpm_bank import FUNCTION_LABELS, FUNCTION_SHORT_NAMES
+from clusterbook.forms.cells import range_ref, sheet_ref
 from clusterbook.forms.schema import FORM_ID_ROW, FORM_SHEET, FORM_VERSION_ROW
 from clusterbook.reports.ccpm_book.formats import Formats, date_text, row_height, write_headers
 from clusterbook.reports.ccpm_content import ReportContent

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from clusterbook.excel.cells import cell_ref, range_ref, sheet_ref
+from clusterbook.forms.cells import cell_ref, range_ref, sheet_ref
 from clusterbook.forms.schema import TableSection
 from clusterbook.reports.ccpm_book.formats import excel_serial
 from clusterbook.reports.ccpm_content import ReportContent
