@@ -16,6 +16,7 @@ from clusterbook.domain.findings import Finding, Severity
 from clusterbook.domain.values import clean_text, to_date
 from clusterbook.forms.ccpm import ANNEX_ACTIONS, ANNEX_STATUS
 from clusterbook.forms.ccpm_bank import FUNCTIONS, Status
+from clusterbook.forms.cells import cell_ref
 from clusterbook.forms.schema import TableSection
 
 #: Priority actions allowed per function in Annex I.
@@ -47,9 +48,9 @@ def function_of(value: object) -> str | None:
     return None
 
 
-def section_cell(section: TableSection, field_key: str, row: object) -> str:
+def section_cell(section: TableSection, field_key: str, row: int | None) -> str:
     """The cell of a field in a sheet row of a report section ('' when the row is unknown)."""
-    return f"{section.column(field_key)}{row}" if row else ""
+    return cell_ref(int(row), section.column_index(field_key)) if row else ""
 
 
 def check_annex(statuses: pd.DataFrame, actions: pd.DataFrame, *, file: str = ""
@@ -66,7 +67,7 @@ def check_annex(statuses: pd.DataFrame, actions: pd.DataFrame, *, file: str = ""
     findings: list[Finding] = []
 
     def add(severity: Severity, rule: str, message: str, section: TableSection, key: str,
-            row: object, value: object = "") -> None:
+            row: int | None, value: object = "") -> None:
         findings.append(Finding(severity, rule, message, file, section.sheet,
                                 section_cell(section, key, row), clean_text(value)))
 
