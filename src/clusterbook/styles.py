@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final, NamedTuple
 
-from clusterbook.forms.ccpm_bank import Status
+from clusterbook.forms.ccpm_bank import CcpmStatus
 
 
 class Colour(NamedTuple):
@@ -24,11 +24,11 @@ STATUS_COLOURS: Final = {
 
 #: CCPM performance bands (green, yellow, orange, red, grey).
 BAND_COLOURS: Final = {
-    Status.GOOD: Colour("63BE7B", "FFFFFF"),
-    Status.SATISFACTORY: Colour("FFEB84", "000000"),
-    Status.UNSATISFACTORY: Colour("F4B183", "000000"),
-    Status.WEAK: Colour("F8696B", "FFFFFF"),
-    Status.NOT_ASSESSED: Colour("D9D9D9", "404040"),
+    CcpmStatus.GOOD: Colour("63BE7B", "FFFFFF"),
+    CcpmStatus.SATISFACTORY: Colour("FFEB84", "000000"),
+    CcpmStatus.UNSATISFACTORY: Colour("F4B183", "000000"),
+    CcpmStatus.WEAK: Colour("F8696B", "FFFFFF"),
+    CcpmStatus.NOT_ASSESSED: Colour("D9D9D9", "404040"),
 }
 
 HEADER: Final = Colour("1F4E78", "FFFFFF")

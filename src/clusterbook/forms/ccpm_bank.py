@@ -94,7 +94,7 @@ DEFAULT_SCALES: Final[dict[str, tuple[tuple[str, int], ...]]] = {
 }
 
 
-class Status(StrEnum):
+class CcpmStatus(StrEnum):
     """A performance band, best first, as books and CSV files write it."""
 
     GOOD = "Good"
@@ -105,7 +105,7 @@ class Status(StrEnum):
 
 
 #: The performance bands, best first.
-STATUSES: Final = tuple(Status)
+STATUSES: Final = tuple(CcpmStatus)
 
 
 class ActionProgress(StrEnum):

@@ -30,10 +30,10 @@ from clusterbook.forms.ccpm import (
 from clusterbook.forms.ccpm_bank import (
     DONT_KNOW,
     NOT_APPLICABLE,
+    CcpmStatus,
     Crisis,
     Role,
     ScaleName,
-    Status,
     function_label,
 )
 from clusterbook.forms.schema import FormData
@@ -214,7 +214,7 @@ def sample_workshop(cluster: str = "Nutrition") -> FormData:
                                     "constraints": _CONSTRAINTS.get(line.function, "")}
         final = line.status
         if line.score == 50.0:  # on the boundary: the workshop agreed it is Satisfactory
-            final = Status.SATISFACTORY
+            final = CcpmStatus.SATISFACTORY
             entry.update(amended_status=final,
                          reason="The score sits on the 50 % limit and the access campaign "
                                 "this year showed what the cluster can do.",

@@ -15,22 +15,22 @@ from clusterbook.domain.ccpm.scores import NEEDS_ACTION
 from clusterbook.domain.findings import Finding, Severity
 from clusterbook.domain.values import clean_text, to_date
 from clusterbook.forms.ccpm import ANNEX_ACTIONS, ANNEX_STATUS
-from clusterbook.forms.ccpm_bank import FUNCTIONS, Status
+from clusterbook.forms.ccpm_bank import FUNCTIONS, CcpmStatus
 from clusterbook.forms.cells import cell_ref
 from clusterbook.forms.schema import TableSection
 
 #: Priority actions allowed per function in Annex I.
 MAX_ACTIONS: Final = 5
 
-def final_status(computed: object, amended: object) -> Status:
+def final_status(computed: object, amended: object) -> CcpmStatus:
     """The status that counts: the amended one when one was recorded, else the computed one."""
-    return _status_of(amended) or _status_of(computed) or Status.NOT_ASSESSED
+    return _status_of(amended) or _status_of(computed) or CcpmStatus.NOT_ASSESSED
 
 
-def _status_of(value: object) -> Status | None:
+def _status_of(value: object) -> CcpmStatus | None:
     """The status a cell's text names, whatever its case and spacing; None for no status."""
     key = normalise_label(value)
-    return next((status for status in Status if status.casefold() == key), None)
+    return next((status for status in CcpmStatus if status.casefold() == key), None)
 
 
 def function_of(value: object) -> str | None:
@@ -119,7 +119,7 @@ def check_annex(statuses: pd.DataFrame, actions: pd.DataFrame, *, file: str = ""
         row = entry.get("row")
         amended_raw = clean_text(entry.get("amended_status"))
         amended = _status_of(amended_raw)
-        if amended_raw and (not amended or amended == Status.NOT_ASSESSED):
+        if amended_raw and (not amended or amended == CcpmStatus.NOT_ASSESSED):
             add(Severity.ERROR, "ccpm-annex-status",
                 f"function {function}: the amended status '{amended_raw}' should be Good, "
                 "Satisfactory, Unsatisfactory or Weak", ANNEX_STATUS, "amended_status", row,

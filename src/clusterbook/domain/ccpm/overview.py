@@ -10,7 +10,7 @@ import pandas as pd
 from clusterbook.domain.ccpm.annex import final_status
 from clusterbook.domain.ccpm.bank import id_key
 from clusterbook.domain.ccpm.scores import CONSTRAINT_AT_MOST, NEEDS_ACTION
-from clusterbook.forms.ccpm_bank import FUNCTIONS, SUB_FUNCTIONS, Status
+from clusterbook.forms.ccpm_bank import FUNCTIONS, SUB_FUNCTIONS, CcpmStatus
 
 #: A weakness is common when at least this many clusters share it.
 COMMON_IN: Final = 2
@@ -31,7 +31,7 @@ def overview_matrix(statuses: pd.DataFrame) -> pd.DataFrame:
     order = sorted(dict.fromkeys(frame["function"]), key=id_key)
     matrix = frame.pivot_table(index="function", columns="cluster", values="final_status",
                                aggfunc="first")
-    matrix = matrix.reindex(index=order, columns=clusters).fillna(Status.NOT_ASSESSED)
+    matrix = matrix.reindex(index=order, columns=clusters).fillna(CcpmStatus.NOT_ASSESSED)
     matrix.columns.name = None
     return matrix
 

@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Final
 
 from clusterbook.domain.ccpm.scales import HIGHEST_CODE, Scale, scale_named
-from clusterbook.forms.ccpm_bank import Status
+from clusterbook.forms.ccpm_bank import CcpmStatus
 
 #: Scores are given to this many decimals (the band is decided on the exact value).
 SCORE_DECIMALS: Final = 9
@@ -24,7 +24,7 @@ UNSATISFACTORY_ABOVE: Final = 25
 CONSTRAINT_AT_MOST: Final = 75
 GOOD_PRACTICE: Final = 100
 #: Statuses that call for action and an earlier next CCPM.
-NEEDS_ACTION: Final = (Status.UNSATISFACTORY, Status.WEAK)
+NEEDS_ACTION: Final = (CcpmStatus.UNSATISFACTORY, CcpmStatus.WEAK)
 
 #: An exact value: a whole code, or a fraction (a mean).
 Exact = int | Fraction
@@ -98,17 +98,17 @@ def group_score(rows: Iterable[Iterable[object]], scale: Scale | str | None = No
     return score_to_float(median(means) * POINTS_PER_CODE) if means else None
 
 
-def status_for(score: float | Fraction | None) -> Status:
+def status_for(score: float | Fraction | None) -> CcpmStatus:
     """The band of a score in percent: above 75 Good, above 50 up to 75 Satisfactory, above 25
     up to 50 Unsatisfactory, 25 or less Weak; None (no answers) is Not assessed."""
     if score is None or (isinstance(score, float) and math.isnan(score)):
-        return Status.NOT_ASSESSED
+        return CcpmStatus.NOT_ASSESSED
     if not 0 <= score <= GOOD_PRACTICE:
         raise ValueError(f"{float(score):g} is not a score from 0 to 100")
     if score > GOOD_ABOVE:
-        return Status.GOOD
+        return CcpmStatus.GOOD
     if score > SATISFACTORY_ABOVE:
-        return Status.SATISFACTORY
+        return CcpmStatus.SATISFACTORY
     if score > UNSATISFACTORY_ABOVE:
-        return Status.UNSATISFACTORY
-    return Status.WEAK
+        return CcpmStatus.UNSATISFACTORY
+    return CcpmStatus.WEAK

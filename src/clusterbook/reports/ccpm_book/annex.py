@@ -10,7 +10,7 @@ from xlsxwriter.workbook import Workbook
 from clusterbook.domain.ccpm import MAX_ACTIONS
 from clusterbook.excel.write import print_ready
 from clusterbook.forms.ccpm import AMENDABLE_STATUSES, ANNEX_ACTIONS, ANNEX_STATUS
-from clusterbook.forms.ccpm_bank import FUNCTIONS, Status, function_label
+from clusterbook.forms.ccpm_bank import FUNCTIONS, CcpmStatus, function_label
 from clusterbook.reports.ccpm_book.formats import (
     LINE_HEIGHT,
     Formats,
@@ -75,7 +75,7 @@ def write_annex_status(book: Workbook, fmt: Formats, content: ReportContent) -> 
         count = f'COUNTIFS({actions_function},{label},{actions_text},"<>")'
         reason = field_cell(status, "reason", row)
         consensus = field_cell(status, "consensus", row)
-        check = (f'=IF(AND(OR({final}="{Status.WEAK}",{final}="{Status.UNSATISFACTORY}"),'
+        check = (f'=IF(AND(OR({final}="{CcpmStatus.WEAK}",{final}="{CcpmStatus.UNSATISFACTORY}"),'
                  f'{count}=0),'
                  f'"Add at least one action",IF({count}>{MAX_ACTIONS},'
                  f'"More than {MAX_ACTIONS} actions",IF(AND({amended}<>"",{reason}=""),'
@@ -125,7 +125,7 @@ def _actions_per_function(content: ReportContent) -> dict[str, int]:
 
 def _check_text(final: str, actions: int, amended: str, reason: str, consensus: str) -> str:
     """What Annex I's Check column says (as its formula does)."""
-    if final.casefold() in (Status.WEAK.casefold(), Status.UNSATISFACTORY.casefold()) \
+    if final.casefold() in (CcpmStatus.WEAK.casefold(), CcpmStatus.UNSATISFACTORY.casefold()) \
             and actions == 0:
         return "Add at least one action"
     if actions > MAX_ACTIONS:

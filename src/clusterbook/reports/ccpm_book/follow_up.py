@@ -11,7 +11,7 @@ from xlsxwriter.workbook import Workbook
 from clusterbook.domain.ccpm import add_months
 from clusterbook.excel.write import print_ready
 from clusterbook.forms.ccpm import ANNEX_ACTIONS, FOLLOW_UP, MONTHS, QUARTERS
-from clusterbook.forms.ccpm_bank import ACTION_PROGRESS, FUNCTION_LABELS, ActionProgress, Status
+from clusterbook.forms.ccpm_bank import ACTION_PROGRESS, FUNCTION_LABELS, ActionProgress, CcpmStatus
 from clusterbook.forms.cells import cell_ref, range_ref, sheet_ref
 from clusterbook.reports.ccpm_book.formats import (
     LINE_HEIGHT,
@@ -98,10 +98,10 @@ def write_follow_up(book: Workbook, fmt: Formats, content: ReportContent) -> Non
         "validate": "list", "source": list(ACTION_PROGRESS),
         "error_message": "Pick Not started, In progress, Done or Delayed."})
     last_quarter = section.column_index(f"q{QUARTERS}") - 1
-    colours = {ActionProgress.DONE: BAND_COLOURS[Status.GOOD],
-               ActionProgress.IN_PROGRESS: BAND_COLOURS[Status.SATISFACTORY],
-               ActionProgress.DELAYED: BAND_COLOURS[Status.WEAK],
-               ActionProgress.NOT_STARTED: BAND_COLOURS[Status.NOT_ASSESSED]}
+    colours = {ActionProgress.DONE: BAND_COLOURS[CcpmStatus.GOOD],
+               ActionProgress.IN_PROGRESS: BAND_COLOURS[CcpmStatus.SATISFACTORY],
+               ActionProgress.DELAYED: BAND_COLOURS[CcpmStatus.WEAK],
+               ActionProgress.NOT_STARTED: BAND_COLOURS[CcpmStatus.NOT_ASSESSED]}
     for status, colour in colours.items():
         progress = book.add_format({"bg_color": colour.fill, "font_color": colour.text})
         sheet.conditional_format(first, first_month, last, last_quarter, {

@@ -13,7 +13,7 @@ from xlsxwriter.worksheet import Worksheet
 from clusterbook.domain.ccpm import DUE_SOONER, DUE_YEARLY
 from clusterbook.excel.write import print_ready
 from clusterbook.forms.ccpm import ANNEX_STATUS
-from clusterbook.forms.ccpm_bank import Role, Status
+from clusterbook.forms.ccpm_bank import CcpmStatus, Role
 from clusterbook.forms.cells import cell_ref, range_ref, sheet_ref
 from clusterbook.reports.ccpm_book.formats import (
     Formats,
@@ -69,9 +69,9 @@ def write_overview(book: Workbook, fmt: Formats, content: ReportContent) -> None
     # The bands and the next due date beside the chart.
     legend_column = 2
     sheet.write_string(chart_row, legend_column, "Bands", fmt.subtitle)
-    bands = ((Status.GOOD, "above 75 %"), (Status.SATISFACTORY, "above 50 up to 75 %"),
-             (Status.UNSATISFACTORY, "above 25 up to 50 %"), (Status.WEAK, "25 % or less"),
-             (Status.NOT_ASSESSED, "no answers"))
+    bands = ((CcpmStatus.GOOD, "above 75 %"), (CcpmStatus.SATISFACTORY, "above 50 up to 75 %"),
+             (CcpmStatus.UNSATISFACTORY, "above 25 up to 50 %"), (CcpmStatus.WEAK, "25 % or less"),
+             (CcpmStatus.NOT_ASSESSED, "no answers"))
     for offset, (status, words) in enumerate(bands, start=chart_row + 1):
         sheet.merge_range(offset, legend_column, offset, legend_column + 2,
                           f"{status}: {words}", fmt.band[status])
@@ -143,7 +143,8 @@ def _next_due_cells(sheet: Worksheet, fmt: Formats, content: ReportContent, row:
                           "the next one is due.", fmt.wrapped_note)
         return
     statuses = _final_status_range()
-    weak = f'COUNTIF({statuses},"{Status.WEAK}")+COUNTIF({statuses},"{Status.UNSATISFACTORY}")>0'
+    weak = (f'COUNTIF({statuses},"{CcpmStatus.WEAK}")'
+            f'+COUNTIF({statuses},"{CcpmStatus.UNSATISFACTORY}")>0')
     sheet.write_string(row + 1, column, "This CCPM", fmt.line)
     sheet.write_datetime(row + 1, column + 1, dt.datetime.combine(description.ccpm_date,
                                                                   dt.time()), fmt.date_left)
