@@ -25,9 +25,9 @@ from clusterbook.domain.checks import CheckContext, check_documents
 from clusterbook.domain.errors import ClusterBookError
 from clusterbook.domain.findings import Finding, Severity
 from clusterbook.domain.rules import classify_clusters
-from clusterbook.excel.cells import column_index, sheet_ref
 from clusterbook.excel.forms_reader import documents_from_sheets
 from clusterbook.excel.round_data import find_round_table
+from clusterbook.forms.cells import column_index, column_letter, sheet_ref
 from clusterbook.reports.flags_book import FLAG_COLUMNS, current_view
 from clusterbook.styles import FINDING_COLOURS, HEADER
 
@@ -340,7 +340,7 @@ def _write_validation_sheet(sheet: Any, rows: Rows) -> None:
     """Write the Validation sheet's values in one go, then its few formats."""
     sheet.clear()
     for index, width in enumerate(VALIDATION_WIDTHS):
-        column = chr(ord("A") + index)
+        column = column_letter(index + 1)
         sheet.range(f"{column}:{column}").column_width = width
     sheet.range(HIGHLIGHT_COLUMNS).api.EntireColumn.Hidden = True
     page = sheet.api.PageSetup  # printed: landscape, as wide as one page
