@@ -47,7 +47,6 @@ from clusterbook.consolidate.layout import (
     data_sheets,
     find_header,
 )
-from clusterbook.domain.checks import typed_value
 from clusterbook.domain.consolidation import (
     PRIORITIES,
     REVIEW_BOOK_ID,
@@ -66,6 +65,7 @@ from clusterbook.domain.consolidation import (
 )
 from clusterbook.domain.errors import WorkbookError
 from clusterbook.domain.findings import Finding, Severity
+from clusterbook.domain.typed_values import typed_value
 from clusterbook.domain.values import clean_text, to_date
 from clusterbook.excel.cells import MAX_ROWS
 from clusterbook.excel.intake import Intake, open_intake

@@ -27,6 +27,7 @@ from typing import Final
 import pandas as pd
 
 from clusterbook.domain.errors import WorkbookError
+from clusterbook.domain.typed_values import typed_value
 from clusterbook.domain.values import clean_text, is_blank, is_only_spaces
 from clusterbook.forms import (
     FORM_SHEET,
@@ -703,8 +704,6 @@ def section_frames(documents: Iterable[Document], *, typed: bool = True
     one column per field. With ``typed``, counts, numbers and dates are read as the values they
     show when they can be; other values stay as typed.
     """
-    from clusterbook.domain.checks import typed_value
-
     parts: dict[str, list[dict[str, object]]] = {}
     keys: dict[str, list[str]] = {}
     for document in documents:
