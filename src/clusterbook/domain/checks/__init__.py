@@ -5,9 +5,8 @@ generated from it). Checks run on :class:`~clusterbook.domain.submission.Documen
 a file, a live check formula in Excel and the merge all get the same answers:
 
 - value rules (required, only spaces, counts, numbers, dates, choices, phone numbers) are
-  defined once per field (:func:`field_rules`) and make each section's pandera schema
-  (:func:`section_schema`, for validating section DataFrames such as the merge's); the checks
-  run the same tests directly, which is many times faster for forms of a few dozen rows;
+  defined once per field (:func:`field_rules`, :mod:`.value_rules`) and run over each
+  section's rows;
 - rules across fields, sheets and the cluster list (campaign window, responsible people, the
   low-performing list, sign-off) are plain code (:mod:`.microplan`, :mod:`.action_plan`).
 
@@ -24,7 +23,7 @@ from clusterbook.domain.checks.common import CheckContext
 from clusterbook.domain.checks.microplan import check_microplan, clusters_twice
 from clusterbook.domain.checks.notes import file_finding, note_finding
 from clusterbook.domain.checks.registry import FILE_RULES, RULES, Rule, rules_table
-from clusterbook.domain.checks.value_rules import field_rules, section_schema, value_findings
+from clusterbook.domain.checks.value_rules import field_rules, value_findings
 from clusterbook.domain.findings import Finding
 from clusterbook.domain.submission import Document
 from clusterbook.domain.typed_values import (
@@ -46,15 +45,15 @@ FORM_RULES: dict[str, Callable[[Document, CheckContext], list[Finding]]] = {
 }
 
 
-def check_documents(documents: Iterable[Document], context: CheckContext | None = None, *,
-                    pandera: bool = False) -> list[Finding]:
+def check_documents(documents: Iterable[Document],
+                    context: CheckContext | None = None) -> list[Finding]:
     """Every finding of every document, in the order an officer reads them: by file, then
     sheet, row and column."""
     context = context or CheckContext()
     documents = list(documents)
     findings = [note_finding(note, document) for document in documents
                 for note in document.notes]
-    findings.extend(value_findings(documents, context, pandera=pandera))
+    findings.extend(value_findings(documents, context))
     for document in documents:
         rules = FORM_RULES.get(document.form.form_id)
         if rules is not None:
@@ -107,7 +106,6 @@ __all__ = [
     "phone_text",
     "plausible_dates",
     "rules_table",
-    "section_schema",
     "sort_findings",
     "typed_value",
     "value_findings",

@@ -1,9 +1,9 @@
 """The value rules: one test per rule and field (required, only spaces, counts, numbers,
 dates, choices, phone numbers, odd text), and the messages of the cells that break them.
 
-The rules are defined once per field (:func:`field_rules`) and make each section's pandera
-schema (:func:`section_schema`, for validating section DataFrames such as the merge's); the
-checks run the same tests directly, which is many times faster for forms of a few dozen rows.
+The rules are defined once per field (:func:`field_rules`) and run directly over each
+section's rows (:func:`section_failures`); the tests hold a pandera schema built from the same
+rules, and check that it finds the same cells.
 """
 
 from __future__ import annotations
@@ -11,11 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Final
-
-import pandas as pd
-import pandera.pandas as pa
 
 from clusterbook.domain.checks.common import CheckContext
 from clusterbook.domain.checks.registry import (
@@ -55,14 +51,6 @@ from clusterbook.domain.values import (
 )
 from clusterbook.forms import Field, Kind, RecordSection
 from clusterbook.forms.schema import Section
-
-
-def _ok_when(predicate: Callable[[Any], bool], rule: str) -> pa.Check:
-    """A pandera check named after its rule, passing the cells for which ``predicate`` holds.
-    Empty cells are checked too (pandera skips them by default)."""
-    def check(series: pd.Series) -> pd.Series:
-        return series.map(predicate).astype(bool)
-    return pa.Check(check, name=rule, ignore_na=False)
 
 
 def _filled(value: object) -> bool:
@@ -152,37 +140,14 @@ def field_rules(item: Field, today: dt.date) -> tuple[tuple[str, Callable[[Any],
     return tuple(rules)
 
 
-@lru_cache(maxsize=64)
-def section_schema(section: Section, today: dt.date) -> pa.DataFrameSchema:
-    """The pandera schema of a section's values: one column per field, each check named after
-    the rule it enforces (see :func:`field_rules`). Frames hold values as typed (object
-    columns)."""
-    columns = {
-        item.key: pa.Column(object, nullable=True, checks=[
-            _ok_when(test, rule) for rule, test in field_rules(item, today)])
-        for item in section.fields}
-    return pa.DataFrameSchema(columns, name=section.key)
-
-
-def _failures(section: Section, rows: list[list[object]], today: dt.date, *,
-              pandera: bool = False) -> list[tuple[str, str, int]]:
+def section_failures(section: Section, rows: list[list[object]], today: dt.date
+                     ) -> list[tuple[str, str, int]]:
     """(rule, field key, row position) of every cell that breaks a value rule.
 
-    The same tests (:func:`field_rules`) run through the section's pandera schema, or
-    directly: pandera's cost per check (about 4 ms per microplan even over 200 at once,
-    150 ms for one) would be most of the time of reading and checking a file.
+    The tests of :func:`field_rules` run directly: pandera's cost per check (about 4 ms per
+    microplan even over 200 at once, 150 ms for one) would be most of the time of reading and
+    checking a file.
     """
-    if pandera:
-        frame = pd.DataFrame(rows, columns=[item.key for item in section.fields],
-                             dtype=object)
-        try:
-            section_schema(section, today).validate(frame, lazy=True)
-            return []
-        except pa.errors.SchemaErrors as errors:
-            cases = errors.failure_cases
-        return [(str(rule), str(key), int(index)) for rule, key, index in zip(
-            cases["check"], cases["column"], cases["index"], strict=True)
-            if index is not None and key in frame.columns]
     failures = []
     for column, item in enumerate(section.fields):
         tests = field_rules(item, today)
@@ -239,10 +204,8 @@ def _cell(origin: _Origin, key: str) -> str:
     return origin.part.cell(key, origin.row or 0)
 
 
-def value_findings(documents: Sequence[Document], context: CheckContext, *,
-                   pandera: bool = False) -> list[Finding]:
-    """The value rules of every section of every document, section by section (through the
-    sections' pandera schemas when ``pandera`` is set; the findings are the same)."""
+def value_findings(documents: Sequence[Document], context: CheckContext) -> list[Finding]:
+    """The value rules of every section of every document, section by section."""
     findings: list[Finding] = []
     forms = {id(document.form): document.form for document in documents}
     for form in forms.values():
@@ -253,7 +216,7 @@ def value_findings(documents: Sequence[Document], context: CheckContext, *,
                 continue
             fields = {item.key: item for item in section.fields}
             positions = {item.key: column for column, item in enumerate(section.fields)}
-            for rule, key, index in _failures(section, rows, context.today, pandera=pandera):
+            for rule, key, index in section_failures(section, rows, context.today):
                 origin = origins[index]
                 cell = _cell(origin, key)
                 if not cell:
