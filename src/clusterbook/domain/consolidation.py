@@ -26,14 +26,14 @@ from typing import Final
 
 import pandas as pd
 
-from clusterbook.domain.checks.registry import (
+from clusterbook.domain.clusterlist import ClusterInfo, ClusterList, code_key, place_key
+from clusterbook.domain.findings import Finding, Severity
+from clusterbook.domain.outcomes import Outcome, outcome_of
+from clusterbook.domain.rule_registry import (
     FILE_RULES,
     REVIEW_BOOK_CONFLICT,
     REVIEW_BOOK_PROVINCE,
 )
-from clusterbook.domain.clusterlist import ClusterInfo, ClusterList, code_key, place_key
-from clusterbook.domain.findings import Finding, Severity
-from clusterbook.domain.outcomes import Outcome, outcome_of
 from clusterbook.domain.submission import REVIEW_BOOK_ID, Document, sheet_name
 from clusterbook.domain.typed_values import typed_value
 from clusterbook.domain.values import clean_text, without_invisible

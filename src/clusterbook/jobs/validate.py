@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clusterbook.domain.checks import RULES, CheckContext, check_documents, file_finding
-from clusterbook.domain.checks.registry import FILE_NAME
 from clusterbook.domain.errors import ClusterBookError, InputError, WorkbookError
 from clusterbook.domain.findings import Finding, Severity, count_errors
 from clusterbook.domain.outcomes import Outcome, printable
+from clusterbook.domain.rule_registry import FILE_NAME
 from clusterbook.excel.forms_reader import Submission, read_submission
 from clusterbook.excel.intake import Intake, display_name, take
 from clusterbook.excel.read import WORKBOOK_SUFFIXES, is_lock_file

@@ -10,7 +10,8 @@ a file, a live check formula in Excel and the merge all get the same answers:
 - rules across fields, sheets and the cluster list (campaign window, responsible people, the
   low-performing list, sign-off) are plain code (:mod:`.microplan`, :mod:`.action_plan`).
 
-The rule registry is :mod:`.registry`; values are read by :mod:`clusterbook.domain.typed_values`.
+The rules' ids and meanings are :mod:`clusterbook.domain.rule_registry`; cell values are read
+by :mod:`clusterbook.domain.typed_values`.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from clusterbook.domain.checks.action_plan import check_action_plan
 from clusterbook.domain.checks.common import CheckContext
 from clusterbook.domain.checks.microplan import check_microplan, clusters_twice
 from clusterbook.domain.checks.notes import file_finding, note_finding
-from clusterbook.domain.checks.registry import FILE_RULES, RULES, Rule, rules_table
 from clusterbook.domain.checks.value_rules import field_rules, value_findings
 from clusterbook.domain.findings import Finding
+from clusterbook.domain.rule_registry import FILE_RULES, RULES, Rule, rules_table
 from clusterbook.domain.submission import Document
 from clusterbook.domain.typed_values import (
     choice_of,

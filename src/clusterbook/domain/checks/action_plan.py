@@ -11,7 +11,9 @@ from clusterbook.domain.checks.common import (
     record_value,
     table_column,
 )
-from clusterbook.domain.checks.registry import (
+from clusterbook.domain.clusterlist import ClusterList, code_key, place_key
+from clusterbook.domain.findings import Finding
+from clusterbook.domain.rule_registry import (
     ACTION_MISSING,
     ACTION_NOT_LISTED,
     CLUSTER_DISTRICT,
@@ -19,8 +21,6 @@ from clusterbook.domain.checks.registry import (
     DEADLINE_PASSED,
     STRATEGY_MISSING,
 )
-from clusterbook.domain.clusterlist import ClusterList, code_key, place_key
-from clusterbook.domain.findings import Finding
 from clusterbook.domain.submission import Document, Table
 from clusterbook.domain.typed_values import day_text
 

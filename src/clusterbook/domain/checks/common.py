@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from clusterbook.domain.checks.registry import DUPLICATE_ROW, RULES
 from clusterbook.domain.clusterlist import ClusterList
 from clusterbook.domain.findings import Finding
+from clusterbook.domain.rule_registry import DUPLICATE_ROW, RULES
 from clusterbook.domain.submission import Document, Table
 from clusterbook.domain.typed_values import SPACES, read_or_none, value_text
 from clusterbook.domain.values import clean_text

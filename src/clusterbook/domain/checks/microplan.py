@@ -16,7 +16,9 @@ from clusterbook.domain.checks.common import (
     record_value,
     table_column,
 )
-from clusterbook.domain.checks.registry import (
+from clusterbook.domain.clusterlist import ClusterInfo, code_key, place_key
+from clusterbook.domain.findings import Finding
+from clusterbook.domain.rule_registry import (
     CAMPAIGN_DATES,
     CLUSTER_DISTRICT,
     CLUSTER_NAME,
@@ -34,8 +36,6 @@ from clusterbook.domain.checks.registry import (
     TEAM_EMPTY,
     TIMING_MISMATCH,
 )
-from clusterbook.domain.clusterlist import ClusterInfo, code_key, place_key
-from clusterbook.domain.findings import Finding
 from clusterbook.domain.submission import Document, Table
 from clusterbook.domain.typed_values import day_text, plausible_dates, value_text
 from clusterbook.domain.values import is_blank, is_only_spaces

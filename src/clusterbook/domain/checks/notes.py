@@ -3,7 +3,9 @@ read as a form."""
 
 from __future__ import annotations
 
-from clusterbook.domain.checks.registry import (
+from clusterbook.domain.errors import WorkbookError
+from clusterbook.domain.findings import Finding
+from clusterbook.domain.rule_registry import (
     COLUMN_EXTRA,
     COLUMN_MISSING,
     FILE_DAMAGED,
@@ -19,8 +21,6 @@ from clusterbook.domain.checks.registry import (
     SHEET_MISSING,
     SHEET_RENAMED,
 )
-from clusterbook.domain.errors import WorkbookError
-from clusterbook.domain.findings import Finding
 from clusterbook.domain.submission import Document, Note
 from clusterbook.forms import RecordSection
 

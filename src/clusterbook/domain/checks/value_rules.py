@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from clusterbook.domain.checks.common import CheckContext
-from clusterbook.domain.checks.registry import (
+from clusterbook.domain.findings import Finding
+from clusterbook.domain.outcomes import printable
+from clusterbook.domain.rule_registry import (
     CELL_ERROR,
     CHOICE,
     CONTROL_CHARACTERS,
@@ -30,8 +32,6 @@ from clusterbook.domain.checks.registry import (
     RULES,
     TEXT_TOO_LONG,
 )
-from clusterbook.domain.findings import Finding
-from clusterbook.domain.outcomes import printable
 from clusterbook.domain.submission import Document, Record, Table
 from clusterbook.domain.typed_values import (
     day_text,
