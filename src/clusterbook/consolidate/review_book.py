@@ -63,7 +63,7 @@ from clusterbook.domain.consolidation import (
     form_name,
     group_of,
 )
-from clusterbook.domain.errors import WorkbookError
+from clusterbook.domain.errors import ErrorKind, WorkbookError
 from clusterbook.domain.findings import Finding, Severity
 from clusterbook.domain.typed_values import typed_value
 from clusterbook.domain.values import clean_text, to_date
@@ -722,7 +722,7 @@ def _open_review_book(path: Path | str | Intake, file: str
         info = read_mark(book, file)
         if info is None:
             raise WorkbookError(file, "this workbook is not a ClusterBook review book",
-                                kind="not-template")
+                                kind=ErrorKind.NOT_TEMPLATE)
         yield book, info
     finally:
         book.close()
@@ -777,12 +777,12 @@ def _feedback_notes(book: Any, file: str) -> list[ReviewerNote]:
                                       f"{HEADER_SEARCH_ROWS} rows. Nothing was written, so "
                                       f"that their work is not lost. Put back the header row "
                                       f"(or restore the book from the '{BACKUPS_FOLDER}' folder) "
-                                      f"and merge again", kind="feedback")
+                                      f"and merge again", kind=ErrorKind.FEEDBACK)
     raise WorkbookError(file, f"the book has no Feedback sheet (none is named '{FEEDBACK}' or "
                               f"has its title and header). Nothing was written, so that the "
                               f"reviewers' work is not lost. Give the sheet back its name (or "
                               f"restore the book from the '{BACKUPS_FOLDER}' folder) and merge "
-                              f"again", kind="feedback")
+                              f"again", kind=ErrorKind.FEEDBACK)
 
 
 _EXTRA: Final = "extra:"

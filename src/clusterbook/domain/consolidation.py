@@ -27,13 +27,10 @@ from typing import Final
 import pandas as pd
 
 from clusterbook.domain.clusterlist import ClusterInfo, ClusterList, code_key, place_key
+from clusterbook.domain.errors import ErrorKind
 from clusterbook.domain.findings import Finding, Severity
 from clusterbook.domain.outcomes import Outcome, outcome_of
-from clusterbook.domain.rule_registry import (
-    FILE_RULES,
-    REVIEW_BOOK_CONFLICT,
-    REVIEW_BOOK_PROVINCE,
-)
+from clusterbook.domain.rule_registry import FILE_RULES, RuleId
 from clusterbook.domain.submission import REVIEW_BOOK_ID, Document, sheet_name
 from clusterbook.domain.typed_values import typed_value
 from clusterbook.domain.values import clean_text, without_invisible
@@ -472,7 +469,7 @@ def _own_province_only(sources: Sequence[Source], places: _Places) -> None:
             source.entries = [entry for entry in source.entries if entry not in foreign]
             codes = ", ".join(dict.fromkeys(entry.cluster_code for entry in foreign))
             home = places.names(foreign[0])[0] or foreign[0].province
-            source.findings.append(Finding(Severity.ERROR, REVIEW_BOOK_PROVINCE, (
+            source.findings.append(Finding(Severity.ERROR, RuleId.REVIEW_BOOK_PROVINCE, (
                 f"{book} is the review book of {mine}, but it carries {codes} of {home} "
                 f"(from {source.file}); those rows were not merged. A province's clusters "
                 f"come from its own review book or from the district's file."), book))
@@ -497,7 +494,7 @@ def _conflicts(newest: Entry, older: Sequence[Entry], carrier: dict[int, str],
     what = ", ".join(f"{entry.file}" + (f" (carried by {carrier[id(entry)]})"
                                         if carrier.get(id(entry)) else " (received directly)")
                      for entry in others)
-    source.findings.append(Finding(Severity.WARNING, REVIEW_BOOK_CONFLICT, (
+    source.findings.append(Finding(Severity.WARNING, RuleId.REVIEW_BOOK_CONFLICT, (
         f"{book} carries {form_name(newest.form)} {newest.cluster_code} from {newest.file}, "
         f"dated later than {what}, so it is current. Check with the province that this is the "
         f"file they meant to send."), book))
@@ -615,13 +612,13 @@ def _outcomes(sources: Sequence[Source], kept: Sequence[Source], current: Sequen
     return outcomes
 
 
-_KIND_OF_RULE: Final = {rule: kind for kind, rule in FILE_RULES.items()}
+_KIND_OF_RULE: Final[dict[str, ErrorKind]] = {rule: kind for kind, rule in FILE_RULES.items()}
 
 
 def _unreadable_kind(source: Source) -> Outcome:
     """The kind of a file that could not be read, from its finding's rule."""
     rule = source.findings[0].rule if source.findings else ""
-    return outcome_of(_KIND_OF_RULE.get(rule, "unreadable"))
+    return outcome_of(_KIND_OF_RULE.get(rule, ErrorKind.UNREADABLE))
 
 
 def _carried_kind(source: Source) -> Outcome:

@@ -10,6 +10,8 @@ import re
 from enum import StrEnum
 from typing import Final
 
+from clusterbook.domain.errors import ErrorKind
+
 
 class Outcome(StrEnum):
     """The outcome of one file."""
@@ -22,16 +24,17 @@ class Outcome(StrEnum):
 
 
 #: The outcome of each kind of unreadable file (see ``WorkbookError.kind``).
-OUTCOME_OF_KIND: Final = {
-    "empty": Outcome.UNREADABLE, "damaged": Outcome.UNREADABLE,
-    "password": Outcome.UNREADABLE, "unreadable": Outcome.UNREADABLE,
-    "lock": Outcome.NOT_A_FORM, "not-workbook": Outcome.NOT_A_FORM,
-    "not-template": Outcome.NOT_A_FORM, "unknown-version": Outcome.NOT_A_FORM,
-    "bomb": Outcome.REFUSED, "too-large": Outcome.REFUSED, "special": Outcome.REFUSED,
+OUTCOME_OF_KIND: Final[dict[ErrorKind, Outcome]] = {
+    ErrorKind.EMPTY: Outcome.UNREADABLE, ErrorKind.DAMAGED: Outcome.UNREADABLE,
+    ErrorKind.PASSWORD: Outcome.UNREADABLE, ErrorKind.UNREADABLE: Outcome.UNREADABLE,
+    ErrorKind.LOCK: Outcome.NOT_A_FORM, ErrorKind.NOT_WORKBOOK: Outcome.NOT_A_FORM,
+    ErrorKind.NOT_TEMPLATE: Outcome.NOT_A_FORM, ErrorKind.UNKNOWN_VERSION: Outcome.NOT_A_FORM,
+    ErrorKind.BOMB: Outcome.REFUSED, ErrorKind.TOO_LARGE: Outcome.REFUSED,
+    ErrorKind.SPECIAL: Outcome.REFUSED,
 }
 
 
-def outcome_of(kind: str) -> Outcome:
+def outcome_of(kind: ErrorKind) -> Outcome:
     """The outcome of a file that could not be read for a reason of this kind."""
     return OUTCOME_OF_KIND.get(kind, Outcome.UNREADABLE)
 

@@ -26,7 +26,8 @@ from typing import Final
 
 import pandas as pd
 
-from clusterbook.domain.errors import WorkbookError
+from clusterbook.domain.errors import ErrorKind, WorkbookError
+from clusterbook.domain.rule_registry import RuleId
 from clusterbook.domain.typed_values import typed_value
 from clusterbook.domain.values import clean_text, is_blank, is_only_spaces
 from clusterbook.forms import (
@@ -122,10 +123,10 @@ def _unmerged(grid: Grid) -> tuple[Grid, list[Block]]:
 class Note:
     """Something the reader noticed about a form's layout; the checks say what it means.
 
-    ``kind`` is the id of the rule that reports it (see ``clusterbook.domain.checks``).
+    ``kind`` is the id of the rule that reports it.
     """
 
-    kind: str
+    kind: RuleId
     sheet: str = ""
     cell: str = ""
     value: str = ""
@@ -340,14 +341,14 @@ def _read_record(section: RecordSection, grid: Grid, sheet: str, first_row: int,
     template = {item.key: section.row_of(item.key) for item in section.fields}
     for item, row, text in _place_unmatched(section.fields, found, template, texts, claimed):
         if text != item.label:
-            notes.append(Note("header-renamed", sheet, cell_ref(row, label_column), text,
+            notes.append(Note(RuleId.HEADER_RENAMED, sheet, cell_ref(row, label_column), text,
                               section.key, item.key, item.label))
     values: dict[str, object] = {}
     cells: dict[str, str] = {}
     for item in section.fields:
         row_found = found.get(item.key)
         if row_found is None:
-            kind = "column-missing" if item.required else "optional-column-missing"
+            kind = RuleId.COLUMN_MISSING if item.required else RuleId.OPTIONAL_COLUMN_MISSING
             notes.append(Note(kind, sheet, cell_ref(template[item.key], label_column), "",
                               section.key, item.key, item.label))
             values[item.key] = None
@@ -405,18 +406,18 @@ def _read_table(section: TableSection, grid: Grid, sheet: str, first_row: int,
                 claimed.add(column)
         for item, column, text in _place_unmatched(fields, found, template, texts, claimed):
             if label_key(text) != label_key(item.label):
-                notes.append(Note("header-renamed", sheet, cell_ref(header_row, column), text,
+                notes.append(Note(RuleId.HEADER_RENAMED, sheet, cell_ref(header_row, column), text,
                                   section.key, item.key, item.label))
     else:
         header_row = section.header_row
         found = dict(template)
         claimed = set(found.values())
-        notes.append(Note("header-missing", sheet, cell_ref(header_row, section.first_column),
+        notes.append(Note(RuleId.HEADER_MISSING, sheet, cell_ref(header_row, section.first_column),
                           "", section.key,
                           detail=", ".join(f"'{item.label}'" for item in fields)))
     for item in fields:
         if item.key not in found:
-            kind = "column-missing" if item.required else "optional-column-missing"
+            kind = RuleId.COLUMN_MISSING if item.required else RuleId.OPTIONAL_COLUMN_MISSING
             notes.append(Note(kind, sheet, cell_ref(header_row, template[item.key]), "",
                               section.key, item.key, item.label))
     rows: list[list[object]] = []
@@ -430,8 +431,8 @@ def _read_table(section: TableSection, grid: Grid, sheet: str, first_row: int,
             # A row 'cleared' with the space bar: not a row, but the spaces are reported.
             for item, position, value in zip(fields, positions, values, strict=True):
                 if value is not None and position:
-                    notes.append(Note("only-spaces", sheet, cell_ref(row, position), str(value),
-                                      section.key, item.key, item.label))
+                    notes.append(Note(RuleId.ONLY_SPACES, sheet, cell_ref(row, position),
+                                      str(value), section.key, item.key, item.label))
             continue
         rows.append(values)
         index.append(row)
@@ -439,7 +440,7 @@ def _read_table(section: TableSection, grid: Grid, sheet: str, first_row: int,
         if column in claimed or not texts.get(column):
             continue
         if any(grid.value(row, column) is not None for row in index):
-            notes.append(Note("column-extra", sheet, cell_ref(header_row, column),
+            notes.append(Note(RuleId.COLUMN_EXTRA, sheet, cell_ref(header_row, column),
                               texts[column], section.key))
     return Table(section, sheet, header_row, found, rows, index)
 
@@ -450,7 +451,7 @@ def _merged_notes(section: Section, sheet: str, filled: Sequence[Block], first_r
     for block in filled:
         if block[2] < first_row:
             continue
-        notes.append(Note("merged-cells", sheet, range_ref(*block),
+        notes.append(Note(RuleId.MERGED_CELLS, sheet, range_ref(*block),
                           clean_text(grid.value(block[0], block[1])), section.key))
     return notes
 
@@ -475,7 +476,7 @@ def read_sections(form: Form, grids: Mapping[str, Grid], *, file: str = "", vers
         grid = grids.get(name)
         sections = form.sections_on(base)
         if grid is None:
-            document.notes.append(Note("sheet-missing", name, detail=base,
+            document.notes.append(Note(RuleId.SHEET_MISSING, name, detail=base,
                                        section=sections[0].key))
             continue
         grid, filled = _unmerged(grid)
@@ -552,7 +553,7 @@ def _renamed_sheets(form: Form, groups: dict[str, dict[str, str]],
         if len(matches) == 1:
             groups[missing[0]][base] = matches[0]
             spare.remove(matches[0])
-            notes.append(Note("sheet-renamed", matches[0], cell_ref(section.title_row, 1),
+            notes.append(Note(RuleId.SHEET_RENAMED, matches[0], cell_ref(section.title_row, 1),
                               matches[0], section.key, detail=sheet_name(base, missing[0])))
     return notes
 
@@ -597,22 +598,24 @@ def identify_form(file: str, sheet_names: Sequence[str],
             raise WorkbookError(file, "this is a ClusterBook review book, not a district "
                                       "submission; validate checks submissions. Merge it with "
                                       "the other files: the merge takes from it only its own "
-                                      "province's clusters", kind="not-template")
+                                      "province's clusters", kind=ErrorKind.NOT_TEMPLATE)
         if form is None:
             raise WorkbookError(file, f"this workbook is not one of the ClusterBook templates "
                                       f"(its template mark says '{form_id}')",
-                                kind="not-template")
+                                kind=ErrorKind.NOT_TEMPLATE)
         if not form.reads(version):
-            raise WorkbookError(file, _version_reason(form, version), kind="unknown-version")
+            raise WorkbookError(file, _version_reason(form, version),
+                                kind=ErrorKind.UNKNOWN_VERSION)
         return form, version, []
     for form in FORMS.values():
         groups = split_groups(form, sheet_names)
         if any(len(sheets) == len(form.sheets) for sheets in groups.values()):
-            return form, form.version, [Note("form-mark-missing", detail=form.title)]
+            return form, form.version, [Note(RuleId.FORM_MARK_MISSING, detail=form.title)]
     listed = ", ".join(f"'{name}'" for name in sheet_names[:6]) or "none"
     raise WorkbookError(file, f"this workbook is not one of the ClusterBook templates (no "
                               f"'{FORM_SHEET}' mark, and its sheets {listed} are not a form's "
-                              f"sheets); fill the template and send that", kind="not-template")
+                              f"sheets); fill the template and send that",
+                        kind=ErrorKind.NOT_TEMPLATE)
 
 
 def _version_reason(form: Form, version: str) -> str:
@@ -648,7 +651,7 @@ def document_from_blocks(form: Form, blocks: Sequence[Sequence[Sequence[object]]
     for position, (section, rows) in enumerate(zip(form.sections, blocks, strict=True)):
         sheet = sheets[position] if sheets else section.sheet
         if rows is None:
-            document.notes.append(Note("sheet-missing", sheet, detail=section.sheet,
+            document.notes.append(Note(RuleId.SHEET_MISSING, sheet, detail=section.sheet,
                                        section=section.key))
             continue
         first_row, first_column = section_block(section)[:2]

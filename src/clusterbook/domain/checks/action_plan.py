@@ -13,14 +13,7 @@ from clusterbook.domain.checks.common import (
 )
 from clusterbook.domain.clusterlist import ClusterList, code_key, place_key
 from clusterbook.domain.findings import Finding
-from clusterbook.domain.rule_registry import (
-    ACTION_MISSING,
-    ACTION_NOT_LISTED,
-    CLUSTER_DISTRICT,
-    CLUSTER_UNKNOWN,
-    DEADLINE_PASSED,
-    STRATEGY_MISSING,
-)
+from clusterbook.domain.rule_registry import RuleId
 from clusterbook.domain.submission import Document, Table
 from clusterbook.domain.typed_values import day_text
 
@@ -35,9 +28,10 @@ def check_action_plan(document: Document, context: CheckContext) -> list[Finding
             continue
         deadline = next((day for r, day, _ in table_column(actions, "deadline") if r == row), None)
         if isinstance(deadline, dt.date) and deadline < context.today:
-            found.add(DEADLINE_PASSED, f"This action is still 'Planned' but its deadline, "
-                                       f"{day_text(deadline)}, has passed; update its status "
-                                       f"or set a new deadline.",
+            found.add(RuleId.DEADLINE_PASSED,
+                      f"This action is still 'Planned' but its deadline, "
+                      f"{day_text(deadline)}, has passed; update its status "
+                      f"or set a new deadline.",
                       actions.sheet, actions.cell("deadline", row), deadline)
     _strategies(found, actions)
     if context.clusters is not None:
@@ -59,8 +53,9 @@ def _strategies(found: Found, actions: Table) -> None:
         (have,) = present
         other = "Push" if have == "Pull" else "Pull"
         row, code = rows[0]
-        found.add(STRATEGY_MISSING, f"Cluster {code} has {have} actions but no {other} action; "
-                                    f"plan both (Pull: demand, Push: supply).",
+        found.add(RuleId.STRATEGY_MISSING,
+                  f"Cluster {code} has {have} actions but no {other} action; "
+                  f"plan both (Pull: demand, Push: supply).",
                   actions.sheet, actions.cell("strategy", row), have)
 
 
@@ -74,24 +69,26 @@ def _actions_on_list(found: Found, document: Document, actions: Table,
         cell = actions.cell("cluster_code", row)
         info = clusters.get(code)
         if info is None:
-            found.add(CLUSTER_UNKNOWN, f"Cluster code '{code}' is not on the cluster list "
-                                       f"({clusters.source or 'given'}); check the code.",
+            found.add(RuleId.CLUSTER_UNKNOWN, f"Cluster code '{code}' is not on the cluster list "
+                                              f"({clusters.source or 'given'}); check the code.",
                       actions.sheet, cell, raw)
             continue
         seen.add(code_key(info.code))
         if district and place_key(district) != place_key(info.district):
-            found.add(CLUSTER_DISTRICT, f"Cluster {info.code} belongs to {info.district} "
-                                        f"({info.province}) on the cluster list, not to this "
-                                        f"plan's district '{district}'.",
+            found.add(RuleId.CLUSTER_DISTRICT,
+                      f"Cluster {info.code} belongs to {info.district} "
+                      f"({info.province}) on the cluster list, not to this "
+                      f"plan's district '{district}'.",
                       actions.sheet, cell, raw)
         elif clusters.knows_status and not info.low_performing:
-            found.add(ACTION_NOT_LISTED, f"Cluster {info.code} is not on the low-performing "
-                                         f"list; actions are planned for listed clusters.",
+            found.add(RuleId.ACTION_NOT_LISTED, f"Cluster {info.code} is not on the low-performing "
+                                                f"list; actions are planned for listed clusters.",
                       actions.sheet, cell, raw)
     if district and clusters.knows_status:
         for info in clusters.low_performing_in(district):
             if code_key(info.code) not in seen:
-                found.add(ACTION_MISSING, f"Cluster {info.code} ({info.name or 'no name'}) is "
-                                          f"on the low-performing list but has no action in "
-                                          f"this plan.", actions.sheet, actions.first_cell,
+                found.add(RuleId.ACTION_MISSING,
+                          f"Cluster {info.code} ({info.name or 'no name'}) is "
+                          f"on the low-performing list but has no action in "
+                          f"this plan.", actions.sheet, actions.first_cell,
                           info.code)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from clusterbook.domain.clusterlist import ClusterList
 from clusterbook.domain.findings import Finding
-from clusterbook.domain.rule_registry import DUPLICATE_ROW, RULES
+from clusterbook.domain.rule_registry import RULES, RuleId
 from clusterbook.domain.submission import Document, Table
 from clusterbook.domain.typed_values import SPACES, read_or_none, value_text
 from clusterbook.domain.values import clean_text
@@ -30,7 +30,7 @@ class Found:
         self.document = document
         self.items: list[Finding] = []
 
-    def add(self, rule: str, message: str, sheet: str, cell: str, value: object = "") -> None:
+    def add(self, rule: RuleId, message: str, sheet: str, cell: str, value: object = "") -> None:
         self.items.append(Finding(RULES[rule].severity, rule, message, self.document.file,
                                   sheet, cell, value_text(value) if value is not None else ""))
 
@@ -77,6 +77,6 @@ def duplicate_rows(found: Found, table: Table) -> None:
             seen[signature] = row
             continue
         first_key = next(key for key in keys if key in table.columns)
-        found.add(DUPLICATE_ROW, f"This row repeats row {earlier} of "
-                                 f"'{table.section.title}' exactly; delete one of them.",
+        found.add(RuleId.DUPLICATE_ROW, f"This row repeats row {earlier} of "
+                                        f"'{table.section.title}' exactly; delete one of them.",
                   table.sheet, table.cell(first_key, row), values[keys.index(first_key)])

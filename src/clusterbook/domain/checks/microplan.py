@@ -18,24 +18,7 @@ from clusterbook.domain.checks.common import (
 )
 from clusterbook.domain.clusterlist import ClusterInfo, code_key, place_key
 from clusterbook.domain.findings import Finding
-from clusterbook.domain.rule_registry import (
-    CAMPAIGN_DATES,
-    CLUSTER_DISTRICT,
-    CLUSTER_NAME,
-    CLUSTER_TWICE,
-    CLUSTER_UNKNOWN,
-    DATE_WINDOW,
-    ERROR,
-    ISSUES_MISSING,
-    MISSED_ABOVE_TARGET,
-    MISSED_WITHOUT_ISSUE,
-    POPULATION_PER_HOUSEHOLD,
-    RESPONSIBLE_NOT_IN_TEAM,
-    REVIEW_DATE,
-    SIGN_OFF_INCOMPLETE,
-    TEAM_EMPTY,
-    TIMING_MISMATCH,
-)
+from clusterbook.domain.rule_registry import ERROR, RuleId
 from clusterbook.domain.submission import Document, Table
 from clusterbook.domain.typed_values import day_text, plausible_dates, value_text
 from clusterbook.domain.values import is_blank, is_only_spaces
@@ -52,8 +35,8 @@ def check_microplan(document: Document, context: CheckContext) -> list[Finding]:
     start, _, _ = record_value(document, "identification", "campaign_start")
     end, end_cell, ident_sheet = record_value(document, "identification", "campaign_end")
     if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
-        found.add(CAMPAIGN_DATES, f"The campaign ends ({day_text(end)}) before it starts "
-                                  f"({day_text(start)}); check both dates.",
+        found.add(RuleId.CAMPAIGN_DATES, f"The campaign ends ({day_text(end)}) before it starts "
+                                         f"({day_text(start)}); check both dates.",
                   ident_sheet, end_cell, end)
         start = end = None
     window = (start, end) if isinstance(start, dt.date) and isinstance(end, dt.date) else None
@@ -67,8 +50,9 @@ def check_microplan(document: Document, context: CheckContext) -> list[Finding]:
             _review_dates(found, tables["review"], window[1])
     team = tables.get("team")
     if team is not None and team.empty:
-        found.add(TEAM_EMPTY, "The community engagement team (section 2) has no member; list "
-                              "at least one person with their role and contact.",
+        found.add(RuleId.TEAM_EMPTY,
+                  "The community engagement team (section 2) has no member; list "
+                  "at least one person with their role and contact.",
                   team.sheet, team.first_cell)
     if team is not None and not team.empty:
         _responsible_people(found, document, team)
@@ -85,15 +69,15 @@ def _counts(found: Found, document: Document) -> None:
     households, _, _ = record_value(document, "identification", "households")
     missed, missed_cell, _ = record_value(document, "identification", "missed_children")
     if isinstance(missed, int) and isinstance(target, int) and missed > target:
-        found.add(MISSED_ABOVE_TARGET, f"Missed children ({missed:,}) exceed the target "
-                                       f"population ({target:,}); check both numbers.",
+        found.add(RuleId.MISSED_ABOVE_TARGET, f"Missed children ({missed:,}) exceed the target "
+                                              f"population ({target:,}); check both numbers.",
                   sheet, missed_cell, missed)
     if isinstance(target, int) and isinstance(households, int) and target > 0:
         low, high = PER_HOUSEHOLD
         if households == 0 or not low <= target / households <= high:
             ratio = "no households" if households == 0 else \
                 f"{target / households:.2f} children per household"
-            found.add(POPULATION_PER_HOUSEHOLD,
+            found.add(RuleId.POPULATION_PER_HOUSEHOLD,
                       f"A target population of {target:,} for {households:,} households is "
                       f"{ratio}; expected between {low:g} and {high:g}. Check both numbers.",
                       sheet, target_cell, target)
@@ -115,7 +99,7 @@ def _dates_in_window(found: Found, table: Table, window: tuple[dt.date, dt.date]
         if not isinstance(day, dt.date) or not plausible_first <= day <= plausible_last:
             continue  # not a date, or a mistyped year: reported by the value rules
         if not first <= day <= end:
-            found.add(DATE_WINDOW,
+            found.add(RuleId.DATE_WINDOW,
                       f"{label} {day_text(day)} is outside the campaign window: "
                       f"{_WINDOW_NOUNS.get(table.section.key, 'these dates')} take place "
                       f"from {day_text(first)} "
@@ -133,8 +117,9 @@ def _timing(found: Found, table: Table, row: int, timing: str, day: dt.date,
     actual = ("Before the campaign" if day < start else
               "After the campaign" if day > end else "During the campaign")
     if timing != actual:
-        found.add(TIMING_MISMATCH, f"Timing says '{timing}', but the date {day_text(day)} is "
-                                   f"{actual.lower()} ({day_text(start)} to {day_text(end)}).",
+        found.add(RuleId.TIMING_MISMATCH,
+                  f"Timing says '{timing}', but the date {day_text(day)} is "
+                  f"{actual.lower()} ({day_text(start)} to {day_text(end)}).",
                   table.sheet, table.cell("timing", row), timing)
 
 
@@ -142,9 +127,9 @@ def _review_dates(found: Found, table: Table, end: dt.date) -> None:
     label = next(f.label for f in table.section.fields if f.key == "date")
     for row, day, raw in table_column(table, "date"):
         if isinstance(day, dt.date) and day <= end:
-            found.add(REVIEW_DATE, f"{label} {day_text(day)} is not after the campaign end "
-                                   f"({day_text(end)}); the review meeting comes after the "
-                                   f"campaign.", table.sheet, table.cell("date", row), raw)
+            found.add(RuleId.REVIEW_DATE, f"{label} {day_text(day)} is not after the campaign end "
+                                          f"({day_text(end)}); the review meeting comes after the "
+                                          f"campaign.", table.sheet, table.cell("date", row), raw)
 
 
 def _members(team: Table) -> set[str]:
@@ -168,7 +153,7 @@ def _responsible_people(found: Found, document: Document, team: Table) -> None:
             names = [part for part in _NAME_PARTS.split(person) if part.strip()]
             if all(person_key(name) in members for name in names):
                 continue
-            found.add(RESPONSIBLE_NOT_IN_TEAM,
+            found.add(RuleId.RESPONSIBLE_NOT_IN_TEAM,
                       f"{item.label} '{person}' is not a member of the team in section "
                       f"{team_section} ('{team.sheet}'); add them to the team or name a member.",
                       table.sheet, table.cell("responsible", row), raw)
@@ -182,15 +167,16 @@ def _issues(found: Found, document: Document, context: CheckContext) -> None:
     info = context.clusters.get(code) if context.clusters is not None and code else None
     if info is not None and info.low_performing and context.clusters is not None \
             and context.clusters.knows_status:
-        found.add(ISSUES_MISSING, f"Cluster {info.code} is on the low-performing list, but "
-                                  f"section 4 lists no issue; describe its key issues, the "
-                                  f"mitigation, who is responsible and by when.",
+        found.add(RuleId.ISSUES_MISSING, f"Cluster {info.code} is on the low-performing list, but "
+                                         f"section 4 lists no issue; describe its key issues, the "
+                                         f"mitigation, who is responsible and by when.",
                   issues.sheet, issues.first_cell)
     missed, missed_cell, sheet = record_value(document, "identification", "missed_children")
     if isinstance(missed, int) and missed > 0:
-        found.add(MISSED_WITHOUT_ISSUE, f"{missed:,} children were missed in the last round, "
-                                        f"but section 4 lists no issue; say why and what "
-                                        f"will be done.", sheet, missed_cell, missed)
+        found.add(RuleId.MISSED_WITHOUT_ISSUE,
+                  f"{missed:,} children were missed in the last round, "
+                  f"but section 4 lists no issue; say why and what "
+                  f"will be done.", sheet, missed_cell, missed)
 
 
 def _cluster_on_list(found: Found, document: Document, context: CheckContext) -> None:
@@ -201,15 +187,17 @@ def _cluster_on_list(found: Found, document: Document, context: CheckContext) ->
         return
     info = context.clusters.get(code)
     if info is None:
-        found.add(CLUSTER_UNKNOWN, f"Cluster code '{code}' is not on the cluster list "
-                                   f"({context.clusters.source or 'given'}); check the code.",
+        found.add(RuleId.CLUSTER_UNKNOWN,
+                  f"Cluster code '{code}' is not on the cluster list "
+                  f"({context.clusters.source or 'given'}); check the code.",
                   sheet, code_cell, code)
         return
     _same_place(found, document, info, "identification", sheet)
     name, name_cell, _ = record_value(document, "identification", "cluster_name")
     if name and info.name and place_key(name) != place_key(info.name):
-        found.add(CLUSTER_NAME, f"Cluster {info.code} is called '{info.name}' on the cluster "
-                                f"list, not '{name}'.", sheet, name_cell, name)
+        found.add(RuleId.CLUSTER_NAME,
+                  f"Cluster {info.code} is called '{info.name}' on the cluster "
+                  f"list, not '{name}'.", sheet, name_cell, name)
 
 
 def _same_place(found: Found, document: Document, info: ClusterInfo, section: str,
@@ -220,8 +208,8 @@ def _same_place(found: Found, document: Document, info: ClusterInfo, section: st
         if not typed or not expected or place_key(typed) == place_key(expected):
             continue
         where = f"{info.district} ({info.province})"
-        found.add(CLUSTER_DISTRICT, f"Cluster {info.code} belongs to {where} on the cluster "
-                                    f"list, not to {key} '{typed}'.",
+        found.add(RuleId.CLUSTER_DISTRICT, f"Cluster {info.code} belongs to {where} on the cluster "
+                                           f"list, not to {key} '{typed}'.",
                   sheet, cell or typed_cell, code_text or typed)
         return
 
@@ -238,8 +226,9 @@ def _sign_off(found: Found, document: Document, context: CheckContext) -> None:
         if item.key == "status" or not record.cell(item.key):
             continue
         if is_blank(record.values.get(item.key)) or is_only_spaces(record.values.get(item.key)):
-            found.add(SIGN_OFF_INCOMPLETE, f"{item.label} is empty; a submission {why} needs "
-                                           f"every sign-off name and date.",
+            found.add(RuleId.SIGN_OFF_INCOMPLETE,
+                      f"{item.label} is empty; a submission {why} needs "
+                      f"every sign-off name and date.",
                       record.sheet, record.cell(item.key))
 
 
@@ -257,7 +246,7 @@ def clusters_twice(documents: Sequence[Document]) -> list[Finding]:
         earlier = first_seen.setdefault(key, document)
         if earlier is document:
             continue
-        findings.append(Finding(ERROR, CLUSTER_TWICE,
+        findings.append(Finding(ERROR, RuleId.CLUSTER_TWICE,
                                 f"Cluster {code} has a microplan on sheet "
                                 f"'{earlier.sheet_of('identification')}' already; send one "
                                 f"microplan per cluster.", document.file, sheet, cell,

@@ -3,24 +3,9 @@ read as a form."""
 
 from __future__ import annotations
 
-from clusterbook.domain.errors import WorkbookError
+from clusterbook.domain.errors import ErrorKind, WorkbookError
 from clusterbook.domain.findings import Finding
-from clusterbook.domain.rule_registry import (
-    COLUMN_EXTRA,
-    COLUMN_MISSING,
-    FILE_DAMAGED,
-    FILE_NOT_WORKBOOK,
-    FILE_RULES,
-    FORM_MARK_MISSING,
-    HEADER_MISSING,
-    HEADER_RENAMED,
-    MERGED_CELLS,
-    ONLY_SPACES,
-    OPTIONAL_COLUMN_MISSING,
-    RULES,
-    SHEET_MISSING,
-    SHEET_RENAMED,
-)
+from clusterbook.domain.rule_registry import FILE_RULES, RULES, RuleId
 from clusterbook.domain.submission import Document, Note
 from clusterbook.forms import RecordSection
 
@@ -30,35 +15,35 @@ def note_finding(note: Note, document: Document) -> Finding:
     form = document.form
     title = form.section(note.section).title if note.section else form.title
     kind = note.kind
-    if kind == SHEET_MISSING:
+    if kind == RuleId.SHEET_MISSING:
         message = (f"The sheet '{note.sheet}' is missing, so {_section_name(title)} cannot be "
                    f"checked; keep the template's sheets and their names.")
-    elif kind == SHEET_RENAMED:
+    elif kind == RuleId.SHEET_RENAMED:
         message = (f"The sheet '{note.sheet}' was read as '{note.detail}' (its title says so); "
                    f"keep the template's sheet names.")
-    elif kind == HEADER_MISSING:
+    elif kind == RuleId.HEADER_MISSING:
         message = (f"The header row of {_section_name(title)} was not found (expected "
                    f"{note.detail}); its values were read by the template's layout. Restore "
                    f"the header row.")
-    elif kind == HEADER_RENAMED:
+    elif kind == RuleId.HEADER_RENAMED:
         found = f"reads '{note.value}'" if note.value else "is empty"
         message = (f"This header {found}; its values were read as '{note.detail}' by their "
                    f"place in the form. Keep the template's headers.")
-    elif kind in (COLUMN_MISSING, OPTIONAL_COLUMN_MISSING):
+    elif kind in (RuleId.COLUMN_MISSING, RuleId.OPTIONAL_COLUMN_MISSING):
         what = "column" if note.section and not isinstance(form.section(note.section),
                                                             RecordSection) else "row"
-        need = "it is required" if kind == COLUMN_MISSING else "its values are lost"
+        need = "it is required" if kind == RuleId.COLUMN_MISSING else "its values are lost"
         message = (f"The {what} '{note.detail}' of {_section_name(title)} is missing; {need}. "
                    f"Restore the template's layout.")
-    elif kind == COLUMN_EXTRA:
+    elif kind == RuleId.COLUMN_EXTRA:
         message = (f"The column '{note.value}' is not part of {_section_name(title)}; its "
                    f"values are not read.")
-    elif kind == MERGED_CELLS:
+    elif kind == RuleId.MERGED_CELLS:
         message = (f"Cells {note.cell} are merged; '{note.value}' was read for each of their "
                    f"rows. Unmerge them and type each value.")
-    elif kind == ONLY_SPACES:
+    elif kind == RuleId.ONLY_SPACES:
         message = f"{note.detail} holds only spaces; type the value or clear the cell."
-    elif kind == FORM_MARK_MISSING:
+    elif kind == RuleId.FORM_MARK_MISSING:
         message = (f"The workbook has no template mark; it was read as the {note.detail} "
                    f"because it has that form's sheets. Fill the template as it was sent.")
     else:  # pragma: no cover - every note kind is handled above
@@ -75,8 +60,8 @@ def _section_name(title: str) -> str:
 
 def file_finding(error: WorkbookError) -> Finding:
     """The one finding of a file that cannot be read as a form."""
-    rule = FILE_RULES.get(error.kind, FILE_DAMAGED if error.kind == "unreadable"
-                          else FILE_NOT_WORKBOOK)
+    rule = FILE_RULES.get(error.kind, RuleId.FILE_DAMAGED if error.kind is ErrorKind.UNREADABLE
+                          else RuleId.FILE_NOT_WORKBOOK)
     reason = error.reason.strip()
     message = reason[:1].upper() + reason[1:]
     if message and message[-1] not in ".!?":

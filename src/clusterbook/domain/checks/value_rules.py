@@ -16,22 +16,7 @@ from typing import Any, Final
 from clusterbook.domain.checks.common import CheckContext
 from clusterbook.domain.findings import Finding
 from clusterbook.domain.outcomes import printable
-from clusterbook.domain.rule_registry import (
-    CELL_ERROR,
-    CHOICE,
-    CONTROL_CHARACTERS,
-    COUNT,
-    COUNT_MINIMUM,
-    DATE,
-    DATE_IMPLAUSIBLE,
-    INVISIBLE_CHARACTERS,
-    NUMBER,
-    ONLY_SPACES,
-    PHONE,
-    REQUIRED,
-    RULES,
-    TEXT_TOO_LONG,
-)
+from clusterbook.domain.rule_registry import RULES, RuleId
 from clusterbook.domain.submission import Document, Record, Table
 from clusterbook.domain.typed_values import (
     day_text,
@@ -107,41 +92,42 @@ def _plausible(item: Field, today: dt.date) -> Callable[[Any], bool]:
 
 
 
-_KIND_RULES: Final = {Kind.COUNT: COUNT, Kind.NUMBER: NUMBER, Kind.PERCENT: NUMBER,
-                      Kind.DATE: DATE, Kind.CHOICE: CHOICE, Kind.PHONE: PHONE}
+_KIND_RULES: Final = {Kind.COUNT: RuleId.COUNT, Kind.NUMBER: RuleId.NUMBER,
+                      Kind.PERCENT: RuleId.NUMBER, Kind.DATE: RuleId.DATE,
+                      Kind.CHOICE: RuleId.CHOICE, Kind.PHONE: RuleId.PHONE}
 
 
-_FIELD_RULES: dict[tuple[int, dt.date], tuple[Field, tuple[tuple[str, Callable[[Any], bool]],
+_FIELD_RULES: dict[tuple[int, dt.date], tuple[Field, tuple[tuple[RuleId, Callable[[Any], bool]],
                                                                 ...]]] = {}
 
 
-def field_rules(item: Field, today: dt.date) -> tuple[tuple[str, Callable[[Any], bool]], ...]:
+def field_rules(item: Field, today: dt.date) -> tuple[tuple[RuleId, Callable[[Any], bool]], ...]:
     """The value rules of a field, each as (rule id, test a cell passes), in the order they
     are reported."""
     cached = _FIELD_RULES.get((id(item), today))
     if cached is not None and cached[0] is item:
         return cached[1]
-    rules: list[tuple[str, Callable[[Any], bool]]] = [(CELL_ERROR, _no_cell_error)]
+    rules: list[tuple[RuleId, Callable[[Any], bool]]] = [(RuleId.CELL_ERROR, _no_cell_error)]
     if item.required:
-        rules.append((REQUIRED, _filled))
-    rules.append((ONLY_SPACES, _not_only_spaces))
+        rules.append((RuleId.REQUIRED, _filled))
+    rules.append((RuleId.ONLY_SPACES, _not_only_spaces))
     kind_rule = _KIND_RULES.get(item.kind)
     if kind_rule is not None:
         rules.append((kind_rule, _readable(item)))
     if item.minimum is not None or item.maximum is not None:
-        rules.append((COUNT_MINIMUM if item.kind is Kind.COUNT else NUMBER,
+        rules.append((RuleId.COUNT_MINIMUM if item.kind is Kind.COUNT else RuleId.NUMBER,
                       _within_limits(item)))
     if item.kind is Kind.DATE:
-        rules.append((DATE_IMPLAUSIBLE, _plausible(item, today)))
+        rules.append((RuleId.DATE_IMPLAUSIBLE, _plausible(item, today)))
     if item.key.endswith("code"):
-        rules.append((INVISIBLE_CHARACTERS, _visible))
-    rules.extend(((TEXT_TOO_LONG, _fits_a_cell), (CONTROL_CHARACTERS, _no_control)))
+        rules.append((RuleId.INVISIBLE_CHARACTERS, _visible))
+    rules.extend(((RuleId.TEXT_TOO_LONG, _fits_a_cell), (RuleId.CONTROL_CHARACTERS, _no_control)))
     _FIELD_RULES[(id(item), today)] = (item, tuple(rules))
     return tuple(rules)
 
 
 def section_failures(section: Section, rows: list[list[object]], today: dt.date
-                     ) -> list[tuple[str, str, int]]:
+                     ) -> list[tuple[RuleId, str, int]]:
     """(rule, field key, row position) of every cell that breaks a value rule.
 
     The tests of :func:`field_rules` run directly: pandera's cost per check (about 4 ms per
@@ -164,8 +150,8 @@ def section_failures(section: Section, rows: list[list[object]], today: dt.date
     return failures
 
 
-_ODD_VALUE_RULES: Final = frozenset({CELL_ERROR, INVISIBLE_CHARACTERS, TEXT_TOO_LONG,
-                                     CONTROL_CHARACTERS})
+_ODD_VALUE_RULES: Final = frozenset({RuleId.CELL_ERROR, RuleId.INVISIBLE_CHARACTERS,
+                                     RuleId.TEXT_TOO_LONG, RuleId.CONTROL_CHARACTERS})
 
 
 @dataclass(frozen=True)
@@ -223,54 +209,54 @@ def value_findings(documents: Sequence[Document], context: CheckContext) -> list
                     continue  # the field's column is missing: reported once, as layout
                 value = rows[index][positions[key]]
                 findings.append(_value_finding(
-                    str(rule), fields[key], value, origin.document, origin.part.sheet, cell,
+                    RuleId(rule), fields[key], value, origin.document, origin.part.sheet, cell,
                     in_table=origin.row is not None, today=context.today))
     return findings
 
 
-def _value_finding(rule: str, item: Field, value: object, document: Document, sheet: str,
+def _value_finding(rule: RuleId, item: Field, value: object, document: Document, sheet: str,
                    cell: str, *, in_table: bool, today: dt.date) -> Finding:
     label, text = item.label, value_text(value)
-    if rule == REQUIRED:
+    if rule == RuleId.REQUIRED:
         message = (f"{label} is empty; every filled row needs it." if in_table
                    else f"{label} is empty; it is required.")
         if item.help:
             message += f" {item.help}"
-    elif rule == ONLY_SPACES:
+    elif rule == RuleId.ONLY_SPACES:
         message = f"{label} holds only spaces; type the value or clear the cell."
-    elif rule == COUNT:
+    elif rule == RuleId.COUNT:
         reason = str(parse_or_reason(item, value)[1]).split(";")[0]
         message = f"{label} must be a whole number of zero or more; '{text}' {reason}."
-    elif rule == COUNT_MINIMUM:
+    elif rule == RuleId.COUNT_MINIMUM:
         message = f"{label} is {text}; it must be at least {item.minimum:g}."
-    elif rule == NUMBER:
+    elif rule == RuleId.NUMBER:
         message = _number_message(item, value, text)
-    elif rule == DATE:
+    elif rule == RuleId.DATE:
         message = (f"{label} '{text}' is not a date; type the date as day/month/year, "
                    f"e.g. 15/03/2025.")
-    elif rule == DATE_IMPLAUSIBLE:
+    elif rule == RuleId.DATE_IMPLAUSIBLE:
         day = typed_value(item, value)
         assert isinstance(day, dt.date)
         when = "in the future" if day > today else "in the past"
         message = f"{label} {day_text(day)} lies far {when}; check the year."
-    elif rule == CHOICE:
+    elif rule == RuleId.CHOICE:
         message = f"{label} '{text}' is not in the list; choose one of: {', '.join(item.choices)}."
-    elif rule == PHONE:
+    elif rule == RuleId.PHONE:
         message = (f"{label} '{text}' is not a phone number: 7 to 15 digits; +, spaces and "
                    f"dashes are fine (e.g. +93 70 123 4567).")
-    elif rule == CELL_ERROR:
+    elif rule == RuleId.CELL_ERROR:
         message = (f"{label} shows Excel's error {text} (a formula that failed), not a value; "
                    f"type the value itself.")
-    elif rule == INVISIBLE_CHARACTERS:
+    elif rule == RuleId.INVISIBLE_CHARACTERS:
         hidden = ", ".join(f"U+{ord(c):04X}" for c in invisible_characters(text))
         message = (f"{label} '{printable(text)}' holds characters nobody sees ({hidden}); it "
                    f"was read as '{without_invisible(text)}'. Retype the code.")
-    elif rule == TEXT_TOO_LONG:
+    elif rule == RuleId.TEXT_TOO_LONG:
         message = (f"{label} holds {len(text):,} characters; an Excel cell keeps at most "
                    f"{MAX_CELL_TEXT:,}, so the review book shows only the first "
                    f"{MAX_CELL_TEXT:,}. Shorten it.")
         text = text[:200] + "…"
-    elif rule == CONTROL_CHARACTERS:
+    elif rule == RuleId.CONTROL_CHARACTERS:
         codes = ", ".join(printable(c) for c in control_characters(text))
         message = (f"{label} '{printable(text[:200])}' holds control characters ({codes}) that "
                    f"no one can see; retype the text.")
