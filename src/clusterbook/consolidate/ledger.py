@@ -18,11 +18,12 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from clusterbook.domain.consolidation import Entry, Source, SourceRow
 from clusterbook.domain.errors import WorkbookError
 from clusterbook.domain.findings import Finding, Severity
+from clusterbook.domain.outcomes import MergeOutcome, Replacement
 
 SUFFIX: Final = ".ledger.sqlite"
 SCHEMA_VERSION: Final = "1"
@@ -219,6 +220,7 @@ def encode_sources(sources: Sequence[Source]) -> bytes:
         "file": s.file, "path": s.path, "fingerprint": s.fingerprint, "size": s.size,
         "received": s.received, "form_id": s.form_id, "version": s.version, "via": s.via,
         "carried_outcome": s.carried_outcome, "carried_kind": s.carried_kind,
+        "carried_code": s.carried_code,
         "findings": [[str(f.severity), f.rule, f.message, f.file, f.sheet, f.cell, f.value]
                      for f in s.findings],
         "entries": [{
@@ -226,6 +228,7 @@ def encode_sources(sources: Sequence[Source]) -> bytes:
             "province": e.province, "district": e.district, "cluster_name": e.cluster_name,
             "submitted": e.submitted, "file": e.file, "fingerprint": e.fingerprint,
             "received": e.received, "earlier": e.earlier, "earlier_by": e.earlier_by,
+            "earlier_code": e.earlier_code,
             "sections": {key: [[row.sheet, row.row, row.values] for row in rows]
                          for key, rows in e.sections.items()},
         } for e in s.entries],
@@ -245,10 +248,21 @@ def decode_sources(payload: bytes) -> list[Source]:
             {key: [SourceRow(sheet, row, tuple(values)) for sheet, row, values in rows]
              for key, rows in e["sections"].items()},
             file=e["file"], fingerprint=e["fingerprint"], received=e["received"],
-            earlier=e["earlier"], earlier_by=e["earlier_by"]) for e in item["entries"]]
+            earlier=e["earlier"], earlier_by=e["earlier_by"],
+            earlier_code=_code(Replacement, e.get("earlier_code"))) for e in item["entries"]]
         findings = [Finding(Severity(f[0]), *f[1:]) for f in item["findings"]]
         sources.append(Source(item["file"], item["path"], item["fingerprint"], item["size"],
                               item["received"], item["form_id"], item["version"], entries,
                               findings, item["via"], item["carried_outcome"],
-                              item.get("carried_kind", "")))
+                              item.get("carried_kind", ""),
+                              _code(MergeOutcome, item.get("carried_code"))))
     return sources
+
+
+_Code = TypeVar("_Code", MergeOutcome, Replacement)
+
+
+def _code(codes: type[_Code], value: str | None) -> _Code | None:
+    """A code stored by :func:`encode_sources` (None from ledgers written before codes were
+    kept)."""
+    return codes(value) if value else None

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import pandas as pd
 from xlsxwriter.format import Format
@@ -65,6 +65,7 @@ from clusterbook.domain.consolidation import (
 )
 from clusterbook.domain.errors import ErrorKind, WorkbookError
 from clusterbook.domain.findings import Finding, Severity
+from clusterbook.domain.outcomes import MergeOutcome, Replacement
 from clusterbook.domain.typed_values import typed_value
 from clusterbook.domain.values import clean_text, to_date
 from clusterbook.excel.cells import MAX_ROWS
@@ -217,7 +218,8 @@ def _write_header(sheet: Worksheet, formats: _Formats, columns: Sequence[Column]
     for index, column in enumerate(columns):
         sheet.write_string(HEADER_ROW - 1, index, column.header,
                            formats.reviewer_header if column.key in reviewer else formats.header)
-        sheet.set_column(index, index, column.width, formats.column(column, top=top))
+        sheet.set_column(index, index, column.width, formats.column(column, top=top),
+                         {"hidden": True} if column.hidden else None)
     # Tall enough for the longest header, wrapped whole in its column (bold: fewer letters).
     lines = max(header_lines(column.header, column.width) for column in columns)
     sheet.set_row(HEADER_ROW - 1, max(32, 15 * lines + 2))
@@ -318,7 +320,8 @@ def _widen(sheet: Worksheet, formats: _Formats, columns: Sequence[Column],
     top = any(column.wrap for column in columns)
     for index, column in enumerate(columns):
         wanted = min(WIDEST, longest.get(index, 0) * 1.1 + 1)
-        if not column.wrap and column.key not in CLIPPED and wanted > column.width:
+        if not (column.wrap or column.hidden) and column.key not in CLIPPED \
+                and wanted > column.width:
             sheet.set_column(index, index, wanted, formats.column(column, top=top))
 
 
@@ -456,8 +459,8 @@ def _issues_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
     _write_header(sheet, formats, columns)
     places = _source_places(review.files)
     rows = ([str(finding.severity), finding.rule, finding.message, finding.file, finding.sheet,
-             finding.cell, finding.value, *places[id(source)], outcome.split(":")[0],
-             source.fingerprint] for finding, source, outcome in findings)
+             finding.cell, finding.value, *places[id(source)], outcome, source.fingerprint]
+            for finding, source, outcome in findings)
     longest: dict[int, int] = {}
     last = _write_rows(sheet, formats, rows, HEADER_ROW, _wrapped(columns), longest)
     _widen(sheet, formats, columns, longest)
@@ -490,7 +493,8 @@ def _superseded_sheet(book: Workbook, formats: _Formats, review: Review) -> None
     rows = ([form_name(FORMS[item.entry.form_id]) if item.entry.form_id in FORMS else "",
              item.entry.province, item.entry.district, item.entry.cluster_code,
              item.entry.file, item.entry.fingerprint, item.entry.received,
-             item.entry.submitted, item.reason, item.by] for item in review.replaced)
+             item.entry.submitted, item.reason, item.by, item.why or ""]
+            for item in review.replaced)
     longest: dict[int, int] = {}
     last = _write_rows(sheet, formats, rows, HEADER_ROW, _wrapped(columns), longest)
     _widen(sheet, formats, columns, longest)
@@ -507,7 +511,8 @@ def _files_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
     rows = ([item.source.file, item.source.path, item.source.form_id, item.source.version,
              places[id(item.source)][2], *places[id(item.source)][:2], item.source.size,
              item.source.received, item.source.fingerprint, item.source.errors,
-             item.source.warnings, item.outcome, str(item.kind), item.source.via]
+             item.source.warnings, item.outcome, str(item.kind), item.source.via,
+             item.code or ""]
             for item in review.files)
     longest: dict[int, int] = {}
     last = _write_rows(sheet, formats, rows, HEADER_ROW, _wrapped(columns), longest)
@@ -851,10 +856,14 @@ def _sources(book_name: str, rows_of: Callable[[str], list[list[Any]]]) -> list[
                         clean_text(get(row, "template")), clean_text(get(row, "version")),
                         via=book_name,
                         carried_outcome=clean_text(get(row, "outcome")),
-                        carried_kind=clean_text(get(row, "kind")))
+                        carried_kind=clean_text(get(row, "kind")),
+                        carried_code=_code(MergeOutcome, get(row, "outcome_code")))
         sources.append(source)
-        outcome = source.carried_outcome
-        if not outcome.startswith(("Identical", "Counted once")):
+        if source.carried_code is not None:
+            copy = source.carried_code is MergeOutcome.COPY
+        else:  # a book written before outcome codes were kept: its words say it
+            copy = source.carried_outcome.startswith(("Identical", "Counted once"))
+        if not copy:
             by_key.setdefault((fingerprint, file), source)
 
     def owner(fingerprint: str, file: str, form_id: str = "") -> Source:
@@ -939,7 +948,12 @@ def _earlier(rows_of: Callable[[str], list[list[Any]]]) -> list[Entry]:
     for row in body:
         reason = clean_text(get(row, "reason"))
         form = forms.get(clean_text(get(row, "form")))
-        if form is None or not reason or reason.startswith("Identical"):
+        why = _code(Replacement, get(row, "reason_code"))
+        # Identical copies are listed again by the merge; a book written before reason codes
+        # were kept says so in its words.
+        identical = (why is Replacement.IDENTICAL if why is not None
+                     else reason.startswith("Identical"))
+        if form is None or not reason or identical:
             continue
         try:
             submitted = to_date(get(row, "submitted"))
@@ -950,8 +964,20 @@ def _earlier(rows_of: Callable[[str], list[list[Any]]]) -> list[Entry]:
                              "", submitted, {}, file=clean_text(get(row, "file")),
                              fingerprint=clean_text(get(row, "fingerprint")),
                              received=clean_text(get(row, "received")), earlier=reason,
-                             earlier_by=clean_text(get(row, "by"))))
+                             earlier_by=clean_text(get(row, "by")), earlier_code=why))
     return entries
+
+
+_Code = TypeVar("_Code", MergeOutcome, Replacement)
+
+
+def _code(codes: type[_Code], value: object) -> _Code | None:
+    """A code read back from a hidden column; None when the book has none there (written
+    before the codes were kept) or an unknown one."""
+    try:
+        return codes(clean_text(value))
+    except ValueError:
+        return None
 
 
 __all__ = ["BookInfo", "ReviewBookContent", "fit_row", "read_mark",

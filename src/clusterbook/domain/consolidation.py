@@ -29,7 +29,7 @@ import pandas as pd
 from clusterbook.domain.clusterlist import ClusterInfo, ClusterList, code_key, place_key
 from clusterbook.domain.errors import ErrorKind
 from clusterbook.domain.findings import Finding, Severity
-from clusterbook.domain.outcomes import Outcome, outcome_of
+from clusterbook.domain.outcomes import MergeOutcome, Outcome, Replacement, outcome_of
 from clusterbook.domain.rule_registry import FILE_RULES, RuleId
 from clusterbook.domain.submission import REVIEW_BOOK_ID, Document, sheet_name
 from clusterbook.domain.typed_values import typed_value
@@ -102,9 +102,11 @@ class Entry:
     errors: int = 0
     warnings: int = 0
     #: For an entry carried from a review book's Superseded sheet: why it was replaced (it has
-    #: no rows, and stays replaced), and by which file.
+    #: no rows, and stays replaced), in words and as its code (None in older books), and by
+    #: which file.
     earlier: str = ""
     earlier_by: str = ""
+    earlier_code: Replacement | None = None
 
     @property
     def form(self) -> Form:
@@ -137,9 +139,11 @@ class Source:
     findings: list[Finding] = field(default_factory=list)
     via: str = ""
     #: The outcome a review book recorded for a file it carried (e.g. 'Not readable: ...'),
-    #: in words and as its kind (an :class:`Outcome` value; '' in older books).
+    #: in words, as its kind (an :class:`Outcome` value; '' in older books) and as its code
+    #: (None in older books).
     carried_outcome: str = ""
     carried_kind: str = ""
+    carried_code: MergeOutcome | None = None
 
     @property
     def readable(self) -> bool:
@@ -298,20 +302,36 @@ def count_findings(source: Source) -> None:
 
 @dataclass(frozen=True)
 class Replaced:
-    """An entry that is not current, why, and the file that replaced it."""
+    """An entry that is not current, why (in words and as a code), and the file that replaced
+    it. The code is None for an entry carried from a book written before codes were kept."""
 
     entry: Entry
     reason: str
     by: str  # the file of the current entry (or the kept copy)
+    why: Replacement | None = None
+
+
+#: The words of the outcomes whose full words go on with a detail ('Not readable: ...').
+HEADLINES: Final = {MergeOutcome.NOT_READABLE: "Not readable",
+                    MergeOutcome.OTHER_PROVINCE: "Not merged", MergeOutcome.SKIPPED: "Skipped"}
 
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """What became of one file: its kind, and the words people read."""
+    """What became of one file: its kind, what the merge made of it (None for a file a review
+    book written before such codes were kept carried), and the words people read."""
 
     source: Source
     outcome: str
     kind: Outcome = Outcome.READ
+    code: MergeOutcome | None = MergeOutcome.MERGED
+
+    @property
+    def headline(self) -> str:
+        """The outcome without its detail: 'Not readable', 'Merged', 'Identical to ...'."""
+        if self.code is None:  # the words of an older book are all there is
+            return self.outcome.split(":")[0]
+        return HEADLINES.get(self.code, self.outcome)
 
     @property
     def unreadable(self) -> bool:
@@ -383,12 +403,14 @@ class Review:
         return [item.source for item in self.files]
 
     def findings(self) -> list[tuple[Finding, Source, str]]:
-        """Every finding of every file, with its file and the file's outcome."""
-        return [(finding, item.source, item.outcome) for item in self.files
+        """Every finding of every file, with its file and the file's outcome without its
+        detail (:attr:`FileOutcome.headline`)."""
+        return [(finding, item.source, item.headline) for item in self.files
                 for finding in item.source.findings]
 
 
-MERGED, SUPERSEDED_OUTCOME, NOT_READABLE = "Merged", "Superseded", "Not readable"
+MERGED, SUPERSEDED_OUTCOME = "Merged", "Superseded"
+NOT_READABLE = HEADLINES[MergeOutcome.NOT_READABLE]
 NOT_A_SUBMISSION = "Not a district submission"
 
 
@@ -415,7 +437,8 @@ def consolidate(sources: Sequence[Source], *, clusters: ClusterList | None = Non
         count_findings(source)
         for entry in source.entries:
             if entry.earlier:
-                replaced.append(Replaced(entry, entry.earlier, entry.earlier_by))
+                replaced.append(Replaced(entry, entry.earlier, entry.earlier_by,
+                                         entry.earlier_code))
                 continue
             groups.setdefault(_entry_key(entry, len(groups)), []).append(entry)
     current: list[Entry] = []
@@ -424,8 +447,8 @@ def consolidate(sources: Sequence[Source], *, clusters: ClusterList | None = Non
         ordered = sorted(entries, key=_newness)
         newest = ordered[-1]
         current.append(newest)
-        replaced.extend(Replaced(entry, _reason(entry, newest), newest.file)
-                        for entry in ordered[:-1])
+        replaced.extend(Replaced(entry, _reason(entry, newest), newest.file,
+                                 _replacement(entry, newest)) for entry in ordered[:-1])
         _conflicts(newest, ordered[:-1], carrier, by_entry)
     current.sort(key=lambda entry: (*places.of(entry), code_key(entry.cluster_code),
                                     _form_order(entry.form_id), entry.file, entry.group))
@@ -474,9 +497,10 @@ def _own_province_only(sources: Sequence[Source], places: _Places) -> None:
                 f"(from {source.file}); those rows were not merged. A province's clusters "
                 f"come from its own review book or from the district's file."), book))
             if not source.entries:
-                source.carried_outcome = (f"Not merged: carried by {book}, the review book of "
-                                          f"another province")
+                source.carried_outcome = (f"{HEADLINES[MergeOutcome.OTHER_PROVINCE]}: carried "
+                                          f"by {book}, the review book of another province")
                 source.carried_kind = Outcome.REFUSED
+                source.carried_code = MergeOutcome.OTHER_PROVINCE
 
 
 def _conflicts(newest: Entry, older: Sequence[Entry], carrier: dict[int, str],
@@ -525,14 +549,19 @@ def _distinct(sources: Sequence[Source]) -> tuple[list[Source], list[Replaced]]:
             if other.file in seen:
                 continue
             seen.add(other.file)
-            reason = f"Identical to {first.file} (same fingerprint); counted once"
+            reason = f"{_identical_to(first.file)}; counted once"
             listed = first.entries or [Entry(first.form_id, "", "", "", "", "", None)]
             copies.extend(Replaced(replace(entry, sections={}, file=other.file,
                                            received=other.received, fingerprint=other.fingerprint,
-                                           earlier="", earlier_by=""), reason, first.file)
+                                           earlier="", earlier_by="", earlier_code=None),
+                                   reason, first.file, Replacement.IDENTICAL)
                           for entry in listed)
     kept.sort(key=lambda source: order[id(source)])
     return kept, copies
+
+
+def _identical_to(file: str) -> str:
+    return f"Identical to {file} (same fingerprint)"
 
 
 def _entry_key(entry: Entry, serial: int) -> tuple[str, ...]:
@@ -562,12 +591,24 @@ def _group_number(group: str) -> int:
     return int(group.strip("()")) if group else 1
 
 
-def _reason(old: Entry, new: Entry) -> str:
-    form = FORMS[old.form_id].title.split(" (")[0]
+def _replacement(old: Entry, new: Entry) -> Replacement:
+    """Why ``new`` replaces ``old``."""
     if old.fingerprint == new.fingerprint:
+        return Replacement.SAME_WORKBOOK
+    if old.submitted and new.submitted and new.submitted > old.submitted:
+        return Replacement.DATED_LATER
+    return Replacement.RECEIVED_LATER
+
+
+def _reason(old: Entry, new: Entry) -> str:
+    """Why ``new`` replaces ``old``, in words."""
+    why = _replacement(old, new)
+    if why is Replacement.SAME_WORKBOOK:
+        form = FORMS[old.form_id].title.split(" (")[0]
         return (f"The same workbook has another {form.lower()} for this cluster that is "
                 f"newer; the later copy counts")
-    if old.submitted and new.submitted and new.submitted > old.submitted:
+    if why is Replacement.DATED_LATER:
+        assert old.submitted is not None and new.submitted is not None
         return (f"Replaced by a newer submission: {new.file}, dated "
                 f"{new.submitted:%d/%m/%Y} (this one {old.submitted:%d/%m/%Y})")
     return f"Replaced by a newer submission: {new.file}, received {new.received}"
@@ -581,34 +622,38 @@ def _outcomes(sources: Sequence[Source], kept: Sequence[Source], current: Sequen
               replaced: Sequence[Replaced]) -> list[FileOutcome]:
     kept_ids = {id(source) for source in kept}
     current_ids = {id(entry) for entry in current}
-    copy_reasons = {(item.entry.file, item.entry.fingerprint): item.reason for item in replaced
-                    if not item.entry.sections and not item.entry.earlier}
+    kept_copies = {(item.entry.file, item.entry.fingerprint): item.by for item in replaced
+                   if item.why is Replacement.IDENTICAL}
     outcomes = []
+    code: MergeOutcome | None
     for source in sources:
         if id(source) not in kept_ids:
-            reason = copy_reasons.get((source.file, source.fingerprint))
-            outcome = reason.split(";")[0] if reason else "Counted once (the same file)"
-            kind = Outcome.SUPERSEDED
+            original = kept_copies.get((source.file, source.fingerprint))
+            outcome = _identical_to(original) if original else "Counted once (the same file)"
+            kind, code = Outcome.SUPERSEDED, MergeOutcome.COPY
         elif source.carried_outcome and not source.entries:
             outcome = source.carried_outcome
-            kind = _carried_kind(source)
+            kind, code = _carried_kind(source), source.carried_code
         elif not source.readable:
             first = source.findings[0].message if source.findings else ""
             outcome = f"{NOT_READABLE}: {first}" if first else NOT_READABLE
-            kind = _unreadable_kind(source)
+            kind, code = _unreadable_kind(source), MergeOutcome.NOT_READABLE
         elif source.form_id not in {form.form_id for form in consolidated_forms()}:
             outcome, kind = NOT_A_SUBMISSION, Outcome.NOT_A_FORM
+            code = MergeOutcome.NOT_A_SUBMISSION
         else:
             total = len(source.entries)
             live = sum(1 for entry in source.entries if id(entry) in current_ids)
             kind = Outcome.READ
             if live == total:
-                outcome = MERGED
+                outcome, code = MERGED, MergeOutcome.MERGED
             elif live == 0:
                 outcome, kind = SUPERSEDED_OUTCOME, Outcome.SUPERSEDED
+                code = MergeOutcome.SUPERSEDED
             else:
                 outcome = f"{MERGED} ({live} of {total} forms current)"
-        outcomes.append(FileOutcome(source, outcome, kind))
+                code = MergeOutcome.PARTLY_CURRENT
+        outcomes.append(FileOutcome(source, outcome, kind, code))
     return outcomes
 
 

@@ -1,7 +1,9 @@
 """What became of a file handed to ClusterBook: one typed outcome every caller uses.
 
 The intake decides ``read``, ``unreadable``, ``not-a-form`` or ``refused`` from the file alone;
-the merge may later turn ``read`` into ``superseded``. Words for people are made at the edge.
+the merge may later turn ``read`` into ``superseded``. The merge says more for each file
+(:class:`MergeOutcome`) and for each form that is not current (:class:`Replacement`); the review
+book keeps these codes beside its words, and the words for people are made at the edge.
 """
 
 from __future__ import annotations
@@ -21,6 +23,28 @@ class Outcome(StrEnum):
     UNREADABLE = "unreadable"  # damaged, empty, cut off, protected with a password
     NOT_A_FORM = "not-a-form"  # another kind of file, another workbook, a lock file
     REFUSED = "refused"  # never opened or stopped early: a bomb, a pipe, a broken link
+
+
+class MergeOutcome(StrEnum):
+    """What the merge made of one file (stored in review books: values never change)."""
+
+    MERGED = "merged"  # every form of the file is current
+    PARTLY_CURRENT = "partly-current"  # some of its forms are current, others were replaced
+    SUPERSEDED = "superseded"  # every form of it was replaced by a newer one
+    COPY = "copy"  # an identical copy of a file counted already
+    NOT_READABLE = "not-readable"
+    NOT_A_SUBMISSION = "not-a-submission"  # a workbook of a form districts do not submit
+    OTHER_PROVINCE = "other-province"  # carried by the review book of another province
+    SKIPPED = "skipped"  # not read: not a workbook, or a checked copy ClusterBook wrote
+
+
+class Replacement(StrEnum):
+    """Why a form is not current (stored in review books: values never change)."""
+
+    IDENTICAL = "identical"  # its file is an identical copy of another (same fingerprint)
+    SAME_WORKBOOK = "same-workbook"  # a later copy of the form in the same workbook counts
+    DATED_LATER = "dated-later"  # a submission dated later replaced it
+    RECEIVED_LATER = "received-later"  # a submission received later replaced it
 
 
 #: The outcome of each kind of unreadable file (see ``WorkbookError.kind``).
