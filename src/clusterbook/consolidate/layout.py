@@ -95,7 +95,7 @@ SUPERSEDED_COLUMNS: Final = (*_columns(
 ), Column("reason_code", "Reason code", 14, hidden=True))
 
 FILE_COLUMNS: Final = (*_columns(
-    ("file", "File", 28), ("path", "Where", 30), ("template", "Template", 15),
+    ("file", "File", 28), ("relative", "Where", 30), ("template", "Template", 15),
     ("version", "Version", 8), ("clusters", "Clusters", 16), ("province", "Province", 14),
     ("district", "District", 13), ("size", "Size (bytes)", 11, Kind.COUNT),
     ("received", "Received (UTC)", 20), ("fingerprint", "Fingerprint (SHA-256)", 18),

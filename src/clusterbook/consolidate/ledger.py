@@ -52,7 +52,7 @@ def ledger_path(book: Path) -> Path:
 class FileRecord:
     """One file as the ledger records it."""
 
-    path: str
+    relative: str  # where the file sits under the folder merged (stored as 'path')
     fingerprint: str
     size: int
     modified: float
@@ -217,7 +217,7 @@ def _hook(item: dict[str, Any]) -> Any:
 def encode_sources(sources: Sequence[Source]) -> bytes:
     """Sources as JSON (never pickle: a ledger on a shared drive is not trusted code)."""
     data = [{
-        "file": s.file, "path": s.path, "fingerprint": s.fingerprint, "size": s.size,
+        "file": s.file, "path": s.relative, "fingerprint": s.fingerprint, "size": s.size,
         "received": s.received, "form_id": s.form_id, "version": s.version, "via": s.via,
         "carried_outcome": s.carried_outcome, "carried_kind": s.carried_kind,
         "carried_code": s.carried_code,

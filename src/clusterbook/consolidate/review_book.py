@@ -508,7 +508,7 @@ def _files_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
     sheet.write_string(1, 0, f"{len(review.files):,} files. {REBUILT_NOTE}", formats.note)
     _write_header(sheet, formats, columns)
     places = _source_places(review.files)
-    rows = ([item.source.file, item.source.path, item.source.form_id, item.source.version,
+    rows = ([item.source.file, item.source.relative, item.source.form_id, item.source.version,
              places[id(item.source)][2], *places[id(item.source)][:2], item.source.size,
              item.source.received, item.source.fingerprint, item.source.errors,
              item.source.warnings, item.outcome, str(item.kind), item.source.via,
@@ -851,7 +851,7 @@ def _sources(book_name: str, rows_of: Callable[[str], list[list[Any]]]) -> list[
         file, fingerprint = clean_text(get(row, "file")), clean_text(get(row, "fingerprint"))
         if not file:
             continue
-        source = Source(file, clean_text(get(row, "path")), fingerprint,
+        source = Source(file, clean_text(get(row, "relative")), fingerprint,
                         _whole(get(row, "size")), clean_text(get(row, "received")),
                         clean_text(get(row, "template")), clean_text(get(row, "version")),
                         via=book_name,

@@ -8,6 +8,9 @@ Words used here:
 
 - a :class:`Source` is one file a district sent (or its record in a review book it came
   through): its name, fingerprint (SHA-256), size, received time, and what reading it found;
+- a file's location has one name per meaning: ``file`` is its name as people see it (in every
+  record: sources, entries, findings), ``relative`` is where it sits under the folder merged,
+  as text ('Kotal/plan.xlsx'), and ``path`` is only ever a path on disk;
 - an :class:`Entry` is one form for one cluster in a source: a microplan, or one cluster's
   rows of a district's action plan. Entries are what replace each other;
 - a :class:`Review` is the merge: the current entries, the replaced ones with the reason, each
@@ -129,7 +132,7 @@ class Source:
     through ("" when it was read from the folder)."""
 
     file: str
-    path: str
+    relative: str
     fingerprint: str
     size: int
     received: str
@@ -162,9 +165,10 @@ class Source:
         return list(dict.fromkeys(entry.cluster_code for entry in self.entries
                                   if entry.cluster_code))
 
-    def renamed(self, file: str, path: str | None = None) -> Source:
+    def renamed(self, file: str, relative: str | None = None) -> Source:
         """The same content under another file name (entries and findings follow)."""
-        return replace(self, file=file, path=self.path if path is None else path,
+        return replace(self, file=file,
+                       relative=self.relative if relative is None else relative,
                        entries=[replace(entry, file=file) for entry in self.entries],
                        findings=[replace(finding, file=file) for finding in self.findings])
 
