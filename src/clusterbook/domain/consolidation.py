@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from functools import partial
 from typing import Final
 
@@ -47,12 +48,23 @@ from clusterbook.forms import (
     RecordSection,
     TableSection,
 )
+from clusterbook.forms.cells import parse_ref
 
 #: The mark a review book carries on its hidden form sheet, so that it is recognised as one.
 REVIEW_BOOK_VERSION: Final = "2025.1"
 LEVELS: Final = ("province", "region")
-ACCEPTED, RETURNED, PENDING = "Accepted", "Returned", "Pending"
-REVIEW_STATUSES: Final = (ACCEPTED, RETURNED, PENDING)
+
+
+class ReviewStatus(StrEnum):
+    """The review statuses a reviewer picks on the Feedback sheet (as they read there); other
+    text a reviewer types stays as typed."""
+
+    ACCEPTED = "Accepted"
+    RETURNED = "Returned"
+    PENDING = "Pending"
+
+
+REVIEW_STATUSES: Final = tuple(ReviewStatus)
 PRIORITIES: Final = ("High", "Medium", "Low")
 
 _COPY_GROUP: Final = re.compile(r"\s*(\(\d+\))$")
@@ -207,7 +219,7 @@ def entries_from_documents(documents: Iterable[Document]) -> list[Entry]:
                 record = document.records.get(section.key)
                 if record is None:
                     continue
-                rows = [int(re.sub(r"\D", "", cell)) for cell in record.cells.values() if cell]
+                rows = [parse_ref(cell)[0] for cell in record.cells.values() if cell]
                 values = tuple(value_reader(item)(record.values.get(item.key))
                                for item in section.fields)
                 sections[section.key] = [SourceRow(record.sheet, min(rows, default=section
@@ -362,8 +374,8 @@ class ReviewerNote:
     @property
     def typed(self) -> bool:
         """True when the reviewer typed something (a status other than Pending counts)."""
-        return bool(self.comment or self.priority or (self.status and self.status != PENDING)
-                    or any(self.extra.values()))
+        return bool(self.comment or self.priority or any(self.extra.values())
+                    or (self.status and self.status != ReviewStatus.PENDING))
 
 
 @dataclass
@@ -841,8 +853,8 @@ def combine_notes(notes: Sequence[ReviewerNote]) -> dict[str, ReviewerNote]:
             if value and value != had:
                 earlier.extra[header] = f"{had} | {value}" if had else value
         extra = [clean_text(note.comment)]
-        if status and status not in (earlier.status, PENDING):
-            if earlier.status in ("", PENDING):
+        if status and status not in (earlier.status, ReviewStatus.PENDING):
+            if earlier.status in ("", ReviewStatus.PENDING):
                 earlier.status = status
             else:
                 extra.append(f"(also marked {status})")
@@ -911,7 +923,7 @@ def feedback_rows(current: Sequence[Entry], clusters: ClusterList | None,
         feedback.append(FeedbackRow(
             province=cluster.province, district=cluster.district, cluster_code=cluster.code,
             cluster_name=cluster.name,
-            status=note.status if note and note.status else PENDING,
+            status=note.status if note and note.status else ReviewStatus.PENDING,
             comment=note.comment if note else "", priority=note.priority if note else "",
             low_performing=cluster.low_performing,
             microplan=_microplan_state(microplans.get(key)),
@@ -923,7 +935,8 @@ def feedback_rows(current: Sequence[Entry], clusters: ClusterList | None,
                                  code_key(r.cluster_code)))
     # Notes typed on a row without a cluster code are kept, last, as they were typed.
     feedback.extend(FeedbackRow(note.province, note.district, "", note.cluster_name,
-                                normal_status(note.status) or PENDING, clean_text(note.comment),
+                                normal_status(note.status) or ReviewStatus.PENDING,
+                                clean_text(note.comment),
                                 clean_text(note.priority), None, "", "", "", False,
                                 dict(note.extra))
                     for note in notes if not code_key(note.cluster_code) and note.typed)
@@ -944,9 +957,9 @@ def _plan_state(entry: Entry | None, listed: bool | None) -> str:
     return "Missing" if listed else ""
 
 
-__all__ = ["LEVELS", "PENDING", "PRIORITIES", "REVIEW_BOOK_ID", "REVIEW_BOOK_VERSION",
+__all__ = ["LEVELS", "PRIORITIES", "REVIEW_BOOK_ID", "REVIEW_BOOK_VERSION",
            "REVIEW_STATUSES", "SUMMARY_COLUMNS", "Entry", "FeedbackRow", "FileOutcome",
-           "Replaced", "Review", "ReviewerNote", "Source", "SourceRow", "combine_notes",
-           "consolidate", "consolidated_forms", "count_findings", "district_summary",
-           "entries_from_documents", "entries_of", "feedback_rows", "form_name", "group_of",
-           "normal_status", "province_summary"]
+           "Replaced", "Review", "ReviewStatus", "ReviewerNote", "Source", "SourceRow",
+           "combine_notes", "consolidate", "consolidated_forms", "count_findings",
+           "district_summary", "entries_from_documents", "entries_of", "feedback_rows",
+           "form_name", "group_of", "normal_status", "province_summary"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from typing import Final
 
@@ -14,6 +13,7 @@ from clusterbook.domain.typed_values import typed_value
 from clusterbook.forms import (
     RecordSection,
 )
+from clusterbook.forms.cells import parse_ref
 
 PROVENANCE: Final = ("file", "sheet", "row")
 
@@ -37,7 +37,7 @@ def section_frames(documents: Iterable[Document], *, typed: bool = True
                 record = document.records.get(section.key)
                 if record is None:
                     continue
-                first = min((int(re.sub(r"\D", "", cell)) for cell in record.cells.values()),
+                first = min((parse_ref(cell)[0] for cell in record.cells.values()),
                             default=section.first_row)
                 row: dict[str, object] = {"file": document.file, "sheet": record.sheet,
                                           "row": first}
