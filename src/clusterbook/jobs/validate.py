@@ -12,7 +12,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clusterbook.domain.checks import RULES, CheckContext, check_documents, file_finding
+from clusterbook.domain.checks import (
+    RULES,
+    CheckContext,
+    check_documents,
+    file_finding,
+)
 from clusterbook.domain.errors import ClusterBookError, InputError, WorkbookError
 from clusterbook.domain.findings import Finding, Severity, count_errors
 from clusterbook.domain.outcomes import Outcome, printable
