@@ -18,12 +18,12 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 from clusterbook.domain.consolidation import Entry, Source, SourceRow
 from clusterbook.domain.errors import WorkbookError
 from clusterbook.domain.findings import Finding, Severity
-from clusterbook.domain.outcomes import MergeOutcome, Replacement
+from clusterbook.domain.outcomes import MergeOutcome, Outcome, Replacement, code_of
 
 SUFFIX: Final = ".ledger.sqlite"
 SCHEMA_VERSION: Final = "1"
@@ -249,20 +249,12 @@ def decode_sources(payload: bytes) -> list[Source]:
              for key, rows in e["sections"].items()},
             file=e["file"], fingerprint=e["fingerprint"], received=e["received"],
             earlier=e["earlier"], earlier_by=e["earlier_by"],
-            earlier_code=_code(Replacement, e.get("earlier_code"))) for e in item["entries"]]
+            earlier_code=code_of(Replacement, e.get("earlier_code"))) for e in item["entries"]]
         findings = [Finding(Severity(f[0]), *f[1:]) for f in item["findings"]]
         sources.append(Source(item["file"], item["path"], item["fingerprint"], item["size"],
                               item["received"], item["form_id"], item["version"], entries,
                               findings, item["via"], item["carried_outcome"],
-                              item.get("carried_kind", ""),
-                              _code(MergeOutcome, item.get("carried_code"))))
+                              code_of(Outcome, item.get("carried_kind")),
+                              code_of(MergeOutcome, item.get("carried_code"))))
     return sources
 
-
-_Code = TypeVar("_Code", MergeOutcome, Replacement)
-
-
-def _code(codes: type[_Code], value: str | None) -> _Code | None:
-    """A code stored by :func:`encode_sources` (None from ledgers written before codes were
-    kept)."""
-    return codes(value) if value else None

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import pandas as pd
 from xlsxwriter.format import Format
@@ -65,7 +65,7 @@ from clusterbook.domain.consolidation import (
 )
 from clusterbook.domain.errors import ErrorKind, WorkbookError
 from clusterbook.domain.findings import Finding, Severity
-from clusterbook.domain.outcomes import MergeOutcome, Replacement
+from clusterbook.domain.outcomes import MergeOutcome, Outcome, Replacement, code_of
 from clusterbook.domain.typed_values import typed_value
 from clusterbook.domain.values import clean_text, to_date
 from clusterbook.excel.cells import MAX_ROWS
@@ -856,8 +856,8 @@ def _sources(book_name: str, rows_of: Callable[[str], list[list[Any]]]) -> list[
                         clean_text(get(row, "template")), clean_text(get(row, "version")),
                         via=book_name,
                         carried_outcome=clean_text(get(row, "outcome")),
-                        carried_kind=clean_text(get(row, "kind")),
-                        carried_code=_code(MergeOutcome, get(row, "outcome_code")))
+                        carried_kind=code_of(Outcome, get(row, "kind")),
+                        carried_code=code_of(MergeOutcome, get(row, "outcome_code")))
         sources.append(source)
         if source.carried_code is not None:
             copy = source.carried_code is MergeOutcome.COPY
@@ -948,7 +948,7 @@ def _earlier(rows_of: Callable[[str], list[list[Any]]]) -> list[Entry]:
     for row in body:
         reason = clean_text(get(row, "reason"))
         form = forms.get(clean_text(get(row, "form")))
-        why = _code(Replacement, get(row, "reason_code"))
+        why = code_of(Replacement, get(row, "reason_code"))
         # Identical copies are listed again by the merge; a book written before reason codes
         # were kept says so in its words.
         identical = (why is Replacement.IDENTICAL if why is not None
@@ -967,17 +967,6 @@ def _earlier(rows_of: Callable[[str], list[list[Any]]]) -> list[Entry]:
                              earlier_by=clean_text(get(row, "by")), earlier_code=why))
     return entries
 
-
-_Code = TypeVar("_Code", MergeOutcome, Replacement)
-
-
-def _code(codes: type[_Code], value: object) -> _Code | None:
-    """A code read back from a hidden column; None when the book has none there (written
-    before the codes were kept) or an unknown one."""
-    try:
-        return codes(clean_text(value))
-    except ValueError:
-        return None
 
 
 __all__ = ["BookInfo", "ReviewBookContent", "fit_row", "read_mark",

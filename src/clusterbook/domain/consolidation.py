@@ -154,10 +154,9 @@ class Source:
     findings: list[Finding] = field(default_factory=list)
     via: str = ""
     #: The outcome a review book recorded for a file it carried (e.g. 'Not readable: ...'),
-    #: in words, as its kind (an :class:`Outcome` value; '' in older books) and as its code
-    #: (None in older books).
+    #: in words, as its kind and as its code (None in books written before they were kept).
     carried_outcome: str = ""
-    carried_kind: str = ""
+    carried_kind: Outcome | None = None
     carried_code: MergeOutcome | None = None
 
     @property
@@ -685,10 +684,8 @@ def _unreadable_kind(source: Source) -> Outcome:
 def _carried_kind(source: Source) -> Outcome:
     """The kind a review book recorded for a file it carried; books written before kinds were
     recorded give their words."""
-    try:
-        return Outcome(source.carried_kind)
-    except ValueError:
-        pass
+    if source.carried_kind is not None:
+        return source.carried_kind
     words = source.carried_outcome
     if words.startswith((NOT_READABLE, "Not merged")):
         return _unreadable_kind(source) if source.findings else Outcome.UNREADABLE

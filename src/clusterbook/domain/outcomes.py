@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Final
+from typing import Final, TypeVar
 
 from clusterbook.domain.errors import ErrorKind
 
@@ -56,6 +56,20 @@ OUTCOME_OF_KIND: Final[dict[ErrorKind, Outcome]] = {
     ErrorKind.BOMB: Outcome.REFUSED, ErrorKind.TOO_LARGE: Outcome.REFUSED,
     ErrorKind.SPECIAL: Outcome.REFUSED,
 }
+
+
+_Code = TypeVar("_Code", Outcome, MergeOutcome, Replacement)
+
+
+def code_of(codes: type[_Code], value: object) -> _Code | None:
+    """A code stored in a book or a ledger, read back; None when none was stored (written
+    before such codes were kept) or it is not one of ``codes``."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return codes(value.strip())
+    except ValueError:
+        return None
 
 
 def outcome_of(kind: ErrorKind) -> Outcome:
