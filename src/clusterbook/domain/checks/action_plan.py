@@ -19,6 +19,7 @@ from clusterbook.domain.typed_values import day_text
 
 
 def check_action_plan(document: Document, context: CheckContext) -> list[Finding]:
+    """The findings of one action plan's rules: deadlines, strategies, the list."""
     found = Found(document)
     actions = document.tables.get("actions")
     if actions is None:

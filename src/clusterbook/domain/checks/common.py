@@ -56,6 +56,7 @@ def table_column(table: Table, key: str) -> list[tuple[int, object, object]]:
 
 
 def person_key(text: object) -> str:
+    """A name or role as compared: spaces squeezed, case folded."""
     key = clean_text(text)
     # Printable text holds no space but ' ': without two in a row there is nothing to squeeze.
     if not key.isprintable() or "  " in key:
@@ -64,6 +65,7 @@ def person_key(text: object) -> str:
 
 
 def duplicate_rows(found: Found, table: Table) -> None:
+    """Report each row of a table that repeats an earlier one exactly."""
     seen: dict[tuple[str, ...], int] = {}
     keys = table.keys
     if not any(key in table.columns for key in keys):

@@ -31,6 +31,7 @@ _NAME_PARTS: Final = re.compile(r"\s*(?:[,;/&+]|\band\b)\s*", re.IGNORECASE)
 
 
 def check_microplan(document: Document, context: CheckContext) -> list[Finding]:
+    """The findings of one microplan's rules across fields, sheets and the cluster list."""
     found = Found(document)
     start, _, _ = record_value(document, "identification", "campaign_start")
     end, end_cell, ident_sheet = record_value(document, "identification", "campaign_end")
