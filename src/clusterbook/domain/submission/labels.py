@@ -99,8 +99,8 @@ def _fallback_positions(fields: Sequence[Field], found: Mapping[str, int],
 
 
 def place_unmatched(fields: Sequence[Field], found: dict[str, int],
-                     template: Mapping[str, int], texts: Mapping[int, str],
-                     claimed: set[int]) -> list[tuple[Field, int, str]]:
+                    template: Mapping[str, int], texts: Mapping[int, str],
+                    claimed: set[int]) -> list[tuple[Field, int, str]]:
     """Put fields not found by name at their likely position when nothing else sits there;
     returns (field, position, text found there) for each field placed that way."""
     placed = []

@@ -23,7 +23,7 @@ HEADER_SEARCH_ROWS: Final = 60
 
 
 def read_record(section: RecordSection, grid: Grid, sheet: str, first_row: int,
-                 last_row: int, notes: list[Note]) -> Record:
+                last_row: int, notes: list[Note]) -> Record:
     """A record section from the rows of a grid, its fields found by their labels."""
     label_column = section.label_column
     value_column = section.value_column
@@ -88,7 +88,7 @@ def _header_row(section: TableSection, grid: Grid, first_row: int,
 
 
 def read_table(section: TableSection, grid: Grid, sheet: str, first_row: int,
-                last_row: int, notes: list[Note]) -> Table:
+               last_row: int, notes: list[Note]) -> Table:
     """A table section from the rows of a grid, its columns found by its header row."""
     fields = section.fields
     header_row, score = _header_row(section, grid, first_row, last_row)
@@ -148,7 +148,7 @@ def read_table(section: TableSection, grid: Grid, sheet: str, first_row: int,
 
 
 def merged_notes(section: Section, sheet: str, filled: Sequence[Block], first_row: int,
-                  grid: Grid) -> list[Note]:
+                 grid: Grid) -> list[Note]:
     """A note for each block of cells merged over several rows (from ``first_row``)."""
     notes = []
     for block in filled:

@@ -65,9 +65,9 @@ def _read_sheet(sections: Sequence[Section], grid: Grid, sheet: str, filled: Seq
         if not isinstance(section, TableSection):
             continue
         tables[section.key] = read_table(section, grid, sheet, grid.first_row, grid.last_row,
-                                          document.notes)
+                                         document.notes)
         document.notes.extend(merged_notes(section, sheet, filled,
-                                            tables[section.key].header_row + 1, grid))
+                                           tables[section.key].header_row + 1, grid))
     document.tables.update(tables)
     for position, section in enumerate(ordered):
         if not isinstance(section, RecordSection):
