@@ -27,15 +27,6 @@ from clusterbook.domain.checks.value_rules import field_rules, value_findings
 from clusterbook.domain.findings import Finding
 from clusterbook.domain.rule_registry import FILE_RULES, RULES, Rule, rules_table
 from clusterbook.domain.submission import Document
-from clusterbook.domain.typed_values import (
-    choice_of,
-    day_text,
-    parse_value,
-    phone_text,
-    plausible_dates,
-    typed_value,
-    value_text,
-)
 from clusterbook.forms import ACTION_PLAN, MICROPLAN
 from clusterbook.forms.cells import parse_ref
 
@@ -98,17 +89,10 @@ __all__ = [
     "Rule",
     "check_document",
     "check_documents",
-    "choice_of",
-    "day_text",
     "field_rules",
     "file_finding",
     "note_finding",
-    "parse_value",
-    "phone_text",
-    "plausible_dates",
     "rules_table",
     "sort_findings",
-    "typed_value",
     "value_findings",
-    "value_text",
 ]
