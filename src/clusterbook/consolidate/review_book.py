@@ -5,7 +5,9 @@ the reviewers' columns), one sheet per form sheet with every row of every curren
 and its provenance, Issues (every finding), Superseded (every submission that is not current,
 and why), Files (every file and what became of it), and the hidden form sheet that marks the
 book as a review book. A review book holds everything needed to rebuild its rows, so a
-provincial book is a valid input to the regional merge.
+provincial book is a valid input to the regional merge. What it reads back as codes (why a form
+is not current, what became of a file) sits in hidden columns beside the words people read;
+the words are never parsed, except in books written before those columns were kept.
 """
 
 from __future__ import annotations
