@@ -50,6 +50,7 @@ from clusterbook.consolidate.layout import (
     find_header,
 )
 from clusterbook.domain.consolidation import (
+    COPY_WORDS,
     PRIORITIES,
     REVIEW_BOOK_ID,
     REVIEW_BOOK_VERSION,
@@ -864,7 +865,7 @@ def _sources(book_name: str, rows_of: Callable[[str], list[list[Any]]]) -> list[
         if source.carried_code is not None:
             copy = source.carried_code is MergeOutcome.COPY
         else:  # a book written before outcome codes were kept: its words say it
-            copy = source.carried_outcome.startswith(("Identical", "Counted once"))
+            copy = source.carried_outcome.startswith(COPY_WORDS)
         if not copy:
             by_key.setdefault((fingerprint, file), source)
 
@@ -954,7 +955,7 @@ def _earlier(rows_of: Callable[[str], list[list[Any]]]) -> list[Entry]:
         # Identical copies are listed again by the merge; a book written before reason codes
         # were kept says so in its words.
         identical = (why is Replacement.IDENTICAL if why is not None
-                     else reason.startswith("Identical"))
+                     else reason.startswith(COPY_WORDS[0]))
         if form is None or not reason or identical:
             continue
         try:

@@ -425,6 +425,9 @@ class Review:
 
 
 MERGED, SUPERSEDED_OUTCOME = "Merged", "Superseded"
+#: How the words of an identical copy's outcome start: all a book written before outcome
+#: codes were kept says of it.
+COPY_WORDS: Final = ("Identical", "Counted once")
 NOT_READABLE = HEADLINES[MergeOutcome.NOT_READABLE]
 NOT_A_SUBMISSION = "Not a district submission"
 
@@ -687,9 +690,9 @@ def _carried_kind(source: Source) -> Outcome:
     if source.carried_kind is not None:
         return source.carried_kind
     words = source.carried_outcome
-    if words.startswith((NOT_READABLE, "Not merged")):
+    if words.startswith((NOT_READABLE, HEADLINES[MergeOutcome.OTHER_PROVINCE])):
         return _unreadable_kind(source) if source.findings else Outcome.UNREADABLE
-    if words.startswith((SUPERSEDED_OUTCOME, "Identical", "Counted once")):
+    if words.startswith((SUPERSEDED_OUTCOME, *COPY_WORDS)):
         return Outcome.SUPERSEDED
     if words.startswith(MERGED):
         return Outcome.READ
