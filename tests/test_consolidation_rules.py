@@ -10,8 +10,8 @@ import pytest
 
 from clusterbook.domain.clusterlist import ClusterList
 from clusterbook.domain.consolidation import (
-    PENDING,
     ReviewerNote,
+    ReviewStatus,
     Source,
     SourceRow,
     consolidate,
@@ -192,7 +192,7 @@ def test_every_note_a_reviewer_typed_is_kept():
         ReviewerNote("XYZ-404", "Returned", "Which cluster is this?", "",
                      province="Northern Hills", district="Kotal"),  # no longer received
         ReviewerNote("", "", "Ask the DCO about the missing districts", ""),  # no code
-        ReviewerNote("KTL-002", PENDING, "", ""),  # nothing typed
+        ReviewerNote("KTL-002", ReviewStatus.PENDING, "", ""),  # nothing typed
     ]
     review = consolidate([microplan("k1.xlsx", "KTL-001")], clusters=CLUSTERS, notes=notes)
     rows = {row.cluster_code: row for row in review.feedback}
@@ -204,8 +204,9 @@ def test_every_note_a_reviewer_typed_is_kept():
     assert rows["XYZ-404"].comment == "Which cluster is this?"
     assert rows["XYZ-404"].microplan == "Not received"
     assert rows[""].comment == "Ask the DCO about the missing districts"
-    assert rows["KTL-002"].status == PENDING
-    assert rows["NHR-002"].status == PENDING and rows["NHR-002"].microplan == "Not received"
+    assert rows["KTL-002"].status == ReviewStatus.PENDING
+    assert rows["NHR-002"].status == ReviewStatus.PENDING
+    assert rows["NHR-002"].microplan == "Not received"
     assert rows["KTL-001"].microplan == "Valid" and rows["KTL-001"].action_plan == "Missing"
 
 

@@ -21,6 +21,7 @@ from clusterbook.sample.submissions import (
 )
 from clusterbook.templates import entry_cell
 from corpus import write
+from pandera_oracle import section_schema, through_pandera
 
 TODAY = dt.date(2025, 12, 1)
 
@@ -83,7 +84,9 @@ def test_pandera_and_the_direct_loop_find_the_same(context):
         data, _ = with_mistake(microplan_data(code), kind, seed=index)
         documents.append(document_from_blocks(MICROPLAN, blocks_from_data(data),
                                               file=f"{code}.xlsx"))
-    with_pandera = checks.check_documents(documents, context, pandera=True)
+    with through_pandera() as validated:
+        with_pandera = checks.check_documents(documents, context)
+    assert set(validated) == {section.key for section in MICROPLAN.sections}
     direct = checks.check_documents(documents, context)
     assert with_pandera == direct
     assert len({f.rule for f in direct}) >= 15
@@ -92,7 +95,6 @@ def test_pandera_and_the_direct_loop_find_the_same(context):
 def test_the_section_schema_validates_the_merged_frames(tmp_path, context):
     import pandera.pandas as pa
 
-    from clusterbook.domain.checks import section_schema
     from clusterbook.excel.forms_reader import read_submission
 
     good = write(tmp_path, "good.xlsx", microplan_data(low_performing_codes()[0]))

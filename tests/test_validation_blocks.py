@@ -102,3 +102,28 @@ def test_every_rule_is_documented_with_a_severity():
     for rule in RULES.values():
         assert f"| `{rule.id}` | {rule.severity} |" in table
     assert len(RULES) >= 40
+
+
+def test_each_kind_of_unreadable_file_has_one_rule_and_one_outcome():
+    import pickle
+
+    from clusterbook.domain.checks import FILE_RULES, RULES, file_finding
+    from clusterbook.domain.errors import ErrorKind, WorkbookError
+    from clusterbook.domain.outcomes import OUTCOME_OF_KIND, Outcome, outcome_of
+    from clusterbook.domain.rule_registry import RuleId
+
+    read = set(ErrorKind) - {ErrorKind.FEEDBACK, ErrorKind.UNWRITABLE}  # kinds of writing
+    assert set(OUTCOME_OF_KIND) == read
+    assert set(FILE_RULES) == read - {ErrorKind.UNREADABLE}
+    assert len(set(FILE_RULES.values())) == len(FILE_RULES)
+    for kind in read:
+        error = WorkbookError("Kotal_KTL-001.xlsx", "it cannot be read", kind=kind)
+        finding = file_finding(error)
+        assert finding.rule == FILE_RULES.get(kind, RuleId.FILE_DAMAGED)
+        assert finding.severity is RULES[finding.rule].severity
+        assert str(finding) == "Kotal_KTL-001.xlsx: It cannot be read."
+        assert outcome_of(kind) is OUTCOME_OF_KIND[kind]
+        again = pickle.loads(pickle.dumps(error))  # as sent back from a reading process
+        assert again.kind is kind and str(again) == str(error)
+    assert outcome_of(ErrorKind.TOO_LARGE) is Outcome.REFUSED
+    assert WorkbookError("a.xlsx", "why", kind="damaged").kind is ErrorKind.DAMAGED  # as stored

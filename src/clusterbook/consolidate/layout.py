@@ -35,6 +35,7 @@ class Column:
     kind: Kind = Kind.TEXT
     field: Field | None = None  # the form field it shows, for data sheets
     wrap: bool = False  # long text, wrapped in the cell
+    hidden: bool = False  # a code the book reads back, kept out of sight beside its words
 
 
 def _columns(*items: tuple[str, str, float] | tuple[str, str, float, Kind]) -> tuple[Column, ...]:
@@ -85,22 +86,22 @@ ISSUE_COLUMNS: Final = _columns(
     ("outcome", "File outcome", 16), ("fingerprint", "Fingerprint (SHA-256)", 18),
 )
 
-SUPERSEDED_COLUMNS: Final = _columns(
+SUPERSEDED_COLUMNS: Final = (*_columns(
     ("form", "Form", 12), ("province", "Province", 14), ("district", "District", 13),
     ("cluster_code", "Cluster code", 12), ("file", "Source file", 26),
     ("fingerprint", "Fingerprint (SHA-256)", 18), ("received", "Received (UTC)", 20),
     ("submitted", "Dated", 11, Kind.DATE), ("reason", "Why it is not current", 60),
     ("by", "Current file", 26),
-)
+), Column("reason_code", "Reason code", 14, hidden=True))
 
-FILE_COLUMNS: Final = _columns(
-    ("file", "File", 28), ("path", "Where", 30), ("template", "Template", 15),
+FILE_COLUMNS: Final = (*_columns(
+    ("file", "File", 28), ("relative", "Where", 30), ("template", "Template", 15),
     ("version", "Version", 8), ("clusters", "Clusters", 16), ("province", "Province", 14),
     ("district", "District", 13), ("size", "Size (bytes)", 11, Kind.COUNT),
     ("received", "Received (UTC)", 20), ("fingerprint", "Fingerprint (SHA-256)", 18),
     ("errors", "Errors", 7, Kind.COUNT), ("warnings", "Warnings", 8, Kind.COUNT),
     ("outcome", "Outcome", 40), ("kind", "Kind", 11), ("via", "Came through", 24),
-)
+), Column("outcome_code", "Outcome code", 14, hidden=True))
 
 #: Rows of the hidden form sheet after the form id and version: (key, label).
 MARK_ROWS: Final = (("level", "Level"), ("merge", "Merge"), ("written", "Written (UTC)"),

@@ -23,6 +23,7 @@ from typing import Any, Final
 from clusterbook.domain.consolidation import Entry, Source, SourceRow
 from clusterbook.domain.errors import WorkbookError
 from clusterbook.domain.findings import Finding, Severity
+from clusterbook.domain.outcomes import MergeOutcome, Outcome, Replacement, code_of
 
 SUFFIX: Final = ".ledger.sqlite"
 SCHEMA_VERSION: Final = "1"
@@ -51,7 +52,7 @@ def ledger_path(book: Path) -> Path:
 class FileRecord:
     """One file as the ledger records it."""
 
-    path: str
+    relative: str  # where the file sits under the folder merged (stored as 'path')
     fingerprint: str
     size: int
     modified: float
@@ -216,9 +217,10 @@ def _hook(item: dict[str, Any]) -> Any:
 def encode_sources(sources: Sequence[Source]) -> bytes:
     """Sources as JSON (never pickle: a ledger on a shared drive is not trusted code)."""
     data = [{
-        "file": s.file, "path": s.path, "fingerprint": s.fingerprint, "size": s.size,
+        "file": s.file, "path": s.relative, "fingerprint": s.fingerprint, "size": s.size,
         "received": s.received, "form_id": s.form_id, "version": s.version, "via": s.via,
         "carried_outcome": s.carried_outcome, "carried_kind": s.carried_kind,
+        "carried_code": s.carried_code,
         "findings": [[str(f.severity), f.rule, f.message, f.file, f.sheet, f.cell, f.value]
                      for f in s.findings],
         "entries": [{
@@ -226,6 +228,7 @@ def encode_sources(sources: Sequence[Source]) -> bytes:
             "province": e.province, "district": e.district, "cluster_name": e.cluster_name,
             "submitted": e.submitted, "file": e.file, "fingerprint": e.fingerprint,
             "received": e.received, "earlier": e.earlier, "earlier_by": e.earlier_by,
+            "earlier_code": e.earlier_code,
             "sections": {key: [[row.sheet, row.row, row.values] for row in rows]
                          for key, rows in e.sections.items()},
         } for e in s.entries],
@@ -245,10 +248,13 @@ def decode_sources(payload: bytes) -> list[Source]:
             {key: [SourceRow(sheet, row, tuple(values)) for sheet, row, values in rows]
              for key, rows in e["sections"].items()},
             file=e["file"], fingerprint=e["fingerprint"], received=e["received"],
-            earlier=e["earlier"], earlier_by=e["earlier_by"]) for e in item["entries"]]
+            earlier=e["earlier"], earlier_by=e["earlier_by"],
+            earlier_code=code_of(Replacement, e.get("earlier_code"))) for e in item["entries"]]
         findings = [Finding(Severity(f[0]), *f[1:]) for f in item["findings"]]
         sources.append(Source(item["file"], item["path"], item["fingerprint"], item["size"],
                               item["received"], item["form_id"], item["version"], entries,
                               findings, item["via"], item["carried_outcome"],
-                              item.get("carried_kind", "")))
+                              code_of(Outcome, item.get("carried_kind")),
+                              code_of(MergeOutcome, item.get("carried_code"))))
     return sources
+

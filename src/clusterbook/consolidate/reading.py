@@ -20,7 +20,7 @@ from clusterbook.consolidate.review_book import (
 )
 from clusterbook.domain.checks import CheckContext, file_finding
 from clusterbook.domain.consolidation import Source, entries_from_documents
-from clusterbook.domain.errors import WorkbookError
+from clusterbook.domain.errors import ErrorKind, WorkbookError
 from clusterbook.excel.forms_reader import Submission, submission_from_book
 from clusterbook.excel.intake import Intake, check, guarded, open_intake
 from clusterbook.workers import chunked, run_chunks, worker_count
@@ -92,7 +92,7 @@ def read_chunk(items: Sequence[ToRead], context: CheckContext) -> list[list[Sour
         elif read.form.cluster_field is None:
             error = WorkbookError(item.name, f"this is a {read.form.title} workbook, not "
                                              f"a district submission; it is not merged",
-                                  kind="not-template")
+                                  kind=ErrorKind.NOT_TEMPLATE)
             results[index] = [_source(item, read, findings=[file_finding(error)])]
         else:
             submissions.append((index, read))

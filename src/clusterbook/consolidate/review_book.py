@@ -5,7 +5,9 @@ the reviewers' columns), one sheet per form sheet with every row of every curren
 and its provenance, Issues (every finding), Superseded (every submission that is not current,
 and why), Files (every file and what became of it), and the hidden form sheet that marks the
 book as a review book. A review book holds everything needed to rebuild its rows, so a
-provincial book is a valid input to the regional merge.
+provincial book is a valid input to the regional merge. What it reads back as codes (why a form
+is not current, what became of a file) sits in hidden columns beside the words people read;
+the words are never parsed, except in books written before those columns were kept.
 """
 
 from __future__ import annotations
@@ -47,8 +49,8 @@ from clusterbook.consolidate.layout import (
     data_sheets,
     find_header,
 )
-from clusterbook.domain.checks import typed_value
 from clusterbook.domain.consolidation import (
+    COPY_WORDS,
     PRIORITIES,
     REVIEW_BOOK_ID,
     REVIEW_BOOK_VERSION,
@@ -64,8 +66,10 @@ from clusterbook.domain.consolidation import (
     form_name,
     group_of,
 )
-from clusterbook.domain.errors import WorkbookError
+from clusterbook.domain.errors import ErrorKind, WorkbookError
 from clusterbook.domain.findings import Finding, Severity
+from clusterbook.domain.outcomes import MergeOutcome, Outcome, Replacement, code_of
+from clusterbook.domain.typed_values import typed_value
 from clusterbook.domain.values import clean_text, to_date
 from clusterbook.excel.intake import Intake, open_intake
 from clusterbook.excel.read import open_workbook, read_sheet
@@ -217,7 +221,8 @@ def _write_header(sheet: Worksheet, formats: _Formats, columns: Sequence[Column]
     for index, column in enumerate(columns):
         sheet.write_string(HEADER_ROW - 1, index, column.header,
                            formats.reviewer_header if column.key in reviewer else formats.header)
-        sheet.set_column(index, index, column.width, formats.column(column, top=top))
+        sheet.set_column(index, index, column.width, formats.column(column, top=top),
+                         {"hidden": True} if column.hidden else None)
     # Tall enough for the longest header, wrapped whole in its column (bold: fewer letters).
     lines = max(header_lines(column.header, column.width) for column in columns)
     sheet.set_row(HEADER_ROW - 1, max(32, 15 * lines + 2))
@@ -318,7 +323,8 @@ def _widen(sheet: Worksheet, formats: _Formats, columns: Sequence[Column],
     top = any(column.wrap for column in columns)
     for index, column in enumerate(columns):
         wanted = min(WIDEST, longest.get(index, 0) * 1.1 + 1)
-        if not column.wrap and column.key not in CLIPPED and wanted > column.width:
+        if not (column.wrap or column.hidden) and column.key not in CLIPPED \
+                and wanted > column.width:
             sheet.set_column(index, index, wanted, formats.column(column, top=top))
 
 
@@ -456,8 +462,8 @@ def _issues_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
     _write_header(sheet, formats, columns)
     places = _source_places(review.files)
     rows = ([str(finding.severity), finding.rule, finding.message, finding.file, finding.sheet,
-             finding.cell, finding.value, *places[id(source)], outcome.split(":")[0],
-             source.fingerprint] for finding, source, outcome in findings)
+             finding.cell, finding.value, *places[id(source)], outcome, source.fingerprint]
+            for finding, source, outcome in findings)
     longest: dict[int, int] = {}
     last = _write_rows(sheet, formats, rows, HEADER_ROW, _wrapped(columns), longest)
     _widen(sheet, formats, columns, longest)
@@ -490,7 +496,8 @@ def _superseded_sheet(book: Workbook, formats: _Formats, review: Review) -> None
     rows = ([form_name(FORMS[item.entry.form_id]) if item.entry.form_id in FORMS else "",
              item.entry.province, item.entry.district, item.entry.cluster_code,
              item.entry.file, item.entry.fingerprint, item.entry.received,
-             item.entry.submitted, item.reason, item.by] for item in review.replaced)
+             item.entry.submitted, item.reason, item.by, item.why or ""]
+            for item in review.replaced)
     longest: dict[int, int] = {}
     last = _write_rows(sheet, formats, rows, HEADER_ROW, _wrapped(columns), longest)
     _widen(sheet, formats, columns, longest)
@@ -504,10 +511,11 @@ def _files_sheet(book: Workbook, formats: _Formats, review: Review) -> None:
     sheet.write_string(1, 0, f"{len(review.files):,} files. {REBUILT_NOTE}", formats.note)
     _write_header(sheet, formats, columns)
     places = _source_places(review.files)
-    rows = ([item.source.file, item.source.path, item.source.form_id, item.source.version,
+    rows = ([item.source.file, item.source.relative, item.source.form_id, item.source.version,
              places[id(item.source)][2], *places[id(item.source)][:2], item.source.size,
              item.source.received, item.source.fingerprint, item.source.errors,
-             item.source.warnings, item.outcome, str(item.kind), item.source.via]
+             item.source.warnings, item.outcome, str(item.kind), item.source.via,
+             item.code or ""]
             for item in review.files)
     longest: dict[int, int] = {}
     last = _write_rows(sheet, formats, rows, HEADER_ROW, _wrapped(columns), longest)
@@ -722,7 +730,7 @@ def _open_review_book(path: Path | str | Intake, file: str
         info = read_mark(book, file)
         if info is None:
             raise WorkbookError(file, "this workbook is not a ClusterBook review book",
-                                kind="not-template")
+                                kind=ErrorKind.NOT_TEMPLATE)
         yield book, info
     finally:
         book.close()
@@ -777,12 +785,12 @@ def _feedback_notes(book: Any, file: str) -> list[ReviewerNote]:
                                       f"{HEADER_SEARCH_ROWS} rows. Nothing was written, so "
                                       f"that their work is not lost. Put back the header row "
                                       f"(or restore the book from the '{BACKUPS_FOLDER}' folder) "
-                                      f"and merge again", kind="feedback")
+                                      f"and merge again", kind=ErrorKind.FEEDBACK)
     raise WorkbookError(file, f"the book has no Feedback sheet (none is named '{FEEDBACK}' or "
                               f"has its title and header). Nothing was written, so that the "
                               f"reviewers' work is not lost. Give the sheet back its name (or "
                               f"restore the book from the '{BACKUPS_FOLDER}' folder) and merge "
-                              f"again", kind="feedback")
+                              f"again", kind=ErrorKind.FEEDBACK)
 
 
 _EXTRA: Final = "extra:"
@@ -846,15 +854,19 @@ def _sources(book_name: str, rows_of: Callable[[str], list[list[Any]]]) -> list[
         file, fingerprint = clean_text(get(row, "file")), clean_text(get(row, "fingerprint"))
         if not file:
             continue
-        source = Source(file, clean_text(get(row, "path")), fingerprint,
+        source = Source(file, clean_text(get(row, "relative")), fingerprint,
                         _whole(get(row, "size")), clean_text(get(row, "received")),
                         clean_text(get(row, "template")), clean_text(get(row, "version")),
                         via=book_name,
                         carried_outcome=clean_text(get(row, "outcome")),
-                        carried_kind=clean_text(get(row, "kind")))
+                        carried_kind=code_of(Outcome, get(row, "kind")),
+                        carried_code=code_of(MergeOutcome, get(row, "outcome_code")))
         sources.append(source)
-        outcome = source.carried_outcome
-        if not outcome.startswith(("Identical", "Counted once")):
+        if source.carried_code is not None:
+            copy = source.carried_code is MergeOutcome.COPY
+        else:  # a book written before outcome codes were kept: its words say it
+            copy = source.carried_outcome.startswith(COPY_WORDS)
+        if not copy:
             by_key.setdefault((fingerprint, file), source)
 
     def owner(fingerprint: str, file: str, form_id: str = "") -> Source:
@@ -939,7 +951,12 @@ def _earlier(rows_of: Callable[[str], list[list[Any]]]) -> list[Entry]:
     for row in body:
         reason = clean_text(get(row, "reason"))
         form = forms.get(clean_text(get(row, "form")))
-        if form is None or not reason or reason.startswith("Identical"):
+        why = code_of(Replacement, get(row, "reason_code"))
+        # Identical copies are listed again by the merge; a book written before reason codes
+        # were kept says so in its words.
+        identical = (why is Replacement.IDENTICAL if why is not None
+                     else reason.startswith(COPY_WORDS[0]))
+        if form is None or not reason or identical:
             continue
         try:
             submitted = to_date(get(row, "submitted"))
@@ -950,8 +967,9 @@ def _earlier(rows_of: Callable[[str], list[list[Any]]]) -> list[Entry]:
                              "", submitted, {}, file=clean_text(get(row, "file")),
                              fingerprint=clean_text(get(row, "fingerprint")),
                              received=clean_text(get(row, "received")), earlier=reason,
-                             earlier_by=clean_text(get(row, "by"))))
+                             earlier_by=clean_text(get(row, "by")), earlier_code=why))
     return entries
+
 
 
 __all__ = ["BookInfo", "ReviewBookContent", "fit_row", "read_mark",

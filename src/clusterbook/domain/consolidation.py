@@ -8,6 +8,9 @@ Words used here:
 
 - a :class:`Source` is one file a district sent (or its record in a review book it came
   through): its name, fingerprint (SHA-256), size, received time, and what reading it found;
+- a file's location has one name per meaning: ``file`` is its name as people see it (in every
+  record: sources, entries, findings), ``relative`` is where it sits under the folder merged,
+  as text ('Kotal/plan.xlsx'), and ``path`` is only ever a path on disk;
 - an :class:`Entry` is one form for one cluster in a source: a microplan, or one cluster's
   rows of a district's action plan. Entries are what replace each other;
 - a :class:`Review` is the merge: the current entries, the replaced ones with the reason, each
@@ -21,21 +24,19 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from functools import partial
 from typing import Final
 
 import pandas as pd
 
-from clusterbook.domain.checks import (
-    FILE_RULES,
-    REVIEW_BOOK_CONFLICT,
-    REVIEW_BOOK_PROVINCE,
-    typed_value,
-)
 from clusterbook.domain.clusterlist import ClusterInfo, ClusterList, code_key, place_key
+from clusterbook.domain.errors import ErrorKind
 from clusterbook.domain.findings import Finding, Severity
-from clusterbook.domain.outcomes import Outcome, outcome_of
+from clusterbook.domain.outcomes import MergeOutcome, Outcome, Replacement, outcome_of
+from clusterbook.domain.rule_registry import FILE_RULES, RuleId
 from clusterbook.domain.submission import REVIEW_BOOK_ID, Document, sheet_name
+from clusterbook.domain.typed_values import typed_value
 from clusterbook.domain.values import clean_text, without_invisible
 from clusterbook.forms import (
     ACTION_PLAN,
@@ -47,12 +48,23 @@ from clusterbook.forms import (
     RecordSection,
     TableSection,
 )
+from clusterbook.forms.cells import parse_ref
 
 #: The mark a review book carries on its hidden form sheet, so that it is recognised as one.
 REVIEW_BOOK_VERSION: Final = "2025.1"
 LEVELS: Final = ("province", "region")
-ACCEPTED, RETURNED, PENDING = "Accepted", "Returned", "Pending"
-REVIEW_STATUSES: Final = (ACCEPTED, RETURNED, PENDING)
+
+
+class ReviewStatus(StrEnum):
+    """The review statuses a reviewer picks on the Feedback sheet (as they read there); other
+    text a reviewer types stays as typed."""
+
+    ACCEPTED = "Accepted"
+    RETURNED = "Returned"
+    PENDING = "Pending"
+
+
+REVIEW_STATUSES: Final = tuple(ReviewStatus)
 PRIORITIES: Final = ("High", "Medium", "Low")
 
 _COPY_GROUP: Final = re.compile(r"\s*(\(\d+\))$")
@@ -105,9 +117,11 @@ class Entry:
     errors: int = 0
     warnings: int = 0
     #: For an entry carried from a review book's Superseded sheet: why it was replaced (it has
-    #: no rows, and stays replaced), and by which file.
+    #: no rows, and stays replaced), in words and as its code (None in older books), and by
+    #: which file.
     earlier: str = ""
     earlier_by: str = ""
+    earlier_code: Replacement | None = None
 
     @property
     def form(self) -> Form:
@@ -130,7 +144,7 @@ class Source:
     through ("" when it was read from the folder)."""
 
     file: str
-    path: str
+    relative: str
     fingerprint: str
     size: int
     received: str
@@ -140,9 +154,10 @@ class Source:
     findings: list[Finding] = field(default_factory=list)
     via: str = ""
     #: The outcome a review book recorded for a file it carried (e.g. 'Not readable: ...'),
-    #: in words and as its kind (an :class:`Outcome` value; '' in older books).
+    #: in words, as its kind and as its code (None in books written before they were kept).
     carried_outcome: str = ""
-    carried_kind: str = ""
+    carried_kind: Outcome | None = None
+    carried_code: MergeOutcome | None = None
 
     @property
     def readable(self) -> bool:
@@ -161,9 +176,10 @@ class Source:
         return list(dict.fromkeys(entry.cluster_code for entry in self.entries
                                   if entry.cluster_code))
 
-    def renamed(self, file: str, path: str | None = None) -> Source:
+    def renamed(self, file: str, relative: str | None = None) -> Source:
         """The same content under another file name (entries and findings follow)."""
-        return replace(self, file=file, path=self.path if path is None else path,
+        return replace(self, file=file,
+                       relative=self.relative if relative is None else relative,
                        entries=[replace(entry, file=file) for entry in self.entries],
                        findings=[replace(finding, file=file) for finding in self.findings])
 
@@ -202,7 +218,7 @@ def entries_from_documents(documents: Iterable[Document]) -> list[Entry]:
                 record = document.records.get(section.key)
                 if record is None:
                     continue
-                rows = [int(re.sub(r"\D", "", cell)) for cell in record.cells.values() if cell]
+                rows = [parse_ref(cell)[0] for cell in record.cells.values() if cell]
                 values = tuple(value_reader(item)(record.values.get(item.key))
                                for item in section.fields)
                 sections[section.key] = [SourceRow(record.sheet, min(rows, default=section
@@ -301,20 +317,36 @@ def count_findings(source: Source) -> None:
 
 @dataclass(frozen=True)
 class Replaced:
-    """An entry that is not current, why, and the file that replaced it."""
+    """An entry that is not current, why (in words and as a code), and the file that replaced
+    it. The code is None for an entry carried from a book written before codes were kept."""
 
     entry: Entry
     reason: str
     by: str  # the file of the current entry (or the kept copy)
+    why: Replacement | None = None
+
+
+#: The words of the outcomes whose full words go on with a detail ('Not readable: ...').
+HEADLINES: Final = {MergeOutcome.NOT_READABLE: "Not readable",
+                    MergeOutcome.OTHER_PROVINCE: "Not merged", MergeOutcome.SKIPPED: "Skipped"}
 
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """What became of one file: its kind, and the words people read."""
+    """What became of one file: its kind, what the merge made of it (None for a file a review
+    book written before such codes were kept carried), and the words people read."""
 
     source: Source
     outcome: str
     kind: Outcome = Outcome.READ
+    code: MergeOutcome | None = MergeOutcome.MERGED
+
+    @property
+    def headline(self) -> str:
+        """The outcome without its detail: 'Not readable', 'Merged', 'Identical to ...'."""
+        if self.code is None:  # the words of an older book are all there is
+            return self.outcome.split(":")[0]
+        return HEADLINES.get(self.code, self.outcome)
 
     @property
     def unreadable(self) -> bool:
@@ -341,8 +373,8 @@ class ReviewerNote:
     @property
     def typed(self) -> bool:
         """True when the reviewer typed something (a status other than Pending counts)."""
-        return bool(self.comment or self.priority or (self.status and self.status != PENDING)
-                    or any(self.extra.values()))
+        return bool(self.comment or self.priority or any(self.extra.values())
+                    or (self.status and self.status != ReviewStatus.PENDING))
 
 
 @dataclass
@@ -386,12 +418,17 @@ class Review:
         return [item.source for item in self.files]
 
     def findings(self) -> list[tuple[Finding, Source, str]]:
-        """Every finding of every file, with its file and the file's outcome."""
-        return [(finding, item.source, item.outcome) for item in self.files
+        """Every finding of every file, with its file and the file's outcome without its
+        detail (:attr:`FileOutcome.headline`)."""
+        return [(finding, item.source, item.headline) for item in self.files
                 for finding in item.source.findings]
 
 
-MERGED, SUPERSEDED_OUTCOME, NOT_READABLE = "Merged", "Superseded", "Not readable"
+MERGED, SUPERSEDED_OUTCOME = "Merged", "Superseded"
+#: How the words of an identical copy's outcome start: all a book written before outcome
+#: codes were kept says of it.
+COPY_WORDS: Final = ("Identical", "Counted once")
+NOT_READABLE = HEADLINES[MergeOutcome.NOT_READABLE]
 NOT_A_SUBMISSION = "Not a district submission"
 
 
@@ -418,7 +455,8 @@ def consolidate(sources: Sequence[Source], *, clusters: ClusterList | None = Non
         count_findings(source)
         for entry in source.entries:
             if entry.earlier:
-                replaced.append(Replaced(entry, entry.earlier, entry.earlier_by))
+                replaced.append(Replaced(entry, entry.earlier, entry.earlier_by,
+                                         entry.earlier_code))
                 continue
             groups.setdefault(_entry_key(entry, len(groups)), []).append(entry)
     current: list[Entry] = []
@@ -427,8 +465,8 @@ def consolidate(sources: Sequence[Source], *, clusters: ClusterList | None = Non
         ordered = sorted(entries, key=_newness)
         newest = ordered[-1]
         current.append(newest)
-        replaced.extend(Replaced(entry, _reason(entry, newest), newest.file)
-                        for entry in ordered[:-1])
+        replaced.extend(Replaced(entry, _reason(entry, newest), newest.file,
+                                 _replacement(entry, newest)) for entry in ordered[:-1])
         _conflicts(newest, ordered[:-1], carrier, by_entry)
     current.sort(key=lambda entry: (*places.of(entry), code_key(entry.cluster_code),
                                     _form_order(entry.form_id), entry.file, entry.group))
@@ -472,14 +510,15 @@ def _own_province_only(sources: Sequence[Source], places: _Places) -> None:
             source.entries = [entry for entry in source.entries if entry not in foreign]
             codes = ", ".join(dict.fromkeys(entry.cluster_code for entry in foreign))
             home = places.names(foreign[0])[0] or foreign[0].province
-            source.findings.append(Finding(Severity.ERROR, REVIEW_BOOK_PROVINCE, (
+            source.findings.append(Finding(Severity.ERROR, RuleId.REVIEW_BOOK_PROVINCE, (
                 f"{book} is the review book of {mine}, but it carries {codes} of {home} "
                 f"(from {source.file}); those rows were not merged. A province's clusters "
                 f"come from its own review book or from the district's file."), book))
             if not source.entries:
-                source.carried_outcome = (f"Not merged: carried by {book}, the review book of "
-                                          f"another province")
+                source.carried_outcome = (f"{HEADLINES[MergeOutcome.OTHER_PROVINCE]}: carried "
+                                          f"by {book}, the review book of another province")
                 source.carried_kind = Outcome.REFUSED
+                source.carried_code = MergeOutcome.OTHER_PROVINCE
 
 
 def _conflicts(newest: Entry, older: Sequence[Entry], carrier: dict[int, str],
@@ -497,7 +536,7 @@ def _conflicts(newest: Entry, older: Sequence[Entry], carrier: dict[int, str],
     what = ", ".join(f"{entry.file}" + (f" (carried by {carrier[id(entry)]})"
                                         if carrier.get(id(entry)) else " (received directly)")
                      for entry in others)
-    source.findings.append(Finding(Severity.WARNING, REVIEW_BOOK_CONFLICT, (
+    source.findings.append(Finding(Severity.WARNING, RuleId.REVIEW_BOOK_CONFLICT, (
         f"{book} carries {form_name(newest.form)} {newest.cluster_code} from {newest.file}, "
         f"dated later than {what}, so it is current. Check with the province that this is the "
         f"file they meant to send."), book))
@@ -528,14 +567,19 @@ def _distinct(sources: Sequence[Source]) -> tuple[list[Source], list[Replaced]]:
             if other.file in seen:
                 continue
             seen.add(other.file)
-            reason = f"Identical to {first.file} (same fingerprint); counted once"
+            reason = f"{_identical_to(first.file)}; counted once"
             listed = first.entries or [Entry(first.form_id, "", "", "", "", "", None)]
             copies.extend(Replaced(replace(entry, sections={}, file=other.file,
                                            received=other.received, fingerprint=other.fingerprint,
-                                           earlier="", earlier_by=""), reason, first.file)
+                                           earlier="", earlier_by="", earlier_code=None),
+                                   reason, first.file, Replacement.IDENTICAL)
                           for entry in listed)
     kept.sort(key=lambda source: order[id(source)])
     return kept, copies
+
+
+def _identical_to(file: str) -> str:
+    return f"Identical to {file} (same fingerprint)"
 
 
 def _entry_key(entry: Entry, serial: int) -> tuple[str, ...]:
@@ -565,12 +609,24 @@ def _group_number(group: str) -> int:
     return int(group.strip("()")) if group else 1
 
 
-def _reason(old: Entry, new: Entry) -> str:
-    form = FORMS[old.form_id].title.split(" (")[0]
+def _replacement(old: Entry, new: Entry) -> Replacement:
+    """Why ``new`` replaces ``old``."""
     if old.fingerprint == new.fingerprint:
+        return Replacement.SAME_WORKBOOK
+    if old.submitted and new.submitted and new.submitted > old.submitted:
+        return Replacement.DATED_LATER
+    return Replacement.RECEIVED_LATER
+
+
+def _reason(old: Entry, new: Entry) -> str:
+    """Why ``new`` replaces ``old``, in words."""
+    why = _replacement(old, new)
+    if why is Replacement.SAME_WORKBOOK:
+        form = FORMS[old.form_id].title.split(" (")[0]
         return (f"The same workbook has another {form.lower()} for this cluster that is "
                 f"newer; the later copy counts")
-    if old.submitted and new.submitted and new.submitted > old.submitted:
+    if why is Replacement.DATED_LATER:
+        assert old.submitted is not None and new.submitted is not None
         return (f"Replaced by a newer submission: {new.file}, dated "
                 f"{new.submitted:%d/%m/%Y} (this one {old.submitted:%d/%m/%Y})")
     return f"Replaced by a newer submission: {new.file}, received {new.received}"
@@ -584,57 +640,59 @@ def _outcomes(sources: Sequence[Source], kept: Sequence[Source], current: Sequen
               replaced: Sequence[Replaced]) -> list[FileOutcome]:
     kept_ids = {id(source) for source in kept}
     current_ids = {id(entry) for entry in current}
-    copy_reasons = {(item.entry.file, item.entry.fingerprint): item.reason for item in replaced
-                    if not item.entry.sections and not item.entry.earlier}
+    kept_copies = {(item.entry.file, item.entry.fingerprint): item.by for item in replaced
+                   if item.why is Replacement.IDENTICAL}
     outcomes = []
+    code: MergeOutcome | None
     for source in sources:
         if id(source) not in kept_ids:
-            reason = copy_reasons.get((source.file, source.fingerprint))
-            outcome = reason.split(";")[0] if reason else "Counted once (the same file)"
-            kind = Outcome.SUPERSEDED
+            original = kept_copies.get((source.file, source.fingerprint))
+            outcome = _identical_to(original) if original else "Counted once (the same file)"
+            kind, code = Outcome.SUPERSEDED, MergeOutcome.COPY
         elif source.carried_outcome and not source.entries:
             outcome = source.carried_outcome
-            kind = _carried_kind(source)
+            kind, code = _carried_kind(source), source.carried_code
         elif not source.readable:
             first = source.findings[0].message if source.findings else ""
             outcome = f"{NOT_READABLE}: {first}" if first else NOT_READABLE
-            kind = _unreadable_kind(source)
+            kind, code = _unreadable_kind(source), MergeOutcome.NOT_READABLE
         elif source.form_id not in {form.form_id for form in consolidated_forms()}:
             outcome, kind = NOT_A_SUBMISSION, Outcome.NOT_A_FORM
+            code = MergeOutcome.NOT_A_SUBMISSION
         else:
             total = len(source.entries)
             live = sum(1 for entry in source.entries if id(entry) in current_ids)
             kind = Outcome.READ
             if live == total:
-                outcome = MERGED
+                outcome, code = MERGED, MergeOutcome.MERGED
             elif live == 0:
                 outcome, kind = SUPERSEDED_OUTCOME, Outcome.SUPERSEDED
+                code = MergeOutcome.SUPERSEDED
             else:
                 outcome = f"{MERGED} ({live} of {total} forms current)"
-        outcomes.append(FileOutcome(source, outcome, kind))
+                code = MergeOutcome.PARTLY_CURRENT
+        outcomes.append(FileOutcome(source, outcome, kind, code))
     return outcomes
 
 
-_KIND_OF_RULE: Final = {rule: kind for kind, rule in FILE_RULES.items()}
+_KIND_OF_RULE: Final[dict[str, ErrorKind]] = {rule: kind for kind, rule in FILE_RULES.items()}
 
 
 def _unreadable_kind(source: Source) -> Outcome:
     """The kind of a file that could not be read, from its finding's rule."""
     rule = source.findings[0].rule if source.findings else ""
-    return outcome_of(_KIND_OF_RULE.get(rule, "unreadable"))
+    return outcome_of(_KIND_OF_RULE.get(rule, ErrorKind.UNREADABLE))
 
 
 def _carried_kind(source: Source) -> Outcome:
     """The kind a review book recorded for a file it carried; books written before kinds were
     recorded give their words."""
-    try:
-        return Outcome(source.carried_kind)
-    except ValueError:
-        pass
+    if source.carried_kind is not None:
+        return source.carried_kind
     words = source.carried_outcome
-    if words.startswith((NOT_READABLE, "Not merged")):
+    if words.startswith((NOT_READABLE, HEADLINES[MergeOutcome.OTHER_PROVINCE])):
         return _unreadable_kind(source) if source.findings else Outcome.UNREADABLE
-    if words.startswith((SUPERSEDED_OUTCOME, "Identical", "Counted once")):
+    if words.startswith((SUPERSEDED_OUTCOME, *COPY_WORDS)):
         return Outcome.SUPERSEDED
     if words.startswith(MERGED):
         return Outcome.READ
@@ -795,8 +853,8 @@ def combine_notes(notes: Sequence[ReviewerNote]) -> dict[str, ReviewerNote]:
             if value and value != had:
                 earlier.extra[header] = f"{had} | {value}" if had else value
         extra = [clean_text(note.comment)]
-        if status and status not in (earlier.status, PENDING):
-            if earlier.status in ("", PENDING):
+        if status and status not in (earlier.status, ReviewStatus.PENDING):
+            if earlier.status in ("", ReviewStatus.PENDING):
                 earlier.status = status
             else:
                 extra.append(f"(also marked {status})")
@@ -865,7 +923,7 @@ def feedback_rows(current: Sequence[Entry], clusters: ClusterList | None,
         feedback.append(FeedbackRow(
             province=cluster.province, district=cluster.district, cluster_code=cluster.code,
             cluster_name=cluster.name,
-            status=note.status if note and note.status else PENDING,
+            status=note.status if note and note.status else ReviewStatus.PENDING,
             comment=note.comment if note else "", priority=note.priority if note else "",
             low_performing=cluster.low_performing,
             microplan=_microplan_state(microplans.get(key)),
@@ -877,7 +935,8 @@ def feedback_rows(current: Sequence[Entry], clusters: ClusterList | None,
                                  code_key(r.cluster_code)))
     # Notes typed on a row without a cluster code are kept, last, as they were typed.
     feedback.extend(FeedbackRow(note.province, note.district, "", note.cluster_name,
-                                normal_status(note.status) or PENDING, clean_text(note.comment),
+                                normal_status(note.status) or ReviewStatus.PENDING,
+                                clean_text(note.comment),
                                 clean_text(note.priority), None, "", "", "", False,
                                 dict(note.extra))
                     for note in notes if not code_key(note.cluster_code) and note.typed)
@@ -898,9 +957,9 @@ def _plan_state(entry: Entry | None, listed: bool | None) -> str:
     return "Missing" if listed else ""
 
 
-__all__ = ["LEVELS", "PENDING", "PRIORITIES", "REVIEW_BOOK_ID", "REVIEW_BOOK_VERSION",
+__all__ = ["LEVELS", "PRIORITIES", "REVIEW_BOOK_ID", "REVIEW_BOOK_VERSION",
            "REVIEW_STATUSES", "SUMMARY_COLUMNS", "Entry", "FeedbackRow", "FileOutcome",
-           "Replaced", "Review", "ReviewerNote", "Source", "SourceRow", "combine_notes",
-           "consolidate", "consolidated_forms", "count_findings", "district_summary",
-           "entries_from_documents", "entries_of", "feedback_rows", "form_name", "group_of",
-           "normal_status", "province_summary"]
+           "Replaced", "Review", "ReviewStatus", "ReviewerNote", "Source", "SourceRow",
+           "combine_notes", "consolidate", "consolidated_forms", "count_findings",
+           "district_summary", "entries_from_documents", "entries_of", "feedback_rows",
+           "form_name", "group_of", "normal_status", "province_summary"]

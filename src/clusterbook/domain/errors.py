@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 SEPARATOR = " › "
 
@@ -69,17 +70,36 @@ class InputError(ClusterBookError):
         return self.problems[0][0] if self.problems else Location()
 
 
+class ErrorKind(StrEnum):
+    """Why a file cannot be read or written as a workbook, for programs (the reason says it to
+    people); the validator reports each kind under its rule (``FILE_RULES``)."""
+
+    UNREADABLE = "unreadable"  # any other reason the reader gave
+    EMPTY = "empty"
+    DAMAGED = "damaged"  # corrupt or cut off
+    PASSWORD = "password"
+    LOCK = "lock"  # a lock file Excel leaves beside an open book
+    BOMB = "bomb"  # a zip or XML bomb, refused unopened
+    NOT_WORKBOOK = "not-workbook"  # another kind of file, a folder, or no file at all
+    NOT_TEMPLATE = "not-template"  # a workbook, but not one of ClusterBook's
+    UNKNOWN_VERSION = "unknown-version"
+    SPECIAL = "special"  # a pipe, a device, a socket or a broken link
+    TOO_LARGE = "too-large"
+    FEEDBACK = "feedback"  # a review book whose reviewers' entries cannot be found
+    UNWRITABLE = "unwritable"
+
+
 class WorkbookError(ClusterBookError):
     """A file cannot be read or written as a workbook (corrupt, locked, protected, not ours).
 
-    ``kind`` names the problem for programs (e.g. 'damaged', 'password', 'lock', 'bomb',
-    'not-template'); the validator reports it as the rule ``file-<kind>``.
+    ``kind`` names the problem for programs (:class:`ErrorKind`); the validator reports it as
+    the rule ``file-<kind>``.
     """
 
-    def __init__(self, file: str, reason: str, *, kind: str = "unreadable"):
+    def __init__(self, file: str, reason: str, *, kind: ErrorKind = ErrorKind.UNREADABLE):
         self.file = file
         self.reason = reason
-        self.kind = kind
+        self.kind = ErrorKind(kind)
         super().__init__(_sentence(Location(file=file), reason))
 
     def __reduce__(self) -> tuple[object, ...]:

@@ -1,14 +1,18 @@
 """What became of a file handed to ClusterBook: one typed outcome every caller uses.
 
 The intake decides ``read``, ``unreadable``, ``not-a-form`` or ``refused`` from the file alone;
-the merge may later turn ``read`` into ``superseded``. Words for people are made at the edge.
+the merge may later turn ``read`` into ``superseded``. The merge says more for each file
+(:class:`MergeOutcome`) and for each form that is not current (:class:`Replacement`); the review
+book keeps these codes beside its words, and the words for people are made at the edge.
 """
 
 from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Final
+from typing import Final, TypeVar
+
+from clusterbook.domain.errors import ErrorKind
 
 
 class Outcome(StrEnum):
@@ -21,17 +25,54 @@ class Outcome(StrEnum):
     REFUSED = "refused"  # never opened or stopped early: a bomb, a pipe, a broken link
 
 
+class MergeOutcome(StrEnum):
+    """What the merge made of one file (stored in review books: values never change)."""
+
+    MERGED = "merged"  # every form of the file is current
+    PARTLY_CURRENT = "partly-current"  # some of its forms are current, others were replaced
+    SUPERSEDED = "superseded"  # every form of it was replaced by a newer one
+    COPY = "copy"  # an identical copy of a file counted already
+    NOT_READABLE = "not-readable"
+    NOT_A_SUBMISSION = "not-a-submission"  # a workbook of a form districts do not submit
+    OTHER_PROVINCE = "other-province"  # carried by the review book of another province
+    SKIPPED = "skipped"  # not read: not a workbook, or a checked copy ClusterBook wrote
+
+
+class Replacement(StrEnum):
+    """Why a form is not current (stored in review books: values never change)."""
+
+    IDENTICAL = "identical"  # its file is an identical copy of another (same fingerprint)
+    SAME_WORKBOOK = "same-workbook"  # a later copy of the form in the same workbook counts
+    DATED_LATER = "dated-later"  # a submission dated later replaced it
+    RECEIVED_LATER = "received-later"  # a submission received later replaced it
+
+
 #: The outcome of each kind of unreadable file (see ``WorkbookError.kind``).
-OUTCOME_OF_KIND: Final = {
-    "empty": Outcome.UNREADABLE, "damaged": Outcome.UNREADABLE,
-    "password": Outcome.UNREADABLE, "unreadable": Outcome.UNREADABLE,
-    "lock": Outcome.NOT_A_FORM, "not-workbook": Outcome.NOT_A_FORM,
-    "not-template": Outcome.NOT_A_FORM, "unknown-version": Outcome.NOT_A_FORM,
-    "bomb": Outcome.REFUSED, "too-large": Outcome.REFUSED, "special": Outcome.REFUSED,
+OUTCOME_OF_KIND: Final[dict[ErrorKind, Outcome]] = {
+    ErrorKind.EMPTY: Outcome.UNREADABLE, ErrorKind.DAMAGED: Outcome.UNREADABLE,
+    ErrorKind.PASSWORD: Outcome.UNREADABLE, ErrorKind.UNREADABLE: Outcome.UNREADABLE,
+    ErrorKind.LOCK: Outcome.NOT_A_FORM, ErrorKind.NOT_WORKBOOK: Outcome.NOT_A_FORM,
+    ErrorKind.NOT_TEMPLATE: Outcome.NOT_A_FORM, ErrorKind.UNKNOWN_VERSION: Outcome.NOT_A_FORM,
+    ErrorKind.BOMB: Outcome.REFUSED, ErrorKind.TOO_LARGE: Outcome.REFUSED,
+    ErrorKind.SPECIAL: Outcome.REFUSED,
 }
 
 
-def outcome_of(kind: str) -> Outcome:
+_Code = TypeVar("_Code", Outcome, MergeOutcome, Replacement)
+
+
+def code_of(codes: type[_Code], value: object) -> _Code | None:
+    """A code stored in a book or a ledger, read back; None when none was stored (written
+    before such codes were kept) or it is not one of ``codes``."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return codes(value.strip())
+    except ValueError:
+        return None
+
+
+def outcome_of(kind: ErrorKind) -> Outcome:
     """The outcome of a file that could not be read for a reason of this kind."""
     return OUTCOME_OF_KIND.get(kind, Outcome.UNREADABLE)
 

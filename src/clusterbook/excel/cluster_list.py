@@ -10,7 +10,7 @@ from typing import Any, Final
 import pandas as pd
 
 from clusterbook.domain.clusterlist import LOW_PERFORMING, ClusterList, cluster_list_from_flags
-from clusterbook.domain.errors import InputError, WorkbookError
+from clusterbook.domain.errors import ErrorKind, InputError, WorkbookError
 from clusterbook.domain.table import canonical_column, header_key
 from clusterbook.domain.values import clean_text, is_blank
 from clusterbook.excel.read import iter_sheets, open_workbook, read_sheet
@@ -48,7 +48,7 @@ def load_cluster_list(path: Path | str) -> ClusterList:
         book.close()
     if not tables:
         raise WorkbookError(path.name, "no sheet has a table with 'Cluster code' and "
-                                       "'District' columns", kind="not-template")
+                                       "'District' columns", kind=ErrorKind.NOT_TEMPLATE)
     # The flags book's 'Current' sheet and a data book's round data come before other sheets.
     tables.sort(key=lambda item: (item[0] != "Current", not _is_round_data(item[1])))
     return _from_table(tables[0][1], f"{path.name} › {tables[0][0]}")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from clusterbook.domain.errors import WorkbookError
+from clusterbook.domain.errors import ErrorKind, WorkbookError
 from clusterbook.domain.findings import Finding
 from clusterbook.domain.submission import (
     Document,
@@ -133,7 +133,7 @@ def _read(book: CheckedBook, name: str, file: str
         text = str(error).strip().splitlines()
         raise WorkbookError(file, f"sheet '{name}' is damaged and cannot be read "
                                   f"({text[0] if text else type(error).__name__})",
-                            kind="damaged") from None
+                            kind=ErrorKind.DAMAGED) from None
 
 
 def _cell(rows: Sequence[Sequence[object]], row: int, column: int) -> object:

@@ -32,7 +32,7 @@ from xml.parsers import expat
 
 import python_calamine as calamine
 
-from clusterbook.domain.errors import WorkbookError
+from clusterbook.domain.errors import ErrorKind, WorkbookError
 from clusterbook.domain.outcomes import Outcome, outcome_of, printable
 from clusterbook.forms.cells import column_index, column_letter
 
@@ -137,33 +137,34 @@ def _read(intake: Intake) -> None:
     path, name = intake.path, intake.name
     if is_lock_file(path):
         raise WorkbookError(name, "this is a lock file that Excel leaves while a book is open, "
-                                  "not a workbook", kind="lock")
+                                  "not a workbook", kind=ErrorKind.LOCK)
     try:
         link = path.lstat()
     except FileNotFoundError:
-        raise WorkbookError(name, "the file does not exist", kind="not-workbook") from None
+        raise WorkbookError(name, "the file does not exist", kind=ErrorKind.NOT_WORKBOOK) from None
     except OSError as error:
         raise WorkbookError(name, f"the file cannot be looked at ({error.strerror})",
-                            kind="not-workbook") from None
+                            kind=ErrorKind.NOT_WORKBOOK) from None
     try:
         info = path.stat()
     except OSError:
         if stat.S_ISLNK(link.st_mode):
             raise WorkbookError(name, "this is a link to a file that does not exist (or to "
-                                      "itself); it was not opened", kind="special") from None
+                                      "itself); it was not opened",
+                                kind=ErrorKind.SPECIAL) from None
         raise
     if stat.S_ISDIR(info.st_mode):
-        raise WorkbookError(name, "this is a folder, not a workbook", kind="not-workbook")
+        raise WorkbookError(name, "this is a folder, not a workbook", kind=ErrorKind.NOT_WORKBOOK)
     if not stat.S_ISREG(info.st_mode):
         what = ("a pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else
                 "a socket" if stat.S_ISSOCK(info.st_mode) else "a device")
         raise WorkbookError(name, f"this is {what}, not a file; it was not opened",
-                            kind="special")
+                            kind=ErrorKind.SPECIAL)
     intake.size, intake.modified = info.st_size, info.st_mtime
     if info.st_size > MAX_FILE_BYTES:
         raise WorkbookError(name, f"the file is {info.st_size / 2**20:,.0f} MB; a workbook "
                                   f"this large is not read (at most "
-                                  f"{MAX_FILE_BYTES // 2**20:,} MB)", kind="too-large")
+                                  f"{MAX_FILE_BYTES // 2**20:,} MB)", kind=ErrorKind.TOO_LARGE)
     try:
         with open(path, "rb", opener=_no_blocking) as handle:
             # As many bytes as the file has (a read sized by the ceiling would reserve it).
@@ -172,13 +173,13 @@ def _read(intake: Intake) -> None:
                 data += handle.read(MAX_FILE_BYTES + 1 - len(data))
     except PermissionError:
         raise WorkbookError(name, "the file cannot be opened: permission denied",
-                            kind="not-workbook") from None
+                            kind=ErrorKind.NOT_WORKBOOK) from None
     except OSError as error:
         raise WorkbookError(name, f"the file cannot be read ({error.strerror})",
-                            kind="damaged") from None
+                            kind=ErrorKind.DAMAGED) from None
     if len(data) > MAX_FILE_BYTES:
         raise WorkbookError(name, "the file grew beyond the largest size read while it was "
-                                  "being read", kind="too-large")
+                                  "being read", kind=ErrorKind.TOO_LARGE)
     intake.size = len(data)
     intake.fingerprint = hashlib.sha256(data).hexdigest()
     intake.data = data
@@ -204,13 +205,13 @@ def open_bytes(name: str, data: bytes) -> calamine.CalamineWorkbook:
         return calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError:
         raise WorkbookError(name, "the workbook is protected with a password",
-                            kind="password") from None
+                            kind=ErrorKind.PASSWORD) from None
     except (calamine.ZipError, calamine.XmlError, calamine.CalamineError) as error:
         raise WorkbookError(name, f"the workbook is damaged and cannot be read "
-                                  f"({first_line(error)})", kind="damaged") from None
+                                  f"({first_line(error)})", kind=ErrorKind.DAMAGED) from None
     except Exception as error:  # calamine raises plain errors for some broken parts
         raise WorkbookError(name, f"the workbook cannot be read ({first_line(error)})",
-                            kind="damaged") from None
+                            kind=ErrorKind.DAMAGED) from None
 
 
 @contextlib.contextmanager
@@ -226,7 +227,7 @@ def guarded(name: str) -> Iterator[None]:
             AttributeError, OverflowError, UnicodeError, zipfile.BadZipFile, zlib.error,
             EOFError, OSError) as error:
         raise WorkbookError(name, f"the workbook cannot be read ({first_line(error)})",
-                            kind="damaged") from None
+                            kind=ErrorKind.DAMAGED) from None
 
 
 def first_line(error: BaseException) -> str:
@@ -246,27 +247,28 @@ def checked_package(name: str, data: bytes,
     encryption flag); their content is checked when a sheet is read (:func:`check_sheet`),
     so a sheet never read costs nothing. ``sheet_parts`` receives each sheet's part."""
     if not data:
-        raise WorkbookError(name, "the file is empty (0 bytes)", kind="empty")
+        raise WorkbookError(name, "the file is empty (0 bytes)", kind=ErrorKind.EMPTY)
     if data.startswith(_OLE_SIGNATURE):
         if "EncryptedPackage".encode("utf-16-le") in data[: 1 << 20]:
             raise WorkbookError(name, "the workbook is protected with a password; save a copy "
-                                      "without a password and send that", kind="password")
+                                      "without a password and send that", kind=ErrorKind.PASSWORD)
         raise WorkbookError(name, "this is an old .xls workbook; open it in Excel and save it "
-                                  "as .xlsx", kind="not-workbook")
+                                  "as .xlsx", kind=ErrorKind.NOT_WORKBOOK)
     if not data.startswith(_ZIP_SIGNATURE):
-        raise WorkbookError(name, "this is not an Excel workbook (.xlsx)", kind="not-workbook")
+        raise WorkbookError(name, "this is not an Excel workbook (.xlsx)",
+                            kind=ErrorKind.NOT_WORKBOOK)
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         raise WorkbookError(name, "the file is damaged or incomplete (perhaps cut off while "
-                                  "copying); send it again", kind="damaged") from None
+                                  "copying); send it again", kind=ErrorKind.DAMAGED) from None
     with package:
         try:
             return _checked(name, data, package, {} if sheet_parts is None else sheet_parts)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, ValueError,
                 OSError, NotImplementedError, RuntimeError):
             raise WorkbookError(name, "the file is damaged and cannot be read; send it again",
-                                kind="damaged") from None
+                                kind=ErrorKind.DAMAGED) from None
 
 
 def _checked(name: str, data: bytes, package: zipfile.ZipFile,
@@ -274,7 +276,8 @@ def _checked(name: str, data: bytes, package: zipfile.ZipFile,
     infos = package.infolist()
     names = {info.filename for info in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise WorkbookError(name, "this zip file is not an Excel workbook", kind="not-workbook")
+        raise WorkbookError(name, "this zip file is not an Excel workbook",
+                            kind=ErrorKind.NOT_WORKBOOK)
     budget = _Budget(name)
     repairs: dict[str, Callable[[bytes], bytes]] = {}
     worksheets: dict[str, zipfile.ZipInfo] = {}
@@ -319,12 +322,12 @@ def _plain_part(name: str, info: zipfile.ZipInfo) -> None:
         raise WorkbookError(name, f"part '{printable(info.filename)}' of the workbook is "
                                   f"encrypted; Excel never writes that. Open the file, "
                                   f"save it again without a password and send that",
-                            kind="password")
+                            kind=ErrorKind.PASSWORD)
     if info.compress_type not in (_STORED, _DEFLATED):
         raise WorkbookError(name, f"part '{printable(info.filename)}' is compressed with a "
                                   f"method Excel never uses (method {info.compress_type}); "
                                   f"open the file in Excel, save it again and send that",
-                            kind="damaged")
+                            kind=ErrorKind.DAMAGED)
 
 
 def _unpack_checked(name: str, data: bytes, info: zipfile.ZipInfo, budget: _Budget,
@@ -337,7 +340,7 @@ def _unpack_checked(name: str, data: bytes, info: zipfile.ZipInfo, budget: _Budg
             if prolog.doctype:
                 raise WorkbookError(name, "the workbook contains an XML document type "
                                           "declaration (a possible XML bomb); it was not "
-                                          "opened", kind="bomb")
+                                          "opened", kind=ErrorKind.BOMB)
         if scan is not None:
             scan.feed(chunk)
 
@@ -353,7 +356,8 @@ def check_sheet(intake: Intake, sheet: str) -> None:
         _unpack_checked(intake.name, intake.data, info, _Budget(intake.name), scan)
     except (zipfile.BadZipFile, EOFError, zlib.error, ValueError, OSError):
         raise WorkbookError(intake.name, f"sheet '{printable(sheet)}' is damaged and cannot be "
-                                         f"read; send the file again", kind="damaged") from None
+                                         f"read; send the file again",
+                            kind=ErrorKind.DAMAGED) from None
     scan.finish()
     if scan.errors:
         intake.cell_errors[sheet] = scan.errors
@@ -393,7 +397,7 @@ class _Budget:
         if self.left < 0 or (unpacked > MIN_BOMB_BYTES and unpacked > packed * MAX_RATIO):
             raise WorkbookError(self.name, f"part '{printable(info.filename)}' unpacks to far "
                                            f"more than a workbook holds (a zip bomb); it was "
-                                           f"not opened", kind="bomb")
+                                           f"not opened", kind=ErrorKind.BOMB)
 
 
 def _chunks(data: bytes, info: zipfile.ZipInfo, budget: _Budget) -> Iterator[bytes]:
@@ -538,7 +542,7 @@ class _SheetScan(_Scan):
                                            f"far as {where} ({rows:,} rows by {columns:,} "
                                            f"columns); a form never reaches that far. Delete the "
                                            f"rows and columns after the form, save and send the "
-                                           f"file again", kind="too-large")
+                                           f"file again", kind=ErrorKind.TOO_LARGE)
         # The dimension a sheet claims is not looked at: the reader sizes the grid from the
         # cells, and so does this check.
         return None

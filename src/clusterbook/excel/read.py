@@ -14,7 +14,7 @@ from typing import Any
 
 import python_calamine as calamine
 
-from clusterbook.domain.errors import WorkbookError
+from clusterbook.domain.errors import ErrorKind, WorkbookError
 from clusterbook.excel.intake import first_line, is_lock_file, open_intake, take
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -49,12 +49,12 @@ def read_sheet(book: calamine.CalamineWorkbook, name: str, *, file: str = "") ->
         rows = sheet.to_python(skip_empty_area=False)
     except calamine.WorksheetNotFound:
         raise WorkbookError(file, f"the workbook has no sheet named '{name}'",
-                            kind="not-template") from None
+                            kind=ErrorKind.NOT_TEMPLATE) from None
     except WorkbookError:
         raise  # the intake's own check of the sheet says why
     except Exception as error:
         raise WorkbookError(file, f"sheet '{name}' cannot be read ({first_line(error)})",
-                            kind="damaged") from None
+                            kind=ErrorKind.DAMAGED) from None
     return SheetData(name, rows)
 
 

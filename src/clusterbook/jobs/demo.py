@@ -105,8 +105,8 @@ def _merge(context: DemoContext) -> list[Artifact]:
     checked = 0
     for source in sources:
         if source.readable and count_errors(source.findings) and \
-                source.path.startswith("Northern Hills/Kotal"):
-            write_checked_copy(folder / source.path, source.findings)
+                source.relative.startswith("Northern Hills/Kotal"):
+            write_checked_copy(folder / source.relative, source.findings)
             checked += 1
     return [Artifact(out, f"the regional review book: summary and charts, every row with its "
                           f"source, {len(result.review.replaced)} superseded or identical, "

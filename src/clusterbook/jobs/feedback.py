@@ -66,7 +66,7 @@ def feedback_by_province(review_book: Path | str) -> tuple[str, list[ProvinceFee
     info, tables = read_review_tables(review_book, {FEEDBACK: FEEDBACK_COLUMNS,
                                                     ISSUES: ISSUE_COLUMNS,
                                                     FILES: FILE_COLUMNS})
-    paths = {(clean_text(row["file"]), clean_text(row["fingerprint"])): clean_text(row["path"])
+    paths = {(clean_text(row["file"]), clean_text(row["fingerprint"])): clean_text(row["relative"])
              for row in tables[FILES]}
     clusters: dict[str, list[dict[str, Any]]] = {}
     provinces: dict[str, str] = {}

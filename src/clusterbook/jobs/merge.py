@@ -38,7 +38,7 @@ from clusterbook.domain.checks import CheckContext
 from clusterbook.domain.clusterlist import ClusterList
 from clusterbook.domain.consolidation import LEVELS, REVIEW_BOOK_ID, Review, Source, consolidate
 from clusterbook.domain.errors import ClusterBookError, InputError, WorkbookError
-from clusterbook.domain.outcomes import Outcome, printable
+from clusterbook.domain.outcomes import MergeOutcome, Outcome, printable
 from clusterbook.excel.intake import Intake, found
 from clusterbook.excel.read import open_workbook
 from clusterbook.excel.write import atomic_path, ensure_writable
@@ -229,7 +229,8 @@ def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, l
         if item.skipped:
             of_file = [Source(item.name, item.relative, item.fingerprint, item.size,
                             received[item.relative],
-                            carried_outcome=_skipped(item), carried_kind=Outcome.NOT_A_FORM)]
+                            carried_outcome=_skipped(item), carried_kind=Outcome.NOT_A_FORM,
+                            carried_code=MergeOutcome.SKIPPED)]
         elif item.relative in read_by_path:
             of_file = read_by_path[item.relative]
         else:

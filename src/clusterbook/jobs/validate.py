@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clusterbook.domain.checks import (
-    FILE_NAME,
     RULES,
     CheckContext,
     check_documents,
@@ -22,6 +21,7 @@ from clusterbook.domain.checks import (
 from clusterbook.domain.errors import ClusterBookError, InputError, WorkbookError
 from clusterbook.domain.findings import Finding, Severity, count_errors
 from clusterbook.domain.outcomes import Outcome, printable
+from clusterbook.domain.rule_registry import RuleId
 from clusterbook.excel.forms_reader import Submission, read_submission
 from clusterbook.excel.intake import Intake, display_name, take
 from clusterbook.excel.read import WORKBOOK_SUFFIXES, is_lock_file
@@ -195,7 +195,7 @@ def intake_findings(intake: Intake) -> list[Finding]:
     """What the intake has to say about a file: why it cannot be read, and an odd name."""
     findings = [file_finding(intake.error)] if intake.error is not None else []
     if intake.odd_name:
-        findings.append(Finding(RULES[FILE_NAME].severity, FILE_NAME, (
+        findings.append(Finding(RULES[RuleId.FILE_NAME].severity, RuleId.FILE_NAME, (
             f"The file's name is not valid text (it was saved by a program using another "
             f"alphabet, or holds control characters); it is shown as '{intake.name}'. Rename "
             f"the file with ordinary letters."), intake.name))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from clusterbook.domain.errors import WorkbookError
+from clusterbook.domain.errors import ErrorKind, WorkbookError
 from clusterbook.domain.findings import FINDING_COLUMNS, Finding
 from clusterbook.domain.outcomes import printable, printable_in_cell
 from clusterbook.domain.values import MAX_CELL_TEXT
@@ -65,7 +65,7 @@ def write_checked_copy(path: Path, findings: Sequence[Finding], out: Path | None
         raise WorkbookError(printable(path.name), f"the workbook is {size / 2**20:,.1f} MB, too "
                                                   f"large for a checked copy; the findings are "
                                                   f"listed on screen and in the findings book "
-                                                  f"(--format xlsx)", kind="too-large")
+                                                  f"(--format xlsx)", kind=ErrorKind.TOO_LARGE)
     try:
         return _write_checked_copy(path, findings, out or checked_copy_path(path))
     except WorkbookError:
@@ -73,13 +73,13 @@ def write_checked_copy(path: Path, findings: Sequence[Finding], out: Path | None
     except OSError as error:
         raise WorkbookError(printable(path.name), f"the checked copy cannot be written "
                                                   f"({error.strerror or error})",
-                            kind="unwritable") from None
+                            kind=ErrorKind.UNWRITABLE) from None
     except (ValueError, KeyError, TypeError, AttributeError, IndexError,
             zipfile.BadZipFile) as error:
         # openpyxl cannot rebuild every book calamine reads; the findings still stand.
         raise WorkbookError(printable(path.name), f"a checked copy cannot be made of this "
                                                   f"workbook ({first_line(error)})",
-                            kind="damaged") from None
+                            kind=ErrorKind.DAMAGED) from None
 
 
 def _write_checked_copy(path: Path, findings: Sequence[Finding], out: Path) -> Path:

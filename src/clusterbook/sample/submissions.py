@@ -29,6 +29,7 @@ from clusterbook.domain.clusterlist import (
     cluster_list_from_flags,
     code_key,
 )
+from clusterbook.domain.rule_registry import RuleId
 from clusterbook.forms import ACTION_PLAN, MICROPLAN, FormData
 from clusterbook.forms.microplan import SETTLEMENT_TYPES
 from clusterbook.sample.region import ROUNDS, sample_region
@@ -258,24 +259,36 @@ class Mistake:
     table field and the 0-based entry row of the table)."""
 
     kind: str
-    rule: str
+    rule: RuleId
     section: str
     field: str
     row: int | None = None
 
 
 #: The kinds of mistake :func:`with_mistake` makes, each with the rule that catches it.
-MISTAKES: Final = {
-    "count-as-text": "count", "negative-count": "count", "fraction-count": "count",
-    "no-teams": "count-minimum", "missed-above-target": "missed-above-target",
-    "bad-phone": "phone", "unknown-role": "choice", "missing-name": "required",
-    "only-spaces": "only-spaces", "campaign-dates-swapped": "campaign-dates",
-    "activity-too-early": "date-window", "review-before-end": "review-date",
-    "mistyped-year": "date-implausible", "not-a-date": "date", "unknown-cluster":
-    "cluster-unknown", "other-district": "cluster-district", "no-team": "team-empty",
-    "no-issues": "issues-missing", "responsible-outsider": "responsible-not-in-team",
-    "duplicate-activity": "duplicate-row", "unsigned": "sign-off-incomplete",
-    "household-ratio": "population-per-household",
+MISTAKES: Final[dict[str, RuleId]] = {
+    "count-as-text": RuleId.COUNT,
+    "negative-count": RuleId.COUNT,
+    "fraction-count": RuleId.COUNT,
+    "no-teams": RuleId.COUNT_MINIMUM,
+    "missed-above-target": RuleId.MISSED_ABOVE_TARGET,
+    "bad-phone": RuleId.PHONE,
+    "unknown-role": RuleId.CHOICE,
+    "missing-name": RuleId.REQUIRED,
+    "only-spaces": RuleId.ONLY_SPACES,
+    "campaign-dates-swapped": RuleId.CAMPAIGN_DATES,
+    "activity-too-early": RuleId.DATE_WINDOW,
+    "review-before-end": RuleId.REVIEW_DATE,
+    "mistyped-year": RuleId.DATE_IMPLAUSIBLE,
+    "not-a-date": RuleId.DATE,
+    "unknown-cluster": RuleId.CLUSTER_UNKNOWN,
+    "other-district": RuleId.CLUSTER_DISTRICT,
+    "no-team": RuleId.TEAM_EMPTY,
+    "no-issues": RuleId.ISSUES_MISSING,
+    "responsible-outsider": RuleId.RESPONSIBLE_NOT_IN_TEAM,
+    "duplicate-activity": RuleId.DUPLICATE_ROW,
+    "unsigned": RuleId.SIGN_OFF_INCOMPLETE,
+    "household-ratio": RuleId.POPULATION_PER_HOUSEHOLD,
 }
 
 
