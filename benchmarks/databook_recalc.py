@@ -28,7 +28,8 @@ from clusterbook.forms.databook import MAX_CLUSTERS, MAX_ROUNDS, DataBookRoom, r
 from clusterbook.jobs.flags import write_flags
 from clusterbook.sample.region import sample_region
 from clusterbook.templates import build_templates
-from clusterbook.templates.databook import databook_content, write_databook
+from clusterbook.templates.databook import write_databook
+from clusterbook.templates.databook_content import databook_content
 
 
 def children_cpu() -> float:

@@ -30,12 +30,8 @@ from clusterbook.forms.databook import (
     room_for,
 )
 from clusterbook.templates import template_path
-from clusterbook.templates.databook import (
-    DataBookContent,
-    addin_formula,
-    databook_content,
-    write_databook,
-)
+from clusterbook.templates.databook import addin_formula, write_databook
+from clusterbook.templates.databook_content import DataBookContent, databook_content
 from xlsx_parts import defined_names, formulas, replace_in_part, sheet_parts
 
 #: Functions of Excel 2010 the native sheets may use. Nothing newer (LET, FILTER, XLOOKUP,

@@ -34,7 +34,8 @@ from clusterbook.forms.databook import (
     STATUS_SHEET,
 )
 from clusterbook.jobs.databook import run_databook
-from clusterbook.templates.databook import databook_content, write_databook
+from clusterbook.templates.databook import write_databook
+from clusterbook.templates.databook_content import databook_content
 from conftest import require_program
 from printed import printed
 

@@ -26,7 +26,8 @@ from clusterbook.reports.checks_book import LIVE_CHECKS_SHEET, write_checked_cop
 from clusterbook.sample.ccpm import sample_ccpm_data, sample_workshop
 from clusterbook.sample.submissions import microplan_data, with_mistake
 from clusterbook.templates import write_form
-from clusterbook.templates.databook import databook_content, write_databook
+from clusterbook.templates.databook import write_databook
+from clusterbook.templates.databook_content import databook_content
 from clusterbook.templates.form_book import live_check_rows
 
 

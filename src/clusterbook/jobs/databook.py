@@ -40,7 +40,8 @@ def run_databook(input_path: Path | str, out: Path | str, *,
     """Fill the campaign data book from round data (CSV or XLSX, one row per cluster per
     round), read exactly as ``clusterbook flags`` reads it. ``clusters`` is an optional
     cluster list adding target population and households."""
-    from clusterbook.templates.databook import databook_content, write_databook
+    from clusterbook.templates.databook import write_databook
+    from clusterbook.templates.databook_content import databook_content
 
     out_path = Path(out)
     if out_path.suffix.lower() != ".xlsx":

@@ -1,27 +1,20 @@
-"""The campaign data book: clusters, PCA and refusals in, flags out by native formulas.
+"""The campaign data book's sheets: clusters, PCA and refusals in, flags out by native formulas.
 
-The book needs no Python, no add-in and no macro: every flag is an Excel 2010 formula (IF,
-AND, OR, ISNUMBER, INDEX, MATCH, COUNTIF(S), ROUND, AVERAGE), so old Excel and LibreOffice
-compute it as data is typed. The rule of ``low-performing-clusters.md`` is walked round by round
-in hidden helper sheets, one cell per cluster per round, each referring to the previous round's
-column (a round without a label carries the previous values through unchanged):
-
-- ``_below``: rounds in a row below the benchmark; ``_refusal``: rounds in a row with refusal
-  above the threshold; ``_good``: rounds in a row above the exit benchmark;
-- ``_list``: the round number the cluster entered the list when it is on the list (> 0), minus
-  the last entry round when it is off (< 0), 0 when never listed.
-
-``Status`` turns those into the status text; ``Current`` reads the last round (the helpers'
-last column holds the last labelled round's values) and writes the reasons exactly as the
-engine's ``reason_text``; ``Dashboard`` counts per district.
+The book needs no Python, no add-in and no macro: the flags are the rule written as classic
+Excel formulas (:mod:`clusterbook.templates.databook_formulas`), so old Excel and LibreOffice
+compute them as data is typed. This module lays out and writes the sheets: the inputs
+(``Clusters``, ``PCA``, ``Refusals``, ``Benchmarks``), the rule's hidden working sheets,
+``Status``, ``Current``, ``Dashboard`` (counts per district, with charts) and the add-in's
+sheet. What fills them is :mod:`clusterbook.templates.databook_content`; the value each formula
+stores comes from :mod:`clusterbook.templates.databook_values`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +25,9 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
 from clusterbook.domain.errors import InputError
-from clusterbook.domain.rules import (
-    STATUS_LABELS,
-    BenchmarkChoice,
-    RuleParameters,
-    fixed_benchmark,
-    to_matrix,
-)
+from clusterbook.domain.rules import STATUS_LABELS
 from clusterbook.excel.write import new_workbook, print_ready
-from clusterbook.forms.cells import cell_ref, column_letter, range_ref, sheet_ref
+from clusterbook.forms.cells import cell_ref, column_letter
 from clusterbook.forms.databook import (
     ADDIN_SHEET,
     BENCHMARKS,
@@ -49,13 +36,10 @@ from clusterbook.forms.databook import (
     DASHBOARD_SHEET,
     DATABOOK,
     LAST_ROUND_NAME,
-    MAX_CLUSTERS,
-    MAX_ROUNDS,
     OVERRIDE,
     PARAMETER_NAMES,
     PARAMETERS,
     PCA,
-    REFUSALS,
     STATUS_FIRST_COLUMN,
     STATUS_SHEET,
     DataBookRoom,
@@ -64,6 +48,20 @@ from clusterbook.forms.databook import (
 )
 from clusterbook.forms.schema import FormData
 from clusterbook.styles import HEADER, INPUT_CELL, STATUS_COLOURS
+from clusterbook.templates.databook_content import DataBookContent
+from clusterbook.templates.databook_formulas import (
+    CURRENT_STATUS_COLUMN,
+    CURRENT_VISIBLE,
+    LIST_SHEET,
+    RUNS_SHEET,
+    current_columns,
+    fill_row,
+    list_formula,
+    runs_formula,
+    sheet_area,
+    sheet_cell,
+    status_formula,
+)
 from clusterbook.templates.databook_values import (
     DASHBOARD_DISTRICTS,
     DataBookValues,
@@ -83,7 +81,6 @@ from clusterbook.templates.form_book import (
     write_sections,
 )
 
-RUNS_SHEET, LIST_SHEET = "_runs", "_list"
 DISTRICTS_SHEET = "_districts"
 #: Round labels that are dates show as dates; labels typed as text show as typed.
 LABEL_FORMAT = "[>=36526]dd/mm/yyyy;General"
@@ -119,205 +116,6 @@ class ClassicFormulaSheet(Worksheet):
             raise ValueError(f"cell ({row}, {column}) is outside the sheet")
         self.table[row][column] = CellFormulaTuple(formula.removeprefix("="), cell_format,
                                                    value)
-
-
-# ---------------------------------------------------------------------------------------------
-# What fills a book
-
-
-@dataclass
-class DataBookContent:
-    """The values a data book is filled with: the cluster list and the round grids."""
-
-    clusters: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=[item.key for item in CLUSTERS.fields]))
-    rounds: list[Hashable] = field(default_factory=list)
-    pca: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
-    refusal: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
-    overrides: dict[int, float] = field(default_factory=dict)  # round index -> benchmark
-    parameters: RuleParameters = field(default_factory=RuleParameters)
-    notice: str = ""
-
-    def __post_init__(self) -> None:
-        if len(self.clusters) > MAX_CLUSTERS:
-            raise InputError(f"the data has {len(self.clusters):,} clusters; the data book has "
-                             f"room for {MAX_CLUSTERS:,}. Split the region into several books.")
-        if len(self.rounds) > MAX_ROUNDS:
-            raise InputError(f"the data has {len(self.rounds)} rounds; the data book has room "
-                             f"for {MAX_ROUNDS}. Keep the last {MAX_ROUNDS} rounds.")
-
-    @property
-    def is_empty(self) -> bool:
-        return not len(self.clusters)
-
-
-def databook_content(table: pd.DataFrame, *, clusters: pd.DataFrame | None = None,
-                     parameters: RuleParameters | None = None,
-                     benchmark: BenchmarkChoice = None, notice: str = "") -> DataBookContent:
-    """The content of a data book from a prepared round table (see ``prepare_round_table``).
-
-    ``clusters`` (optional, canonical column names) adds target population and households, and
-    clusters that have no round data yet, at the bottom. ``benchmark`` is None or "mean" (the
-    book's live regional average), one number, or {round label: number}; the numbers are
-    written as the book's overrides.
-    """
-    matrix = to_matrix(table)
-    listed = matrix.clusters.astype(object).copy()
-    for column in ("target_population", "households"):
-        listed[column] = None
-    if clusters is not None and len(clusters):
-        listed = _merge_cluster_list(listed, clusters)
-    rounds = list(matrix.rounds)
-    extra = len(listed) - len(matrix.clusters)
-    pad = np.full((extra, len(rounds)), np.nan)
-    return DataBookContent(
-        clusters=listed.reset_index(drop=True), rounds=rounds,
-        pca=np.vstack([matrix.pca, pad]), refusal=np.vstack([matrix.refusal, pad]),
-        overrides=_overrides(rounds, benchmark), parameters=parameters or RuleParameters(),
-        notice=notice)
-
-
-def _merge_cluster_list(listed: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
-    extra_columns = [key for key in ("target_population", "households")
-                     if key in clusters.columns]
-    by_code = clusters.drop_duplicates("cluster_code").set_index(
-        clusters.drop_duplicates("cluster_code")["cluster_code"].astype(str).str.strip())
-    codes = listed["cluster_code"].astype(str)
-    for column in extra_columns:
-        listed[column] = codes.map(by_code[column]).astype(object).where(
-            codes.isin(by_code.index), None).tolist()
-    known = set(codes)
-    missing = by_code[~by_code.index.isin(known)]
-    if len(missing):
-        extra = pd.DataFrame({key: missing[key].tolist() if key in missing.columns else None
-                              for key in (item.key for item in CLUSTERS.fields)})
-        extra["cluster_code"] = missing.index.tolist()
-        listed = pd.concat([listed, extra], ignore_index=True)
-    return listed
-
-
-def _overrides(rounds: Sequence[Hashable], benchmark: BenchmarkChoice) -> dict[int, float]:
-    if benchmark is None or (isinstance(benchmark, str) and benchmark.casefold() == "mean"):
-        return {}
-    if isinstance(benchmark, str):
-        raise InputError("the data book computes each round's regional average live; a "
-                         f"'{benchmark}' benchmark cannot be kept live there. Use the mean, a "
-                         "fixed percent, or 'clusterbook flags' for a weighted benchmark.")
-    if isinstance(benchmark, Mapping):
-        unknown = [str(label) for label in benchmark if label not in rounds]
-        if unknown:
-            raise InputError(f"benchmarks were given for rounds that are not in the data: "
-                             f"{', '.join(unknown)}")
-        return {rounds.index(label): fixed_benchmark(value)
-                for label, value in benchmark.items() if value is not None}
-    value = fixed_benchmark(benchmark)
-    return dict.fromkeys(range(len(rounds)), value)
-
-
-# ---------------------------------------------------------------------------------------------
-# References
-
-
-def _cell(sheet: str | None, row: int, column: int, *, fixed_row: bool = False,
-          fixed_column: bool = False, absolute: bool = False) -> str:
-    ref = cell_ref(row, column, fixed_row=fixed_row, fixed_column=fixed_column,
-                   absolute=absolute)
-    return sheet_ref(sheet, ref) if sheet else ref
-
-
-def _area(sheet: str, first_row: int, first_column: int, last_row: int,
-          last_column: int) -> str:
-    return sheet_ref(sheet, range_ref(first_row, first_column, last_row, last_column,
-                                      absolute=True))
-
-
-ROW = "§"  # stands for the row number in a formula template
-
-
-def _row_template(sheet: str | None, column: int, *, fixed_column: bool = False) -> str:
-    """A reference to ``column`` on the row a template is filled in for."""
-    dollar = "$" if fixed_column else ""
-    ref = f"{dollar}{column_letter(column)}{ROW}"
-    return sheet_ref(sheet, ref) if sheet else ref
-
-
-def _benchmark_cell(number: int, column: int) -> str:
-    return _cell(BENCHMARKS.sheet, BENCHMARKS.row_of_round(number), column, absolute=True)
-
-
-def _in_use(number: int) -> str:
-    return _benchmark_cell(number, BENCHMARKS.in_use_column)
-
-
-def _parameter(key: str) -> str:
-    return PARAMETER_NAMES[key]
-
-
-def _round_cell(grid: RoundGrid, sheet: str | None, number: int) -> str:
-    return _row_template(sheet, grid.column_of_round(number))
-
-
-# ---------------------------------------------------------------------------------------------
-# The rule, as formula templates (one per round column; ROW marks the cluster's row)
-
-
-#: The runs cell packs three streaks in one number: below + 100 x refusal + 10000 x good.
-RUN_BASE = 100
-
-
-def _run_parts(runs: str) -> tuple[str, str, str]:
-    """The (below, refusal, good) streaks held in a runs cell."""
-    return (f"MOD({runs},{RUN_BASE})", f"MOD(INT({runs}/{RUN_BASE}),{RUN_BASE})",
-            f"INT({runs}/{RUN_BASE * RUN_BASE})")
-
-
-def runs_formula(number: int) -> str:
-    """The three streaks after round ``number``: each grows by one in a round that meets its
-    condition and drops to 0 in a labelled round that does not (a missing value meets none);
-    a round without a label carries them through."""
-    pca = _round_cell(PCA, PCA.sheet, number)
-    refusal = _round_cell(REFUSALS, REFUSALS.sheet, number)
-    bench = _benchmark_cell(number, BENCHMARKS.used_column)
-    conditions = (f"AND(ISNUMBER({pca}),ISNUMBER({bench}),{pca}<{bench})",
-                  f"AND(ISNUMBER({refusal}),{refusal}>{_parameter('refusal_threshold')})",
-                  f"AND(ISNUMBER({pca}),{pca}>{_parameter('exit_benchmark')})")
-    if number == 1:
-        grown = ("1", "1", "1")
-        previous = "0"
-    else:
-        previous = _row_template(None, PCA.column_of_round(number - 1))
-        grown = tuple(f"{part}+1" for part in _run_parts(previous))
-    terms = [f"IF({condition},{value},0)" for condition, value in zip(conditions, grown,
-                                                                        strict=True)]
-    packed = f"{terms[0]}+{terms[1]}*{RUN_BASE}+{terms[2]}*{RUN_BASE * RUN_BASE}"
-    return f"=IF({_in_use(number)}=0,{previous},{packed})"
-
-
-def list_formula(number: int) -> str:
-    """> 0: on the list since that round number; < 0: off, last entered in -that; 0: never."""
-    n = _parameter("rounds")
-    below, refusal, good = _run_parts(_round_cell(PCA, RUNS_SHEET, number))
-    if number == 1:
-        return f"=IF({_in_use(1)}=0,0,IF(OR({below}>={n},{refusal}>={n}),1,0))"
-    previous = _row_template(None, PCA.column_of_round(number - 1))
-    return (f"=IF({_in_use(number)}=0,{previous},"
-            f"IF(OR({below}>={n},{refusal}>={n},AND({previous}>0,{good}<{n})),"
-            f"IF({previous}>0,{previous},{number}),-ABS({previous})))")
-
-
-def status_formula(number: int) -> str:
-    code = _row_template(None, 1, fixed_column=True)
-    on_list = _round_cell(PCA, LIST_SHEET, number)
-    below, _, _ = _run_parts(_round_cell(PCA, RUNS_SHEET, number))
-    pca = _round_cell(PCA, PCA.sheet, number)
-    low, watch, on_track, no_data = (STATUS_LABELS[3], STATUS_LABELS[2], STATUS_LABELS[1],
-                                     STATUS_LABELS[0])
-    return (f'=IF(OR({_in_use(number)}=0,{code}=""),"",IF({on_list}>0,"{low}",'
-            f'IF({below}>0,"{watch}",IF(ISNUMBER({pca}),"{on_track}","{no_data}"))))')
-
-
-def _fill(template: str, row: int) -> str:
-    return template.replace(ROW, str(row))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -475,8 +273,8 @@ class _Book:
                 _write_label(sheet, grid.header_row - 1, column, label, self.label_input,
                              self.date_input)
             else:
-                source = _cell(PCA.sheet, PCA.header_row, PCA.column_of_round(number),
-                               fixed_row=True)
+                source = sheet_cell(PCA.sheet, PCA.header_row, PCA.column_of_round(number),
+                                    fixed_row=True)
                 sheet.write_formula(grid.header_row - 1, column,
                                     f'=IF({source}="","",{source})', self.label_header,
                                     self.values.labels[number - 1])
@@ -526,16 +324,16 @@ class _Book:
         write_record(sheet, styles, self.record, PARAMETERS,
                      FormData(DATABOOK, records={PARAMETERS.key: values}), layout, widths)
         for key, name in PARAMETER_NAMES.items():
-            self.book.define_name(name, "=" + _cell(PARAMETERS.sheet, PARAMETERS.row_of(key),
-                                                    PARAMETERS.value_column, absolute=True))
+            self.book.define_name(name, "=" + sheet_cell(PARAMETERS.sheet, PARAMETERS.row_of(key),
+                                                         PARAMETERS.value_column, absolute=True))
         last_round_row = PARAMETERS.last_row + 1
         sheet.write_string(last_round_row - 1, 0, "Last round with a label (number)",
                            styles.label)
-        in_use = _area(table.sheet, table.row_of_round(1), table.in_use_column,
-                       table.last_row, table.in_use_column)
+        in_use = sheet_area(table.sheet, table.row_of_round(1), table.in_use_column,
+                            table.last_row, table.in_use_column)
         sheet.write_formula(last_round_row - 1, 1, f"=MAX({in_use})", self.shown,
                             len(self.content.rounds))
-        self.book.define_name(LAST_ROUND_NAME, "=" + _cell(table.sheet, last_round_row, 2,
+        self.book.define_name(LAST_ROUND_NAME, "=" + sheet_cell(table.sheet, last_round_row, 2,
                                                             absolute=True))
         sheet.write_string(table.title_row - 1, 0, "Regional PCA benchmark per round",
                            styles.subtitle)
@@ -554,9 +352,9 @@ class _Book:
         for number in range(1, table.rounds + 1):
             row = table.row_of_round(number) - 1
             column = PCA.column_of_round(number)
-            label = _cell(PCA.sheet, PCA.header_row, column, fixed_row=True)
-            values_area = _area(PCA.sheet, PCA.first_data_row, column,
-                                self.room.pca.last_data_row, column)
+            label = sheet_cell(PCA.sheet, PCA.header_row, column, fixed_row=True)
+            values_area = sheet_area(PCA.sheet, PCA.first_data_row, column,
+                                     self.room.pca.last_data_row, column)
             count_cell = cell_ref(row + 1, table.count_column)
             override_cell = cell_ref(row + 1, table.override_column)
             average_cell = cell_ref(row + 1, table.average_column)
@@ -605,7 +403,7 @@ class _Book:
                                            self.room.pca.last_data_row + 1)):
             for number, template in enumerate(templates, start=1):
                 sheet.put_formula(row - 1, PCA.column_of_round(number) - 1,
-                                  _fill(template, row), None, int(values[offset, number - 1]))
+                                  fill_row(template, row), None, int(values[offset, number - 1]))
         sheet.hide()
         sheet.protect("", PROTECTION)
 
@@ -621,10 +419,10 @@ class _Book:
         district = CLUSTERS.column_index("district")
         for offset, row in enumerate(range(CLUSTERS.first_data_row,
                                            self.room.cluster_list.last_data_row + 1)):
-            key = (f'={_cell(CLUSTERS.sheet, row, province)}&"|"&'
-                   f'{_cell(CLUSTERS.sheet, row, district)}')
+            key = (f'={sheet_cell(CLUSTERS.sheet, row, province)}&"|"&'
+                   f'{sheet_cell(CLUSTERS.sheet, row, district)}')
             earlier = f"{cell_ref(header_row, 2, fixed_row=True)}:{cell_ref(row - 1, 2)}"
-            count = (f'=IF({_cell(CLUSTERS.sheet, row, district)}="",A{row - 1},'
+            count = (f'=IF({sheet_cell(CLUSTERS.sheet, row, district)}="",A{row - 1},'
                      f"IF(ISNA(MATCH(B{row},{earlier},0)),A{row - 1}+1,A{row - 1}))")
             sheet.write_formula(row - 1, 1, key, None, self.values.keys[offset])
             sheet.write_formula(row - 1, 0, count, None, self.values.running[offset])
@@ -642,15 +440,15 @@ class _Book:
         templates = [status_formula(number) for number in range(1, rounds + 1)]
         for number in range(1, rounds + 1):
             column = STATUS_FIRST_COLUMN + number - 2
-            source = _cell(PCA.sheet, PCA.header_row, PCA.column_of_round(number),
-                           fixed_row=True)
+            source = sheet_cell(PCA.sheet, PCA.header_row, PCA.column_of_round(number),
+                                fixed_row=True)
             sheet.write_formula(PCA.header_row - 1, column, f'=IF({source}="","",{source})',
                                 self.label_header, self.values.labels[number - 1])
         status = self.values.status
         for offset, row in enumerate(range(PCA.first_data_row, last_row + 1)):
             for number, template in enumerate(templates, start=1):
                 sheet.put_formula(row - 1, STATUS_FIRST_COLUMN + number - 2,
-                                  _fill(template, row), None, status[offset, number - 1])
+                                  fill_row(template, row), None, status[offset, number - 1])
         last = STATUS_FIRST_COLUMN + rounds - 2
         self._status_colours(sheet, PCA.first_data_row, STATUS_FIRST_COLUMN,
                              last_row, last + 1)
@@ -696,7 +494,7 @@ class _Book:
             for index, (template, value) in enumerate(zip(templates,
                                                           self.values.current[offset],
                                                           strict=True)):
-                sheet.put_formula(row - 1, index, _fill(template, row), None, value)
+                sheet.put_formula(row - 1, index, fill_row(template, row), None, value)
         status_column = CURRENT_STATUS_COLUMN
         self._status_colours(sheet, PCA.first_data_row, status_column, last_row,
                              status_column)
@@ -726,10 +524,10 @@ class _Book:
         current = CURRENT_SHEET
         rows = (PCA.first_data_row, self.room.pca.last_data_row)
         values = self.values
-        province_area = _area(current, rows[0], 1, rows[1], 1)
-        district_area = _area(current, rows[0], 2, rows[1], 2)
-        status_area = _area(current, rows[0], CURRENT_STATUS_COLUMN, rows[1],
-                            CURRENT_STATUS_COLUMN)
+        province_area = sheet_area(current, rows[0], 1, rows[1], 1)
+        district_area = sheet_area(current, rows[0], 2, rows[1], 2)
+        status_area = sheet_area(current, rows[0], CURRENT_STATUS_COLUMN, rows[1],
+                                 CURRENT_STATUS_COLUMN)
         sheet.write_string(region_row - 1, 0, "Region", self.bold)
         sheet.write_formula(region_row - 1, 2, f'=COUNTIF({status_area},"?*")', self.bold_count,
                             values.region[0])
@@ -743,13 +541,13 @@ class _Book:
         province = CLUSTERS.column_index("province")
         district = CLUSTERS.column_index("district")
         last_cluster_row = self.room.cluster_list.last_data_row
-        running = _area(DISTRICTS_SHEET, CLUSTERS.first_data_row, 1, last_cluster_row, 1)
+        running = sheet_area(DISTRICTS_SHEET, CLUSTERS.first_data_row, 1, last_cluster_row, 1)
         for index in range(DASHBOARD_DISTRICTS):
             row = first_district_row + index
             line = values.dashboard[index]
             for column, source in ((1, province), (2, district)):
-                names = _area(CLUSTERS.sheet, CLUSTERS.first_data_row, source,
-                              last_cluster_row, source)
+                names = sheet_area(CLUSTERS.sheet, CLUSTERS.first_data_row, source,
+                                   last_cluster_row, source)
                 sheet.write_formula(row - 1, column - 1,
                                     f'=IFERROR(INDEX({names},MATCH({index + 1},{running},0),1),'
                                     f'"")', None, line[column - 1])
@@ -798,16 +596,16 @@ class _Book:
         for number in range(1, table.rounds + 1):
             row = header_row + number
             line = self.values.by_round[number - 1]
-            label = _cell(table.sheet, table.row_of_round(number), table.label_column,
-                          absolute=True)
+            label = sheet_cell(table.sheet, table.row_of_round(number), table.label_column,
+                               absolute=True)
             sheet.write_formula(row - 1, first, f"={label}", None, line[0])
             for offset, column in ((1, table.average_column), (2, table.used_column)):
                 sheet.write_formula(row - 1, first + offset,
-                                    "=" + _cell(table.sheet, table.row_of_round(number),
-                                                column, absolute=True), None, line[offset])
+                                    "=" + sheet_cell(table.sheet, table.row_of_round(number),
+                                                     column, absolute=True), None, line[offset])
             status_column = STATUS_FIRST_COLUMN + number - 1
-            statuses = _area(STATUS_SHEET, PCA.first_data_row, status_column,
-                             self.room.pca.last_data_row, status_column)
+            statuses = sheet_area(STATUS_SHEET, PCA.first_data_row, status_column,
+                                  self.room.pca.last_data_row, status_column)
             label_here = cell_ref(row, first + 1)
             for offset, status in enumerate(STATUS_LABELS[::-1]):
                 sheet.write_formula(row - 1, first + 3 + offset,
@@ -887,14 +685,14 @@ def addin_formula(room: DataBookRoom | None = None) -> str:
     labels, the benchmarks used and the parameters of this book."""
     room = room or DataBookRoom()
     grid, refusals, table = room.pca, room.refusals, room.benchmarks
-    pca = _area(grid.sheet, grid.first_data_row, grid.first_column, grid.last_data_row,
-                grid.last_column)
-    refusal = _area(refusals.sheet, refusals.first_data_row, refusals.first_column,
-                    refusals.last_data_row, refusals.last_column)
-    benchmarks = _area(table.sheet, table.row_of_round(1), table.used_column,
-                       table.last_row, table.used_column)
-    labels = _area(grid.sheet, grid.header_row, grid.first_column, grid.header_row,
-                   grid.last_column)
+    pca = sheet_area(grid.sheet, grid.first_data_row, grid.first_column, grid.last_data_row,
+                     grid.last_column)
+    refusal = sheet_area(refusals.sheet, refusals.first_data_row, refusals.first_column,
+                         refusals.last_data_row, refusals.last_column)
+    benchmarks = sheet_area(table.sheet, table.row_of_round(1), table.used_column,
+                            table.last_row, table.used_column)
+    labels = sheet_area(grid.sheet, grid.header_row, grid.first_column, grid.header_row,
+                        grid.last_column)
     names = ",".join(PARAMETER_NAMES[key] for key in ("rounds", "refusal_threshold",
                                                       "exit_benchmark"))
     return f"=CLUSTER_FLAGS({pca},{refusal},{benchmarks},{labels},{names})"
@@ -906,14 +704,14 @@ def _column_below(grid: RoundGrid, column: int) -> str:
 
 
 def _shown(sheet: str, row: int, column: int) -> str:
-    source = _cell(sheet, row, column)
+    source = sheet_cell(sheet, row, column)
     return f'=IF({source}="","",{source})'
 
 
 def _last_label_text(room: DataBookRoom) -> str:
     table = room.benchmarks
-    labels = _area(table.sheet, table.row_of_round(1), table.label_column, table.last_row,
-                   table.label_column)
+    labels = sheet_area(table.sheet, table.row_of_round(1), table.label_column, table.last_row,
+                        table.label_column)
     label = f"INDEX({labels},{LAST_ROUND_NAME},1)"
     return (f'IF({LAST_ROUND_NAME}=0,"(no round yet)",IF(ISNUMBER({label}),'
             f'TEXT({label},"dd/mm/yyyy"),{label}))')
@@ -937,89 +735,4 @@ def _plain(value: object) -> object:
     return value
 
 
-# ---------------------------------------------------------------------------------------------
-# Current: one formula template per column
-#
-# INDEX over one row always names row 1 and the column, INDEX(row,1,n): with a single index
-# Excel and LibreOffice read n as the column but Gnumeric reads it as the row.
-
-
-def current_columns(room: DataBookRoom) -> tuple[tuple[str, float, str], ...]:
-    """The Current sheet's columns for a book's room: title, width, formula template."""
-    n, threshold, exit_ = (PARAMETER_NAMES["rounds"], PARAMETER_NAMES["refusal_threshold"],
-                           PARAMETER_NAMES["exit_benchmark"])
-    rounds = room.rounds
-    last = PCA.column_of_round(rounds)
-
-    def at_last(sheet: str) -> str:
-        return _row_template(sheet, last, fixed_column=True)
-
-    runs, on_list = at_last(RUNS_SHEET), at_last(LIST_SHEET)
-    status = f"$E{ROW}"
-    before, first_part = f"$K{ROW}", f"$L{ROW}"
-    below, refusal, good = f"$M{ROW}", f"$N{ROW}", f"$O{ROW}"
-    code = f"$C{ROW}"
-    status_row = (f"{_row_template(STATUS_SHEET, STATUS_FIRST_COLUMN, fixed_column=True)}:"
-                  f"{_row_template(None, STATUS_FIRST_COLUMN + rounds - 1, fixed_column=True)}")
-    list_row = (f"{_row_template(LIST_SHEET, PCA.first_column, fixed_column=True)}:"
-                f"{_row_template(None, last, fixed_column=True)}")
-
-    def round_row(sheet: str) -> str:
-        return (f"{_row_template(sheet, PCA.first_column, fixed_column=True)}:"
-                f"{_row_template(None, last, fixed_column=True)}")
-
-    labels = _area(PCA.sheet, PCA.header_row, PCA.first_column, PCA.header_row, last)
-    table = room.benchmarks
-    in_use = _area(table.sheet, table.row_of_round(1), table.in_use_column, table.last_row,
-                   table.in_use_column)
-    refusal_text = f'"Refusal above "&{threshold}&"% x"&{refusal}'
-    below_text = f'"PCA below benchmark x"&{below}'
-    low_reasons = (f'IF(AND({below}>={n},{refusal}>={n}),{below_text}&"; "&{refusal_text},'
-                   f"IF({below}>={n},{below_text},IF({refusal}>={n},{refusal_text},"
-                   f'"not yet "&{n}&" rounds above "&{exit_}&"%")))')
-
-    def value_at_last(sheet: str) -> str:
-        value = f"INDEX({round_row(sheet)},1,{LAST_ROUND_NAME})"
-        return (f'=IF(OR({code}="",{LAST_ROUND_NAME}=0),"",'
-                f'IF(ISNUMBER({value}),{value},""))')
-
-    def shown(key: str) -> str:
-        source = _row_template(CLUSTERS.sheet, CLUSTERS.column_index(key))
-        return f'=IF({source}="","",{source})'
-
-    return (
-        ("Province", 16, shown("province")),
-        ("District", 14, shown("district")),
-        ("Cluster code", 12, shown("cluster_code")),
-        ("Cluster name", 24, shown("cluster_name")),
-        ("Status", 15, f'=IF(OR({code}="",{LAST_ROUND_NAME}=0),"",'
-                       f"INDEX({status_row},1,{LAST_ROUND_NAME}))"),
-        # Wide enough for the longest reason ("left the list: 3 rounds above 95%; Refusal
-        # above 10% x12"), so a printed reason never runs into the next column.
-        ("Reasons", 56, f'=IF({status}="","",IF({status}="{STATUS_LABELS[3]}",{low_reasons},'
-                        f'{first_part}&IF({refusal}>0,IF({first_part}="","","; ")&'
-                        f'{refusal_text},"")))'),
-        ("Entered the list", 11, f'=IF(OR({status}="",{on_list}=0),"",'
-                                 f"INDEX({labels},1,ABS({on_list})))"),
-        ("Rounds on the list", 10, f'=IF({status}="","",IF({on_list}>0,'
-                                   f'COUNTIF({in_use},">="&{on_list}),0))'),
-        ("PCA (%)", 9, value_at_last(PCA.sheet)),
-        ("Refusal (%)", 9, value_at_last(REFUSALS.sheet)),
-        # Hidden working: the list state before the last round, the reason's first part, and
-        # the three streaks in the last round.
-        ("Before the last round", 6, f"=IF({LAST_ROUND_NAME}>1,"
-                                     f"INDEX({list_row},1,{LAST_ROUND_NAME}-1),0)"),
-        ("First reason", 6, f'=IF({status}="{STATUS_LABELS[2]}",{below_text},'
-                            f'IF({status}="{STATUS_LABELS[0]}","no PCA value in this round",'
-                            f'IF(AND({status}="{STATUS_LABELS[1]}",{before}>0,{on_list}<=0),'
-                            f'"left the list: "&{good}&" rounds above "&{exit_}&"%","")))'),
-        *((title, 6, f"={part}") for title, part in zip(
-            ("Below the benchmark (rounds in a row)", "Refusal above the threshold (rounds "
-             "in a row)", "Above the exit benchmark (rounds in a row)"), _run_parts(runs),
-            strict=True)),
-    )
-
-
-CURRENT_STATUS_COLUMN = 5  # E
-CURRENT_VISIBLE = 10  # A to J; the working columns after them are hidden
 CHART_COLUMN = 9  # 0-based: column J

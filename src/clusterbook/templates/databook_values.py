@@ -2,8 +2,9 @@
 
 Every formula cell of the book stores this as its value, so a viewer, a preview or a file
 reader that does not recalculate shows the same as Excel. The rule is walked here exactly as
-the formulas walk it (``clusterbook.templates.databook``): the same streaks, the same list
-state, the same texts; the tests recalculate the book in LibreOffice and compare every cell.
+the formulas walk it (``clusterbook.templates.databook_formulas``): the same streaks, the same
+list state, the same texts; the tests recalculate the book in LibreOffice and compare every
+cell.
 """
 
 from __future__ import annotations
@@ -12,15 +13,12 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from clusterbook.domain.rules import STATUS_LABELS
 from clusterbook.forms.databook import DataBookRoom
-
-if TYPE_CHECKING:
-    from clusterbook.templates.databook import DataBookContent
+from clusterbook.templates.databook_content import DataBookContent
 
 NO_DATA, ON_TRACK, WATCH, LOW = STATUS_LABELS
 #: The district rows of the dashboard.
