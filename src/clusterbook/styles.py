@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Final, NamedTuple
 
+from clusterbook.domain.rule_parameters import Status
 from clusterbook.forms.ccpm_bank import CcpmStatus
 
 
@@ -16,10 +17,10 @@ class Colour(NamedTuple):
 
 #: Low-performing cluster statuses, as Excel's familiar good/neutral/bad styles.
 STATUS_COLOURS: Final = {
-    "Low performing": Colour("FFC7CE", "9C0006"),
-    "Watch": Colour("FFEB9C", "9C5700"),
-    "On track": Colour("C6EFCE", "006100"),
-    "No data": Colour("EDEDED", "595959"),
+    Status.LOW_PERFORMING.label: Colour("FFC7CE", "9C0006"),
+    Status.WATCH.label: Colour("FFEB9C", "9C5700"),
+    Status.ON_TRACK.label: Colour("C6EFCE", "006100"),
+    Status.NO_DATA.label: Colour("EDEDED", "595959"),
 }
 
 #: CCPM performance bands (green, yellow, orange, red, grey).

@@ -5,54 +5,69 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from clusterbook.domain.rule_parameters import (
+    DEFAULT_BENCHMARK,
+    DEFAULT_PARAMETERS,
+    FEWEST_ROUNDS,
+    PERCENTS,
+    QUOTED_METHODS,
+    BenchmarkMethod,
+    benchmark_method,
+)
 
-def benchmark_choice(text: str) -> str | float:
+
+def benchmark_choice(text: str) -> BenchmarkMethod | float:
     """'mean', 'weighted' or a fixed percent, as typed after --benchmark."""
-    if text.casefold() in ("mean", "weighted"):
-        return text.casefold()
+    method = benchmark_method(text)
+    if method is not None:
+        return method
     try:
         value = float(text.rstrip("%"))
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"must be a percent, 'mean' or 'weighted', not '{text}'") from None
-    if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"must be a percent from 0 to 100, not {text}")
+            f"must be a percent, {' or '.join(QUOTED_METHODS)}, not '{text}'") from None
+    if value not in PERCENTS:
+        raise argparse.ArgumentTypeError(f"must be a percent from {PERCENTS}, not {text}")
     return value
 
 
 def percent(text: str) -> float:
-    """A percent from 0 to 100, as typed on the command line ('10' or '10%')."""
+    """A percent (0 to 100), as typed on the command line ('10' or '10%')."""
     try:
         value = float(text.rstrip("%"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a percent") from None
-    if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"{text} is not a percent from 0 to 100")
+    if value not in PERCENTS:
+        raise argparse.ArgumentTypeError(f"{text} is not a percent from {PERCENTS}")
     return value
 
 
 def positive_int(text: str) -> int:
-    """A whole number of 1 or more."""
+    """A whole number of 1 or more (the fewest rounds the rule takes)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} must be 1 or more")
+    if value < FEWEST_ROUNDS:
+        raise argparse.ArgumentTypeError(f"{text} must be {FEWEST_ROUNDS} or more")
     return value
 
 
 def add_rule_options(parser: argparse.ArgumentParser) -> None:
     """The framework's parameters: N rounds, refusal threshold, exit benchmark, benchmark."""
+    defaults = DEFAULT_PARAMETERS
     group = parser.add_argument_group("rules (defaults from the framework)")
-    group.add_argument("--rounds", type=positive_int, default=3, metavar="N",
-                       help="consecutive rounds needed to enter or leave the list (default 3)")
-    group.add_argument("--refusal-threshold", type=percent, default=10.0, metavar="P",
-                       help="refusal is high above this percent (default 10)")
-    group.add_argument("--exit-benchmark", type=percent, default=95.0, metavar="P",
-                       help="coverage is good above this percent (default 95)")
-    group.add_argument("--benchmark", type=benchmark_choice, default="mean",
-                       metavar="NUMBER|mean|weighted",
+    group.add_argument("--rounds", type=positive_int, default=defaults.rounds, metavar="N",
+                       help=f"consecutive rounds needed to enter or leave the list "
+                            f"(default {defaults.rounds})")
+    group.add_argument("--refusal-threshold", type=percent, default=defaults.refusal_threshold,
+                       metavar="P", help=f"refusal is high above this percent "
+                                         f"(default {defaults.refusal_threshold:g})")
+    group.add_argument("--exit-benchmark", type=percent, default=defaults.exit_benchmark,
+                       metavar="P", help=f"coverage is good above this percent "
+                                         f"(default {defaults.exit_benchmark:g})")
+    group.add_argument("--benchmark", type=benchmark_choice, default=DEFAULT_BENCHMARK,
+                       metavar="|".join(("NUMBER", *BenchmarkMethod)),
                        help="each round's benchmark: the regional mean (default), the mean "
                             "weighted by children surveyed, or one fixed percent")
 

@@ -10,10 +10,11 @@ from typing import Final
 import pandas as pd
 
 from clusterbook.domain.errors import InputError
+from clusterbook.domain.rule_parameters import Status
 from clusterbook.domain.values import clean_text
 
 _NOT_ALNUM: Final = re.compile(r"[\W_]+", re.UNICODE)
-LOW_PERFORMING: Final = "Low performing"
+LOW_PERFORMING: Final = Status.LOW_PERFORMING.label
 COLUMNS: Final = ("cluster_code", "province", "district", "cluster_name", "low_performing")
 
 

@@ -11,44 +11,35 @@ import datetime as dt
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
 
 import numpy as np
 import pandas as pd
 
 from clusterbook.domain.errors import InputError
 from clusterbook.domain.rounds import order_rounds
+from clusterbook.domain.rule_parameters import (
+    DEFAULT_PARAMETERS,
+    PERCENTS,
+    QUOTED_METHODS,
+    STATUS_LABELS,
+    BenchmarkChoice,
+    BenchmarkMethod,
+    RuleParameters,
+    Status,
+    benchmark_method,
+)
 from clusterbook.domain.table import TableSource, first_positions, is_prepared, prepare_round_table
 from clusterbook.domain.values import format_percent, to_date
 
-NO_DATA: Final = 0
-ON_TRACK: Final = 1
-WATCH: Final = 2
-LOW_PERFORMING: Final = 3
-#: Status texts, indexed by the status codes above.
-STATUS_LABELS: Final = ("No data", "On track", "Watch", "Low performing")
-
-BenchmarkChoice = Literal["mean", "weighted"] | float | Mapping[Hashable, float] | None
-
-
-@dataclass(frozen=True)
-class RuleParameters:
-    """The framework's parameters: N consecutive rounds, refusal threshold, exit benchmark."""
-
-    rounds: int = 3
-    refusal_threshold: float = 10.0
-    exit_benchmark: float = 95.0
-
-    def __post_init__(self) -> None:
-        if isinstance(self.rounds, bool) or int(self.rounds) != self.rounds or self.rounds < 1:
-            raise InputError(f"the number of rounds must be a whole number of 1 or more, "
-                             f"not {self.rounds!r}")
-        object.__setattr__(self, "rounds", int(self.rounds))
-        for name in ("refusal_threshold", "exit_benchmark"):
-            value = getattr(self, name)
-            if not isinstance(value, int | float) or math.isnan(value) or not 0 <= value <= 100:
-                raise InputError(f"the {name.replace('_', ' ')} must be a percent from 0 to 100, "
-                                 f"not {value!r}")
+#: The words of the reasons. Each surface fills the fields its own way: the engine with
+#: numbers, the data book with formulas (``templates.databook_formulas``).
+REASON_BELOW: Final = "PCA below benchmark x{run}"
+REASON_REFUSAL: Final = "Refusal above {threshold}% x{run}"
+REASON_NOT_YET: Final = "not yet {rounds} rounds above {exit}%"
+REASON_LEFT: Final = "left the list: {run} rounds above {exit}%"
+REASON_NO_DATA: Final = "no PCA value in this round"
+REASON_SEPARATOR: Final = "; "
 
 
 @dataclass(frozen=True)
@@ -153,8 +144,9 @@ def walk_rounds(pca: np.ndarray, refusal: np.ndarray, benchmark: np.ndarray | fl
         previous_on, previous_spell = now_on, spell[r]
         previous_entered, previous_exited = entered[r], exited[r]
 
-    status = np.where(on_list, LOW_PERFORMING,
-                      np.where(below, WATCH, np.where(np.isnan(pca_by_round), NO_DATA, ON_TRACK))
+    status = np.where(on_list, Status.LOW_PERFORMING,
+                      np.where(below, Status.WATCH,
+                               np.where(np.isnan(pca_by_round), Status.NO_DATA, Status.ON_TRACK))
                       ).astype(np.int8)
     return Walk(below, high_refusal, good_coverage, below_run, refusal_run, good_run,
                 on_list, status, entered, exited, spell)
@@ -164,23 +156,28 @@ def reason_text(status: int, below_run: int, refusal_run: int, good_run: int, le
                 parameters: RuleParameters) -> str:
     """Why a cluster has its status in a round, in the words of the framework."""
     n = parameters.rounds
-    refusal = f"Refusal above {format_percent(parameters.refusal_threshold)} x{refusal_run}"
-    below = f"PCA below benchmark x{below_run}"
-    if status == LOW_PERFORMING:
+    exit_ = _percent_number(parameters.exit_benchmark)
+    refusal = REASON_REFUSAL.format(threshold=_percent_number(parameters.refusal_threshold),
+                                    run=refusal_run)
+    below = REASON_BELOW.format(run=below_run)
+    if status == Status.LOW_PERFORMING:
         parts = [text for text, run in ((below, below_run), (refusal, refusal_run)) if run >= n]
-        return "; ".join(parts) or (
-            f"not yet {n} rounds above {format_percent(parameters.exit_benchmark)}")
+        return REASON_SEPARATOR.join(parts) or REASON_NOT_YET.format(rounds=n, exit=exit_)
     parts = []
-    if status == WATCH:
+    if status == Status.WATCH:
         parts.append(below)
-    elif status == NO_DATA:
-        parts.append("no PCA value in this round")
+    elif status == Status.NO_DATA:
+        parts.append(REASON_NO_DATA)
     elif left_now:
-        parts.append(f"left the list: {good_run} rounds above "
-                     f"{format_percent(parameters.exit_benchmark)}")
+        parts.append(REASON_LEFT.format(run=good_run, exit=exit_))
     if refusal_run > 0:
         parts.append(refusal)
-    return "; ".join(parts)
+    return REASON_SEPARATOR.join(parts)
+
+
+def _percent_number(value: float) -> str:
+    """A parameter as the reasons write it before their '%': 10.0 as '10', 92.5 as '92.5'."""
+    return format_percent(value).removesuffix("%")
 
 
 def reasons(walk: Walk, parameters: RuleParameters) -> tuple[np.ndarray, list[str]]:
@@ -195,14 +192,15 @@ def reasons(walk: Walk, parameters: RuleParameters) -> tuple[np.ndarray, list[st
     keys = np.empty(walk.status.shape, dtype=np.int32 if 4 * span ** 3 < 2**31 else np.int64)
     for r in range(rounds):
         status = walk.status[r]
-        low = status == LOW_PERFORMING
+        low = status == Status.LOW_PERFORMING
         below_run, refusal_run = walk.below_run[r], walk.refusal_run[r]
         below_part = np.where(low, np.where(below_run >= n, below_run, 0),
-                              np.where(status == WATCH, below_run, 0))
+                              np.where(status == Status.WATCH, below_run, 0))
         refusal_part = np.where(low & (refusal_run < n), 0, refusal_run)
         # Only an On track cluster's reason says it left the list (a cluster can leave while
         # below the benchmark when the benchmark is above the exit benchmark: it is Watch).
-        good_part = np.where((walk.exited[r] == r) & (status == ON_TRACK), walk.good_run[r], 0)
+        good_part = np.where((walk.exited[r] == r) & (status == Status.ON_TRACK),
+                             walk.good_run[r], 0)
         keys[r] = status + 4 * (below_part + span * (refusal_part.astype(keys.dtype)
                                                      + span * good_part.astype(keys.dtype)))
     # Each distinct key gets the code of its text; keys that read the same share one code.
@@ -323,9 +321,10 @@ def _round_dates(table: pd.DataFrame) -> dict[Hashable, dt.date] | None:
 
 def benchmark_per_round(matrix: RoundMatrix, choice: BenchmarkChoice) -> np.ndarray:
     """The benchmark of every round for a user's choice (see :func:`classify_clusters`)."""
-    if choice is None or (isinstance(choice, str) and choice.casefold() == "mean"):
+    method = benchmark_method(choice)
+    if method is BenchmarkMethod.MEAN:
         return regional_benchmark(matrix.pca)
-    if isinstance(choice, str) and choice.casefold() == "weighted":
+    if method is BenchmarkMethod.WEIGHTED:
         if matrix.children_surveyed is None or np.isnan(matrix.children_surveyed).all():
             raise InputError("a weighted benchmark needs a 'Children surveyed' column")
         return regional_benchmark(matrix.pca, matrix.children_surveyed)
@@ -340,18 +339,19 @@ def benchmark_per_round(matrix: RoundMatrix, choice: BenchmarkChoice) -> np.ndar
                 base[index] = fixed_benchmark(choice[label])
         return base
     if isinstance(choice, str):
-        raise InputError(f"the benchmark must be 'mean', 'weighted' or a number, not '{choice}'")
+        raise InputError(f"the benchmark must be {', '.join(QUOTED_METHODS)} or a number, "
+                         f"not '{choice}'")
     return np.full(len(matrix.rounds), fixed_benchmark(choice))
 
 
 def fixed_benchmark(value: object) -> float:
-    """A benchmark the user gave, as a percent from 0 to 100; InputError otherwise."""
+    """A benchmark the user gave, as a percent (:data:`PERCENTS`); InputError otherwise."""
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise InputError(f"the benchmark must be a number, not '{value}'") from None
-    if math.isnan(number) or not 0 <= number <= 100:
-        raise InputError(f"the benchmark must be a percent from 0 to 100, not {value}")
+    if math.isnan(number) or number not in PERCENTS:
+        raise InputError(f"the benchmark must be a percent from {PERCENTS}, not {value}")
     return number
 
 
@@ -367,15 +367,16 @@ OPTIONAL_OUTPUT_COLUMNS: Final = ("missed_children", "children_surveyed")
 def classify_clusters(
     frame: pd.DataFrame,
     *,
-    rounds: int = 3,
-    refusal_threshold: float = 10.0,
-    exit_benchmark: float = 95.0,
+    rounds: int = DEFAULT_PARAMETERS.rounds,
+    refusal_threshold: float = DEFAULT_PARAMETERS.refusal_threshold,
+    exit_benchmark: float = DEFAULT_PARAMETERS.exit_benchmark,
     benchmark: BenchmarkChoice = None,
     source: TableSource | None = None,
 ) -> pd.DataFrame:
     """Classify every cluster in every round of a long round table.
 
     ``frame`` has one row per cluster per round (headers as people type them are accepted).
+    The rule's parameters default to the framework's (:data:`DEFAULT_PARAMETERS`).
     ``benchmark`` is None or "mean" for each round's regional mean, "weighted" for the mean
     weighted by children surveyed, one number for a fixed benchmark, or a mapping of round
     label to number (other rounds keep the regional mean).

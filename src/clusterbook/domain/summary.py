@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from clusterbook.domain.errors import InputError
-from clusterbook.domain.rules import RuleParameters
+from clusterbook.domain.rule_parameters import RuleParameters, Status
 
 SUMMARY_COLUMNS: Final = (
     "level", "province", "district", "clusters", "low_performing", "newly_listed", "left_list",
@@ -22,12 +22,12 @@ SUMMARY_HEADERS: Final = {
     "province": "Province",
     "district": "District",
     "clusters": "Clusters",
-    "low_performing": "Low performing",
+    "low_performing": Status.LOW_PERFORMING.label,
     "newly_listed": "Newly listed",
     "left_list": "Left the list",
-    "watch": "Watch",
-    "on_track": "On track",
-    "no_data": "No data",
+    "watch": Status.WATCH.label,
+    "on_track": Status.ON_TRACK.label,
+    "no_data": Status.NO_DATA.label,
     "below_exit_every_round": "Below {exit} in every round",
     "share_below_exit": "Share below {exit} in every round (%)",
 }
@@ -83,13 +83,13 @@ def summarize(flags: pd.DataFrame, *, at_round: Hashable | None = None,
         "province": current["province"].astype(str).to_numpy(),
         "district": current["district"].astype(str).to_numpy(),
         "clusters": 1,
-        "low_performing": status == "Low performing",
-        "newly_listed": (status == "Low performing")
+        "low_performing": status == Status.LOW_PERFORMING.label,
+        "newly_listed": (status == Status.LOW_PERFORMING.label)
         & (current["entered_round"].astype(object) == at_round).to_numpy(),
         "left_list": (current["exited_round"].astype(object) == at_round).to_numpy(),
-        "watch": status == "Watch",
-        "on_track": status == "On track",
-        "no_data": status == "No data",
+        "watch": status == Status.WATCH.label,
+        "on_track": status == Status.ON_TRACK.label,
+        "no_data": status == Status.NO_DATA.label,
         "below_exit_every_round": every_round[numbers[at]],
     })
     measures = [c for c in SUMMARY_COLUMNS if c not in ("level", "province", "district",

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from clusterbook.domain.errors import InputError, Location
+from clusterbook.domain.rule_parameters import PERCENTS
 from clusterbook.domain.values import clean_text, to_percent_parts
 
 REQUIRED: Final = ("cluster_code", "round", "pca_coverage", "refusal_rate")
@@ -303,17 +304,18 @@ def _numbers(column: pd.Series, key: str, locate: Callable[[int | None], Locatio
 
 def _percent_column(column: pd.Series, key: str, locate: Callable[[int | None], Location],
                     problems: list[Problem]) -> np.ndarray:
-    """Percent values from 0 to 100; a column whose values all lie in 0..1 holds fractions."""
+    """Percent values (:data:`PERCENTS`); a column whose values all lie in 0..1 holds
+    fractions."""
     values, typed_percent = _numbers(column, key, locate, problems)
     if holds_fractions(values, typed_percent):
         values = fractions_as_percents(values)
-    bad = np.flatnonzero((values < 0) | (values > 100))
+    bad = np.flatnonzero((values < PERCENTS.low) | (values > PERCENTS.high))
     for position in bad[:50]:
         problems.append((locate(int(position)),
-                         f"{LABELS[key]} {values[position]:g} is outside 0 to 100"))
+                         f"{LABELS[key]} {values[position]:g} is outside {PERCENTS}"))
     if len(bad) > 50:
         problems.append((locate(None), f"{len(bad) - 50} more {LABELS[key]} values are outside"
-                         " 0 to 100"))
+                         f" {PERCENTS}"))
     return values
 
 

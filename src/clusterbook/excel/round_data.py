@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from clusterbook.domain.errors import InputError, Location, WorkbookError
+from clusterbook.domain.rule_parameters import PERCENTS
 from clusterbook.domain.table import LABELS, TableSource, canonical_column, prepare_round_table
 from clusterbook.domain.values import to_number
 from clusterbook.excel.read import iter_sheets, open_workbook, read_sheet
@@ -257,9 +258,9 @@ def _grid_value(grid: RoundGrid, sheet: Any, file: str, row: int, number: int,
         problems.append((Location(file=file, sheet=grid.sheet, cell=cell_ref(row, column)),
                          f"{LABELS[grid.key]} '{value}' {reason}"))
         return None
-    if number_value is not None and not 0 <= number_value <= 100:
+    if number_value is not None and number_value not in PERCENTS:
         problems.append((Location(file=file, sheet=grid.sheet,
                                   cell=cell_ref(row, column)),
-                         f"{LABELS[grid.key]} {number_value:g} is outside 0 to 100"))
+                         f"{LABELS[grid.key]} {number_value:g} is outside {PERCENTS}"))
         return None
     return number_value

@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Final
 
+from clusterbook.domain.rule_parameters import DEFAULT_PARAMETERS, FEWEST_ROUNDS, PERCENTS
 from clusterbook.forms.schema import (
     Field,
     Form,
@@ -87,34 +88,40 @@ class RoundGrid(RowsUnderHeader):
         return self.first_data_row + number - 1
 
 
-PERCENT_HELP: Final = ("Type the percent, 0 to 100 (93 for 93 %), or leave blank when not "
+PERCENT_HELP: Final = (f"Type the percent, {PERCENTS} (93 for 93 %), or leave blank when not "
                        "assessed.")
 
 PCA = RoundGrid(
     key="pca_coverage", title="PCA coverage (%) by cluster and round", sheet="PCA",
-    value=Field("pca_coverage", "PCA coverage (%)", Kind.PERCENT, minimum=0, maximum=100,
+    value=Field("pca_coverage", "PCA coverage (%)", Kind.PERCENT, minimum=PERCENTS.low,
+                maximum=PERCENTS.high,
                 help="Post-campaign assessment coverage. " + PERCENT_HELP),
 )
 REFUSALS = RoundGrid(
     key="refusal_rate", title="Refusal rate (%) by cluster and round", sheet="Refusals",
-    value=Field("refusal_rate", "Refusal rate (%)", Kind.PERCENT, minimum=0, maximum=100,
+    value=Field("refusal_rate", "Refusal rate (%)", Kind.PERCENT, minimum=PERCENTS.low,
+                maximum=PERCENTS.high,
                 help="Share of children missed because of refusal. " + PERCENT_HELP),
 )
 
-#: The rule parameters; each value cell carries the defined name given in PARAMETER_NAMES.
+#: The rule parameters, with the framework's defaults; each value cell carries the defined
+#: name given in PARAMETER_NAMES.
+_DEFAULTS: Final = DEFAULT_PARAMETERS
 PARAMETERS = RecordSection(
     key="parameters", title="Benchmarks and rule parameters", sheet="Benchmarks",
     title_row=1, first_row=4,
     fields=(
         Field("rounds", "Rounds in a row to enter or leave the list (N)", Kind.COUNT,
-              required=True, minimum=1, maximum=MAX_ROUNDS, default=3,
-              help="The framework uses 3."),
+              required=True, minimum=FEWEST_ROUNDS, maximum=MAX_ROUNDS,
+              default=_DEFAULTS.rounds, help=f"The framework uses {_DEFAULTS.rounds}."),
         Field("refusal_threshold", "Refusal threshold (%)", Kind.PERCENT, required=True,
-              minimum=0, maximum=100, default=10.0,
-              help="Refusal is high above this percent (the framework uses 10)."),
-        Field("exit_benchmark", "Exit benchmark (%)", Kind.PERCENT, required=True, minimum=0,
-              maximum=100, default=95.0,
-              help="Coverage is good above this percent (the global benchmark, 95)."),
+              minimum=PERCENTS.low, maximum=PERCENTS.high, default=_DEFAULTS.refusal_threshold,
+              help=f"Refusal is high above this percent (the framework uses "
+                   f"{_DEFAULTS.refusal_threshold:g})."),
+        Field("exit_benchmark", "Exit benchmark (%)", Kind.PERCENT, required=True,
+              minimum=PERCENTS.low, maximum=PERCENTS.high, default=_DEFAULTS.exit_benchmark,
+              help=f"Coverage is good above this percent (the global benchmark, "
+                   f"{_DEFAULTS.exit_benchmark:g})."),
     ),
 )
 PARAMETER_NAMES: Final = {"rounds": "RoundsToEnter", "refusal_threshold": "RefusalThreshold",
@@ -148,7 +155,8 @@ class BenchmarkTable:
 
 
 BENCHMARKS = BenchmarkTable()
-OVERRIDE = Field("benchmark_override", "Override (%)", Kind.PERCENT, minimum=0, maximum=100,
+OVERRIDE = Field("benchmark_override", "Override (%)", Kind.PERCENT, minimum=PERCENTS.low,
+                 maximum=PERCENTS.high,
                  help="Leave blank to use the regional average; type a percent to use it as "
                       "this round's benchmark instead.")
 

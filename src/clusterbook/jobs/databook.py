@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from clusterbook.domain.errors import InputError, Location, WorkbookError
-from clusterbook.domain.rules import RuleParameters
+from clusterbook.domain.rule_parameters import DEFAULT_PARAMETERS, RuleParameters
 from clusterbook.domain.table import header_key, prepare_round_table
 from clusterbook.domain.values import clean_text, to_whole_number
 from clusterbook.excel.round_data import CSV_SUFFIXES, read_round_file
@@ -35,8 +35,10 @@ class DataBookResult:
 
 def run_databook(input_path: Path | str, out: Path | str, *,
                  clusters: Path | str | None = None, notice: str = "",
-                 rounds: int = 3, refusal_threshold: float = 10.0,
-                 exit_benchmark: float = 95.0, benchmark: Any = None) -> DataBookResult:
+                 rounds: int = DEFAULT_PARAMETERS.rounds,
+                 refusal_threshold: float = DEFAULT_PARAMETERS.refusal_threshold,
+                 exit_benchmark: float = DEFAULT_PARAMETERS.exit_benchmark,
+                 benchmark: Any = None) -> DataBookResult:
     """Fill the campaign data book from round data (CSV or XLSX, one row per cluster per
     round), read exactly as ``clusterbook flags`` reads it. ``clusters`` is an optional
     cluster list adding target population and households."""

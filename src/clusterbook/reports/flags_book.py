@@ -25,7 +25,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 
 from clusterbook import __version__
-from clusterbook.domain.rules import RuleParameters
+from clusterbook.domain.rule_parameters import STATUS_LABELS, RuleParameters, Status
 from clusterbook.domain.summary import SUMMARY_COLUMNS, latest_status, summary_headers
 from clusterbook.excel.csv_table import write_csv
 from clusterbook.excel.sheet_rows import SheetRows, fill_rows
@@ -53,8 +53,7 @@ FLAG_COLUMNS: tuple[tuple[str, str, float, str], ...] = (
 )
 
 #: Status words in the Rounds grid (a legend above it spells them out).
-GRID_WORDS = {"Low performing": "Low", "Watch": "Watch", "On track": "On track",
-              "No data": "No data"}
+GRID_WORDS = {**{label: label for label in STATUS_LABELS}, Status.LOW_PERFORMING.label: "Low"}
 _HEADER_ROW, _FIRST_ROW = 2, 3  # 0-based: headers on row 3, data from row 4
 _REASON_WIDTH_LIMIT = 60
 #: The Current sheet prints at most this many listed clusters (about ten pages).
@@ -74,7 +73,7 @@ def write_flags_book(flags: pd.DataFrame, path: Path | str, *,
         try:
             formats = _Formats(book)
             current = current_view(flags)
-            listed = int((current["status"] == "Low performing").sum())
+            listed = int((current["status"] == Status.LOW_PERFORMING.label).sum())
             printed = min(listed, PRINTED_LIST_LIMIT)
             what = (f"the {listed:,} low-performing clusters" if printed == listed else
                     f"the {printed:,} low-performing clusters of highest priority "
@@ -241,8 +240,8 @@ def _rounds_sheet(book: Workbook, formats: _Formats, flags: pd.DataFrame) -> She
     return SheetRows(sheet.index, columns, styles, _FIRST_ROW + 1)
 
 
-#: Status words in the order of the grid's codes.
-STATUS_ORDER = ("No data", "On track", "Watch", "Low performing")
+#: Status words in the order of the grid's codes (the status codes).
+STATUS_ORDER = STATUS_LABELS
 
 
 def status_grid(flags: pd.DataFrame) -> tuple[pd.DataFrame, list[Any], np.ndarray]:

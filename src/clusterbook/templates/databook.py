@@ -25,7 +25,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
 from clusterbook.domain.errors import InputError
-from clusterbook.domain.rules import STATUS_LABELS
+from clusterbook.domain.rule_parameters import PERCENTS, STATUS_LABELS, Status
 from clusterbook.excel.write import new_workbook, print_ready
 from clusterbook.forms.cells import cell_ref, column_letter
 from clusterbook.forms.databook import (
@@ -258,9 +258,9 @@ class _Book:
         styles = self.styles
         sheet.write_string(0, 0, grid.title, styles.title)
         note = (f"Type the round labels in row {grid.header_row} (left to right, in campaign "
-                "order), then the values: percents from 0 to 100 (93 for 93 %); leave a cell "
-                "blank when the cluster was not assessed." if labels else
-                f"Round labels come from sheet '{PCA.sheet}'. Type percents from 0 to 100 (93 "
+                f"order), then the values: percents from {PERCENTS} (93 for 93 %); leave a "
+                "cell blank when the cluster was not assessed." if labels else
+                f"Round labels come from sheet '{PCA.sheet}'. Type percents from {PERCENTS} (93 "
                 "for 93 %); leave a cell blank when the cluster was not assessed.")
         sheet.write_string(1, 0, note, styles.line_note)
         self._cluster_columns(sheet, grid.first_data_row, grid.code_column,
@@ -517,7 +517,7 @@ class _Book:
         header_row, region_row = 4, 5
         first_district_row = region_row + 1
         headers = ("Province", "District", "Clusters", *STATUS_LABELS[::-1],
-                   "Low performing (%)")
+                   f"{Status.LOW_PERFORMING.label} (%)")
         for index, text in enumerate(headers):
             sheet.write_string(header_row - 1, index, text, styles.header)
         sheet.set_row(header_row - 1, 44)
@@ -640,7 +640,7 @@ class _Book:
         listed = self.book.add_chart({"type": "bar"})
         last = first_district_row + self.chart_districts - 1
         listed.add_series({
-            "name": "Low performing",
+            "name": Status.LOW_PERFORMING.label,
             "categories": [DASHBOARD_SHEET, first_district_row - 1, 1, last - 1, 1],
             "values": [DASHBOARD_SHEET, first_district_row - 1, 3, last - 1, 3],
             "fill": {"color": "C0504D"}, "border": {"none": True}, "gap": 50,

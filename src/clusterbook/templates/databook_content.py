@@ -10,7 +10,13 @@ import numpy as np
 import pandas as pd
 
 from clusterbook.domain.errors import InputError
-from clusterbook.domain.rules import BenchmarkChoice, RuleParameters, fixed_benchmark, to_matrix
+from clusterbook.domain.rule_parameters import (
+    BenchmarkChoice,
+    BenchmarkMethod,
+    RuleParameters,
+    benchmark_method,
+)
+from clusterbook.domain.rules import fixed_benchmark, to_matrix
 from clusterbook.forms.databook import CLUSTERS, MAX_CLUSTERS, MAX_ROUNDS
 
 
@@ -86,7 +92,7 @@ def _merge_cluster_list(listed: pd.DataFrame, clusters: pd.DataFrame) -> pd.Data
 
 
 def _overrides(rounds: Sequence[Hashable], benchmark: BenchmarkChoice) -> dict[int, float]:
-    if benchmark is None or (isinstance(benchmark, str) and benchmark.casefold() == "mean"):
+    if benchmark_method(benchmark) is BenchmarkMethod.MEAN:
         return {}
     if isinstance(benchmark, str):
         raise InputError("the data book computes each round's regional average live; a "

@@ -11,7 +11,8 @@ from typing import Final
 
 import numpy as np
 
-from clusterbook.domain.rules import STATUS_LABELS, reason_text, regional_benchmark, walk_rounds
+from clusterbook.domain.rule_parameters import DEFAULT_PARAMETERS, STATUS_LABELS
+from clusterbook.domain.rules import reason_text, regional_benchmark, walk_rounds
 from clusterbook.udfs.register import excel_function
 from clusterbook.udfs.shapes import (
     BLANK,
@@ -35,10 +36,16 @@ from clusterbook.udfs.shapes import (
 FLAG_COLUMNS: Final = ("Status", "Reasons", "Entered the list", "Rounds on the list")
 _BLANK_ROW: Final = (BLANK,) * len(FLAG_COLUMNS)
 
+_DEFAULT_ROUNDS, _DEFAULT_REFUSAL, _DEFAULT_EXIT = (
+    str(DEFAULT_PARAMETERS.rounds), f"{DEFAULT_PARAMETERS.refusal_threshold:g}",
+    f"{DEFAULT_PARAMETERS.exit_benchmark:g}")
 _RULE_HELP: Final = {
-    "rounds": "Optional. Consecutive rounds needed to enter or to leave the list (default 3).",
-    "refusal_threshold": "Optional. Refusal is high above this percent: 10, 10% (default 10).",
-    "exit_benchmark": "Optional. Coverage is good above this percent: 95, 95% (default 95).",
+    "rounds": f"Optional. Consecutive rounds needed to enter or to leave the list "
+              f"(default {_DEFAULT_ROUNDS}).",
+    "refusal_threshold": f"Optional. Refusal is high above this percent: {_DEFAULT_REFUSAL}, "
+                         f"{_DEFAULT_REFUSAL}% (default {_DEFAULT_REFUSAL}).",
+    "exit_benchmark": f"Optional. Coverage is good above this percent: {_DEFAULT_EXIT}, "
+                      f"{_DEFAULT_EXIT}% (default {_DEFAULT_EXIT}).",
 }
 
 
@@ -46,7 +53,7 @@ _RULE_HELP: Final = {
     pca="PCA coverage of one cluster: one cell per round, in campaign order (93 or 93%).",
     refusals="Refusal rate of the same cluster in the same rounds (12 or 12%).",
     benchmarks="Optional. Benchmark of each round (a row as long as pca) or one number. "
-               "Default: the exit benchmark, 95.",
+               f"Default: the exit benchmark, {_DEFAULT_EXIT}.",
     **_RULE_HELP,
 )
 def CLUSTER_STATUS(pca: Cell, refusals: Cell, benchmarks: Cell = None, rounds: Cell = None,

@@ -18,7 +18,12 @@ from typing import Any, Final
 import numpy as np
 
 from clusterbook.domain.errors import InputError, Location
-from clusterbook.domain.rules import RuleParameters
+from clusterbook.domain.rule_parameters import (
+    DEFAULT_PARAMETERS,
+    FEWEST_ROUNDS,
+    PERCENTS,
+    RuleParameters,
+)
 from clusterbook.domain.table import fractions_as_percents, holds_fractions
 from clusterbook.domain.values import clean_text, is_blank, to_percent_parts
 from clusterbook.forms.cells import parse_ref, split_sheet_ref
@@ -184,10 +189,10 @@ def as_percents(*arguments: Numbers) -> list[np.ndarray]:
     for argument in arguments:
         values = fractions_as_percents(argument.values) if fractions else argument.values
         with np.errstate(invalid="ignore"):
-            outside = np.argwhere((values < 0) | (values > 100))
+            outside = np.argwhere((values < PERCENTS.low) | (values > PERCENTS.high))
         if len(outside):
             problems = [(argument.where(int(r), int(c)),
-                         f"{argument.values[r, c]:g} is outside 0 to 100") for r, c in outside]
+                         f"{argument.values[r, c]:g} is outside {PERCENTS}") for r, c in outside]
             raise first_problem(problems)
         result.append(values)
     return result
@@ -236,18 +241,18 @@ def percent_parameter(value: Cell, name: str, default: float) -> float:
         return default
     if not typed_percent and 0 < number < 1:
         number = float(fractions_as_percents(np.asarray(number)))
-    if not 0 <= number <= 100:
-        raise problem(name, f"{number:g} is outside 0 to 100")
+    if number not in PERCENTS:
+        raise problem(name, f"{number:g} is outside {PERCENTS}")
     return number
 
 
 def rule_parameters(rounds: Cell, refusal_threshold: Cell,
                     exit_benchmark: Cell) -> RuleParameters:
     """The framework's parameters from cells; empty cells take the framework's defaults."""
-    defaults = RuleParameters()
+    defaults = DEFAULT_PARAMETERS
     count, _ = _number_parameter(rounds, "rounds")
-    if count is not None and (count < 1 or not count.is_integer()):
-        raise problem("rounds", f"{count:g} is not a whole number of 1 or more")
+    if count is not None and (count < FEWEST_ROUNDS or not count.is_integer()):
+        raise problem("rounds", f"{count:g} is not a whole number of {FEWEST_ROUNDS} or more")
     return RuleParameters(
         defaults.rounds if count is None else int(count),
         percent_parameter(refusal_threshold, "refusal_threshold", defaults.refusal_threshold),

@@ -8,6 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clusterbook.domain.errors import InputError
+from clusterbook.domain.rule_parameters import (
+    DEFAULT_BENCHMARK,
+    DEFAULT_PARAMETERS,
+    BenchmarkChoice,
+    BenchmarkMethod,
+    Status,
+)
 from clusterbook.jobs.progress import Job, Progress
 from clusterbook.launcher.settings import Settings
 from clusterbook.outputs import output_file
@@ -19,7 +26,8 @@ if TYPE_CHECKING:
 
 PAGE = "flags"
 INPUT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
-STATUSES = ("Low performing", "Watch", "On track", "No data")
+#: The statuses, most concern first.
+STATUSES = tuple(status.label for status in reversed(Status))
 #: Columns of the status table, as the flags book shows them.
 #: Status and reasons come right after the cluster, so they stay in sight on a narrow window.
 TABLE_COLUMNS = ("priority", "cluster_code", "cluster_name", "status", "reasons", "district",
@@ -33,10 +41,10 @@ class FlagsController:
 
     settings: Settings
     input_path: Path | None = None
-    rounds: int = 3
-    refusal_threshold: float = 10.0
-    exit_benchmark: float = 95.0
-    benchmark: str | float = "mean"
+    rounds: int = DEFAULT_PARAMETERS.rounds
+    refusal_threshold: float = DEFAULT_PARAMETERS.refusal_threshold
+    exit_benchmark: float = DEFAULT_PARAMETERS.exit_benchmark
+    benchmark: BenchmarkChoice = DEFAULT_BENCHMARK
     result: FlagsResult | None = None
     shown_round: Hashable | None = None
     _headers: dict[str, str] = field(default_factory=dict)
@@ -99,7 +107,7 @@ class FlagsController:
         if self.input_path is None:
             raise InputError("choose a round data file first")
         path, out, options = self.input_path, Path(out), self.rule_options()
-        if options["benchmark"] == "weighted":
+        if options["benchmark"] == BenchmarkMethod.WEIGHTED:
             raise InputError("the data book's formulas use the regional mean or a fixed "
                              "benchmark; choose one of those for the data book")
         output_file(out, inputs=[path], writes="campaign-databook")

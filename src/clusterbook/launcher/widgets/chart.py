@@ -6,13 +6,15 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from clusterbook.domain.rule_parameters import Status
 from clusterbook.styles import STATUS_COLOURS
 
 
 class BarChart(QWidget):
     """Labelled bars, largest value first; the title says what is counted."""
 
-    def __init__(self, title: str = "", colour: str = STATUS_COLOURS["Low performing"].text):
+    def __init__(self, title: str = "",
+                 colour: str = STATUS_COLOURS[Status.LOW_PERFORMING.label].text):
         super().__init__()
         self.title = title
         self.colour = QColor(f"#{colour}")

@@ -18,13 +18,15 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
+from clusterbook.domain.rule_parameters import Status
 from clusterbook.styles import BAND_COLOURS, STATUS_COLOURS
 
 if TYPE_CHECKING:
     import pandas as pd
 
 _COLOURS = {**STATUS_COLOURS, **BAND_COLOURS,
-            "error": STATUS_COLOURS["Low performing"], "warning": STATUS_COLOURS["Watch"]}
+            "error": STATUS_COLOURS[Status.LOW_PERFORMING.label],
+            "warning": STATUS_COLOURS[Status.WATCH.label]}
 Index = QModelIndex | QPersistentModelIndex
 #: The widest a column grows to fit its text, in average character widths; longer text is
 #: elided ('…') and read whole on hover or in the detail pane.

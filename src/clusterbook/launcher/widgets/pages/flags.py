@@ -22,6 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clusterbook.domain.rule_parameters import (
+    BENCHMARK_CHOICES,
+    DEFAULT_PARAMETERS,
+    FEWEST_ROUNDS,
+    PERCENTS,
+    BenchmarkMethod,
+)
 from clusterbook.launcher.controllers.flags import PAGE, STATUSES, FlagsController
 from clusterbook.launcher.widgets.chart import BarChart
 from clusterbook.launcher.widgets.common import PathChooser
@@ -32,13 +39,31 @@ from clusterbook.launcher.widgets.worker import JobRunner
 if TYPE_CHECKING:
     from clusterbook.jobs.flags import FlagsResult
 
+#: The most rounds in a row the page offers to ask for.
+MOST_ROUNDS = 12
+_METHOD_WORDS = {BenchmarkMethod.MEAN: "Regional mean",
+                 BenchmarkMethod.WEIGHTED: "Mean weighted by children surveyed"}
+
+
+def benchmark_words(choice: BenchmarkMethod | float) -> str:
+    """A benchmark choice as the page offers it: 'Regional mean', 'Fixed: 95%'."""
+    if isinstance(choice, BenchmarkMethod):
+        return _METHOD_WORDS[choice]
+    return f"Fixed: {choice:g}%"
+
+
+def _rule_note() -> str:
+    rules = DEFAULT_PARAMETERS
+    return (f"Choose round data (one row per cluster per round, CSV or Excel) and press Run. "
+            f"A cluster enters the list after {rules.rounds} rounds below the regional "
+            f"benchmark or above {rules.refusal_threshold:g}% refusal, and leaves after "
+            f"{rules.rounds} rounds above {rules.exit_benchmark:g}%.")
+
 
 class FlagsPage(Page):
     key = PAGE
     title = "Low-performing clusters"
-    note = ("Choose round data (one row per cluster per round, CSV or Excel) and press Run. "
-            "A cluster enters the list after 3 rounds below the regional benchmark or above "
-            "10% refusal, and leaves after 3 rounds above 95%.")
+    note = _rule_note()
 
     def __init__(self, runner: JobRunner, controller: FlagsController):
         super().__init__(runner)
@@ -119,19 +144,18 @@ class FlagsPage(Page):
         form.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         self.rounds = QSpinBox()
-        self.rounds.setRange(1, 12)
+        self.rounds.setRange(FEWEST_ROUNDS, MOST_ROUNDS)
         self.rounds.setValue(self.controller.rounds)
         self.refusal = QDoubleSpinBox()
-        self.refusal.setRange(0, 100)
+        self.refusal.setRange(PERCENTS.low, PERCENTS.high)
         self.refusal.setSuffix(" %")
         self.refusal.setValue(self.controller.refusal_threshold)
         self.exit = QDoubleSpinBox()
-        self.exit.setRange(0, 100)
+        self.exit.setRange(PERCENTS.low, PERCENTS.high)
         self.exit.setSuffix(" %")
         self.exit.setValue(self.controller.exit_benchmark)
         self.benchmark = QComboBox()
-        self.benchmark.addItems(["Regional mean", "Mean weighted by children surveyed",
-                                 "Fixed: 95%", "Fixed: 90%"])
+        self.benchmark.addItems([benchmark_words(choice) for choice in BENCHMARK_CHOICES])
         for label, widget in (("Rounds to enter or leave", self.rounds),
                               ("Refusal high above", self.refusal),
                               ("Coverage good above", self.exit),
@@ -161,8 +185,7 @@ class FlagsPage(Page):
         controller.rounds = self.rounds.value()
         controller.refusal_threshold = self.refusal.value()
         controller.exit_benchmark = self.exit.value()
-        controller.benchmark = {0: "mean", 1: "weighted", 2: 95.0, 3: 90.0}[
-            self.benchmark.currentIndex()]
+        controller.benchmark = BENCHMARK_CHOICES[self.benchmark.currentIndex()]
 
     def run_shortcut(self) -> None:
         self._read_rules()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from clusterbook.domain.errors import ClusterBookError
+from clusterbook.domain.rule_parameters import Status
 from clusterbook.launcher.controllers.merge import PAGE, MergeController
 from clusterbook.launcher.widgets.chart import BarChart
 from clusterbook.launcher.widgets.common import PathChooser, show_error
@@ -87,7 +88,7 @@ class MergePage(Page):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.chart = BarChart("Submissions received per district",
-                              colour=STATUS_COLOURS["On track"].text)
+                              colour=STATUS_COLOURS[Status.ON_TRACK.label].text)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(DetailedTable(self.table, hint="Choose a district to read its row "
                                                           "in full."))
