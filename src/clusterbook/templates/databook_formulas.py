@@ -18,7 +18,17 @@ cluster's row and :func:`fill_row` puts it in.
 
 from __future__ import annotations
 
-from clusterbook.domain.rules import STATUS_LABELS
+from string import Formatter
+
+from clusterbook.domain.rule_parameters import Status
+from clusterbook.domain.rules import (
+    REASON_BELOW,
+    REASON_LEFT,
+    REASON_NO_DATA,
+    REASON_NOT_YET,
+    REASON_REFUSAL,
+    REASON_SEPARATOR,
+)
 from clusterbook.forms.cells import cell_ref, column_letter, range_ref, sheet_ref
 from clusterbook.forms.databook import (
     BENCHMARKS,
@@ -131,14 +141,27 @@ def status_formula(number: int) -> str:
     on_list = _round_cell(PCA, LIST_SHEET, number)
     below, _, _ = run_parts(_round_cell(PCA, RUNS_SHEET, number))
     pca = _round_cell(PCA, PCA.sheet, number)
-    low, watch, on_track, no_data = (STATUS_LABELS[3], STATUS_LABELS[2], STATUS_LABELS[1],
-                                     STATUS_LABELS[0])
+    low, watch, on_track, no_data = (Status.LOW_PERFORMING.label, Status.WATCH.label,
+                                     Status.ON_TRACK.label, Status.NO_DATA.label)
     return (f'=IF(OR({_in_use(number)}=0,{code}=""),"",IF({on_list}>0,"{low}",'
             f'IF({below}>0,"{watch}",IF(ISNUMBER({pca}),"{on_track}","{no_data}"))))')
 
 
 def fill_row(template: str, row: int) -> str:
     return template.replace(ROW, str(row))
+
+
+def text_formula(wording: str, **fields: str) -> str:
+    """A formula joining ``wording`` (a str.format template, e.g. the engine's reasons) with
+    its fields given as formula expressions: "PCA below benchmark x{run}" with run="$M5"
+    gives '"PCA below benchmark x"&$M5'."""
+    parts = []
+    for literal, name, _, _ in Formatter().parse(wording):
+        if literal:
+            parts.append('"' + literal.replace('"', '""') + '"')
+        if name is not None:
+            parts.append(fields[name])
+    return "&".join(parts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,11 +199,14 @@ def current_columns(room: DataBookRoom) -> tuple[tuple[str, float, str], ...]:
     table = room.benchmarks
     in_use = sheet_area(table.sheet, table.row_of_round(1), table.in_use_column, table.last_row,
                         table.in_use_column)
-    refusal_text = f'"Refusal above "&{threshold}&"% x"&{refusal}'
-    below_text = f'"PCA below benchmark x"&{below}'
-    low_reasons = (f'IF(AND({below}>={n},{refusal}>={n}),{below_text}&"; "&{refusal_text},'
-                   f"IF({below}>={n},{below_text},IF({refusal}>={n},{refusal_text},"
-                   f'"not yet "&{n}&" rounds above "&{exit_}&"%")))')
+    refusal_text = text_formula(REASON_REFUSAL, threshold=threshold, run=refusal)
+    below_text = text_formula(REASON_BELOW, run=below)
+    separator = text_formula(REASON_SEPARATOR)
+    low_reasons = (f"IF(AND({below}>={n},{refusal}>={n}),{below_text}&{separator}&"
+                   f"{refusal_text},IF({below}>={n},{below_text},IF({refusal}>={n},"
+                   f"{refusal_text},{text_formula(REASON_NOT_YET, rounds=n, exit=exit_)})))")
+    low, watch, on_track, no_data = (Status.LOW_PERFORMING.label, Status.WATCH.label,
+                                     Status.ON_TRACK.label, Status.NO_DATA.label)
 
     def value_at_last(sheet: str) -> str:
         value = f"INDEX({round_row(sheet)},1,{LAST_ROUND_NAME})"
@@ -200,8 +226,8 @@ def current_columns(room: DataBookRoom) -> tuple[tuple[str, float, str], ...]:
                        f"INDEX({status_row},1,{LAST_ROUND_NAME}))"),
         # Wide enough for the longest reason ("left the list: 3 rounds above 95%; Refusal
         # above 10% x12"), so a printed reason never runs into the next column.
-        ("Reasons", 56, f'=IF({status}="","",IF({status}="{STATUS_LABELS[3]}",{low_reasons},'
-                        f'{first_part}&IF({refusal}>0,IF({first_part}="","","; ")&'
+        ("Reasons", 56, f'=IF({status}="","",IF({status}="{low}",{low_reasons},'
+                        f'{first_part}&IF({refusal}>0,IF({first_part}="","",{separator})&'
                         f'{refusal_text},"")))'),
         ("Entered the list", 11, f'=IF(OR({status}="",{on_list}=0),"",'
                                  f"INDEX({labels},1,ABS({on_list})))"),
@@ -213,10 +239,10 @@ def current_columns(room: DataBookRoom) -> tuple[tuple[str, float, str], ...]:
         # the three streaks in the last round.
         ("Before the last round", 6, f"=IF({LAST_ROUND_NAME}>1,"
                                      f"INDEX({list_row},1,{LAST_ROUND_NAME}-1),0)"),
-        ("First reason", 6, f'=IF({status}="{STATUS_LABELS[2]}",{below_text},'
-                            f'IF({status}="{STATUS_LABELS[0]}","no PCA value in this round",'
-                            f'IF(AND({status}="{STATUS_LABELS[1]}",{before}>0,{on_list}<=0),'
-                            f'"left the list: "&{good}&" rounds above "&{exit_}&"%","")))'),
+        ("First reason", 6, f'=IF({status}="{watch}",{below_text},'
+                            f'IF({status}="{no_data}",{text_formula(REASON_NO_DATA)},'
+                            f'IF(AND({status}="{on_track}",{before}>0,{on_list}<=0),'
+                            f'{text_formula(REASON_LEFT, run=good, exit=exit_)},"")))'),
         *((title, 6, f"={part}") for title, part in zip(
             ("Below the benchmark (rounds in a row)", "Refusal above the threshold (rounds "
              "in a row)", "Above the exit benchmark (rounds in a row)"), run_parts(runs),

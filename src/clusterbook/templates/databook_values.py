@@ -16,9 +16,18 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-from clusterbook.domain.rules import STATUS_LABELS
+from clusterbook.domain.rule_parameters import STATUS_LABELS
+from clusterbook.domain.rules import (
+    REASON_BELOW,
+    REASON_LEFT,
+    REASON_NO_DATA,
+    REASON_NOT_YET,
+    REASON_REFUSAL,
+    REASON_SEPARATOR,
+)
 from clusterbook.forms.databook import DataBookRoom
 from clusterbook.templates.databook_content import DataBookContent
+from clusterbook.templates.databook_formulas import RUN_BASE
 
 NO_DATA, ON_TRACK, WATCH, LOW = STATUS_LABELS
 #: The district rows of the dashboard.
@@ -152,7 +161,7 @@ def compute_values(content: DataBookContent, room: DataBookRoom) -> DataBookValu
                 stays = enters | ((listed > 0) & (good < n))
                 listed = np.where(stays, np.where(listed > 0, listed, index + 1),
                                   -np.abs(listed))
-        runs[:, index] = below + 100 * high + 10000 * good
+        runs[:, index] = below + RUN_BASE * high + RUN_BASE * RUN_BASE * good
         on_list[:, index] = listed
 
     codes = [str(_shown(value)) for value in content.clusters["cluster_code"]] + \
@@ -164,7 +173,7 @@ def compute_values(content: DataBookContent, room: DataBookRoom) -> DataBookValu
         if not in_use[index]:
             continue
         column = np.where(on_list[:, index] > 0, LOW,
-                          np.where(runs[:, index] % 100 > 0, WATCH,
+                          np.where(runs[:, index] % RUN_BASE > 0, WATCH,
                                    np.where(~np.isnan(pca[:, index]), ON_TRACK, NO_DATA)))
         status[:, index] = column
     status[[code == "" for code in codes], :] = ""
@@ -228,33 +237,35 @@ def _current_row(row: int, province: object, district: object, code: str, name: 
     """One row of the Current sheet, column by column, as its formulas compute it."""
     n, threshold, exit_ = parameters
     packed = int(runs[row, -1])
-    below, high, good = packed % 100, (packed // 100) % 100, packed // 10000
+    below, high, good = (packed % RUN_BASE, (packed // RUN_BASE) % RUN_BASE,
+                         packed // (RUN_BASE * RUN_BASE))
     listed = int(on_list[row, -1])
     state = "" if code == "" or last == 0 else status[row, last - 1]
     before = int(on_list[row, last - 2]) if last > 1 else 0
-    refusal_text = f"Refusal above {number_text(threshold)}% x{high}"
-    below_text = f"PCA below benchmark x{below}"
+    refusal_text = REASON_REFUSAL.format(threshold=number_text(threshold), run=high)
+    below_text = REASON_BELOW.format(run=below)
     if state == WATCH:
         first = below_text
     elif state == NO_DATA:
-        first = "no PCA value in this round"
+        first = REASON_NO_DATA
     elif state == ON_TRACK and before > 0 and listed <= 0:
-        first = f"left the list: {good} rounds above {number_text(exit_)}%"
+        first = REASON_LEFT.format(run=good, exit=number_text(exit_))
     else:
         first = ""
     if state == "":
         reasons = ""
     elif state == LOW:
         if below >= n and high >= n:
-            reasons = f"{below_text}; {refusal_text}"
+            reasons = below_text + REASON_SEPARATOR + refusal_text
         elif below >= n:
             reasons = below_text
         elif high >= n:
             reasons = refusal_text
         else:
-            reasons = f"not yet {n} rounds above {number_text(exit_)}%"
+            reasons = REASON_NOT_YET.format(rounds=n, exit=number_text(exit_))
     else:
-        reasons = first + ((("" if first == "" else "; ") + refusal_text) if high > 0 else "")
+        reasons = first + ((("" if first == "" else REASON_SEPARATOR) + refusal_text)
+                           if high > 0 else "")
     entered = "" if state == "" or listed == 0 else labels[abs(listed) - 1]
     on_list_rounds: object = "" if state == "" else (
         sum(1 for number in in_use if number >= listed) if listed > 0 else 0)
