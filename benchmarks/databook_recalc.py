@@ -21,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from clusterbook.domain.rules import classify_clusters
+from clusterbook.domain.rules import classify, classify_clusters
 from clusterbook.domain.table import prepare_round_table
 from clusterbook.excel.libreoffice import recalculate
 from clusterbook.forms.databook import MAX_CLUSTERS, MAX_ROUNDS, DataBookRoom, room_for
@@ -62,10 +62,10 @@ def main() -> None:
         timed(f"fill the same data in the full room {MAX_CLUSTERS} x {MAX_ROUNDS}",
               lambda: write_databook(full, content,
                                      room=DataBookRoom(MAX_CLUSTERS, MAX_ROUNDS)))
-        flags = classify_clusters(table)
+        classified = classify(table)
         flags_book = root / "in" / "flags.xlsx"
         timed("engine: classify_clusters on the same data", lambda: classify_clusters(table))
-        write_flags(flags, flags_book, parameters=flags.attrs["parameters"])
+        write_flags(classified.flags, flags_book, parameters=classified.parameters)
         formulas = timed("LibreOffice: open, recalculate, save the data book",
                          lambda: recalculate(book, root / "out"), child=True)
         before = timed(f"LibreOffice: the same in the full {MAX_CLUSTERS} x {MAX_ROUNDS} room",

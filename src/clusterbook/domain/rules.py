@@ -11,7 +11,8 @@ import datetime as dt
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from enum import StrEnum
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -32,13 +33,19 @@ from clusterbook.domain.rule_parameters import (
 from clusterbook.domain.table import TableSource, first_positions, is_prepared, prepare_round_table
 from clusterbook.domain.values import format_percent, to_date
 
-#: The words of the reasons. Each surface fills the fields its own way: the engine with
-#: numbers, the data book with formulas (``templates.databook_formulas``).
-REASON_BELOW: Final = "PCA below benchmark x{run}"
-REASON_REFUSAL: Final = "Refusal above {threshold}% x{run}"
-REASON_NOT_YET: Final = "not yet {rounds} rounds above {exit}%"
-REASON_LEFT: Final = "left the list: {run} rounds above {exit}%"
-REASON_NO_DATA: Final = "no PCA value in this round"
+
+class Reason(StrEnum):
+    """The words of the reasons. Each surface fills the fields its own way: the engine with
+    numbers, the data book with formulas (``templates.databook_formulas``)."""
+
+    BELOW = "PCA below benchmark x{run}"
+    REFUSAL = "Refusal above {threshold}% x{run}"
+    NOT_YET = "not yet {rounds} rounds above {exit}%"
+    LEFT = "left the list: {run} rounds above {exit}%"
+    NO_DATA = "no PCA value in this round"
+
+
+#: Between two reasons of one status.
 REASON_SEPARATOR: Final = "; "
 
 
@@ -157,19 +164,19 @@ def reason_text(status: int, below_run: int, refusal_run: int, good_run: int, le
     """Why a cluster has its status in a round, in the words of the framework."""
     n = parameters.rounds
     exit_ = _percent_number(parameters.exit_benchmark)
-    refusal = REASON_REFUSAL.format(threshold=_percent_number(parameters.refusal_threshold),
+    refusal = Reason.REFUSAL.format(threshold=_percent_number(parameters.refusal_threshold),
                                     run=refusal_run)
-    below = REASON_BELOW.format(run=below_run)
+    below = Reason.BELOW.format(run=below_run)
     if status == Status.LOW_PERFORMING:
         parts = [text for text, run in ((below, below_run), (refusal, refusal_run)) if run >= n]
-        return REASON_SEPARATOR.join(parts) or REASON_NOT_YET.format(rounds=n, exit=exit_)
+        return REASON_SEPARATOR.join(parts) or Reason.NOT_YET.format(rounds=n, exit=exit_)
     parts = []
     if status == Status.WATCH:
         parts.append(below)
     elif status == Status.NO_DATA:
-        parts.append(REASON_NO_DATA)
+        parts.append(Reason.NO_DATA)
     elif left_now:
-        parts.append(REASON_LEFT.format(run=good_run, exit=exit_))
+        parts.append(Reason.LEFT.format(run=good_run, exit=exit_))
     if refusal_run > 0:
         parts.append(refusal)
     return REASON_SEPARATOR.join(parts)
@@ -364,7 +371,17 @@ OUTPUT_COLUMNS: Final = (
 OPTIONAL_OUTPUT_COLUMNS: Final = ("missed_children", "children_surveyed")
 
 
-def classify_clusters(
+@dataclass(frozen=True)
+class Classification:
+    """The engine's answer with what it was asked: the flags table (see :func:`classify`), the
+    rule parameters it applied and the rounds in campaign order."""
+
+    flags: pd.DataFrame
+    parameters: RuleParameters
+    rounds: list[Hashable]
+
+
+def classify(
     frame: pd.DataFrame,
     *,
     rounds: int = DEFAULT_PARAMETERS.rounds,
@@ -372,7 +389,7 @@ def classify_clusters(
     exit_benchmark: float = DEFAULT_PARAMETERS.exit_benchmark,
     benchmark: BenchmarkChoice = None,
     source: TableSource | None = None,
-) -> pd.DataFrame:
+) -> Classification:
     """Classify every cluster in every round of a long round table.
 
     ``frame`` has one row per cluster per round (headers as people type them are accepted).
@@ -381,9 +398,9 @@ def classify_clusters(
     weighted by children surveyed, one number for a fixed benchmark, or a mapping of round
     label to number (other rounds keep the regional mean).
 
-    Returns one row per cluster per round of the whole input, clusters in order of first
-    appearance and rounds in campaign order, with the columns of :data:`OUTPUT_COLUMNS` (and
-    of :data:`OPTIONAL_OUTPUT_COLUMNS` that the input has).
+    The flags have one row per cluster per round of the whole input, clusters in order of
+    first appearance and rounds in campaign order, with the columns of :data:`OUTPUT_COLUMNS`
+    (and of :data:`OPTIONAL_OUTPUT_COLUMNS` that the input has).
     ``status`` is one of ``Low performing``, ``Watch``, ``On track`` or ``No data``.
     """
     parameters = RuleParameters(rounds, refusal_threshold, exit_benchmark)
@@ -392,7 +409,13 @@ def classify_clusters(
     del table  # the matrices hold all the engine needs from here on
     bench = benchmark_per_round(matrix, benchmark)
     walk = walk_rounds(matrix.pca, matrix.refusal, bench, parameters)
-    return flags_frame(matrix, bench, walk, parameters)
+    return Classification(flags_frame(matrix, bench, walk, parameters), parameters,
+                          list(matrix.rounds))
+
+
+def classify_clusters(frame: pd.DataFrame, **rules: Any) -> pd.DataFrame:
+    """The flags table of :func:`classify` (same arguments), for callers that need no more."""
+    return classify(frame, **rules).flags
 
 
 def flags_frame(matrix: RoundMatrix, bench: np.ndarray, walk: Walk,
@@ -445,7 +468,6 @@ def flags_frame(matrix: RoundMatrix, bench: np.ndarray, walk: Walk,
             columns[key] = counts.ravel()
     result = pd.DataFrame(columns, copy=False)
     result.attrs["rounds"] = list(matrix.rounds)
-    result.attrs["parameters"] = parameters
     return result
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from clusterbook.domain.errors import InputError
-from clusterbook.domain.rule_parameters import RuleParameters, Status
+from clusterbook.domain.rule_parameters import DEFAULT_PARAMETERS, RuleParameters, Status
 
 SUMMARY_COLUMNS: Final = (
     "level", "province", "district", "clusters", "low_performing", "newly_listed", "left_list",
@@ -35,7 +35,7 @@ SUMMARY_HEADERS: Final = {
 
 def summary_headers(parameters: RuleParameters | None = None) -> dict[str, str]:
     """The summary's headers with the exit benchmark written in (e.g. 'below 95%')."""
-    exit_text = f"{(parameters or RuleParameters()).exit_benchmark:g}%"
+    exit_text = f"{(parameters or DEFAULT_PARAMETERS).exit_benchmark:g}%"
     return {key: text.format(exit=exit_text) for key, text in SUMMARY_HEADERS.items()}
 
 
@@ -47,9 +47,10 @@ def summarize(flags: pd.DataFrame, *, at_round: Hashable | None = None,
     ``at_round`` (default: the last round) is the round whose statuses are counted.
     ``since`` (default: the first round) starts the span for the share of clusters whose PCA
     coverage was below the exit benchmark in every round from ``since`` to ``at_round``; a
-    round with no value does not count as below.
+    round with no value does not count as below. ``parameters`` are those the flags were
+    classified with (default: the framework's); they give the exit benchmark.
     """
-    parameters = parameters or flags.attrs.get("parameters") or RuleParameters()
+    parameters = parameters or DEFAULT_PARAMETERS
     rounds = list(flags["round"].cat.categories) if isinstance(
         flags["round"].dtype, pd.CategoricalDtype) else list(pd.unique(flags["round"]))
     if not rounds:

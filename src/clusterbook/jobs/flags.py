@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from clusterbook.domain.errors import InputError
-from clusterbook.domain.rules import RuleParameters, classify_clusters
+from clusterbook.domain.rules import RuleParameters, classify
 from clusterbook.domain.summary import summarize
 from clusterbook.excel.round_data import read_round_file
 
@@ -23,6 +23,7 @@ class FlagsResult:
     flags: pd.DataFrame
     summary: pd.DataFrame
     out: Path | None
+    parameters: RuleParameters  # the rule parameters the flags were classified with
 
     def report(self) -> str:
         """A few lines an officer reads after the job."""
@@ -37,13 +38,13 @@ def run_flags(input_path: Path | str, out: Path | str | None = None, *,
     if out_path is not None and out_path.suffix.lower() not in OUTPUT_SUFFIXES:
         raise InputError(f"the output must end in .xlsx or .csv, not '{out_path.name}'")
     frame, source = read_round_file(input_path)
-    flags = classify_clusters(frame, source=source, **rules)
-    parameters = flags.attrs["parameters"]
+    classified = classify(frame, source=source, **rules)
+    flags, parameters = classified.flags, classified.parameters
     summary = summarize(flags, parameters=parameters)
     if out_path is not None:
         write_flags(flags, out_path, parameters=parameters, source=input_path.name,
                     notice=notice, summary=summary)
-    return FlagsResult(flags, summary, out_path)
+    return FlagsResult(flags, summary, out_path, parameters)
 
 
 def write_flags(flags: pd.DataFrame, out: Path, *, parameters: RuleParameters,

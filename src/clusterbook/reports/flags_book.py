@@ -25,7 +25,12 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 
 from clusterbook import __version__
-from clusterbook.domain.rule_parameters import STATUS_LABELS, RuleParameters, Status
+from clusterbook.domain.rule_parameters import (
+    DEFAULT_PARAMETERS,
+    STATUS_LABELS,
+    RuleParameters,
+    Status,
+)
 from clusterbook.domain.summary import SUMMARY_COLUMNS, latest_status, summary_headers
 from clusterbook.excel.csv_table import write_csv
 from clusterbook.excel.sheet_rows import SheetRows, fill_rows
@@ -63,9 +68,10 @@ PRINTED_LIST_LIMIT = 500
 def write_flags_book(flags: pd.DataFrame, path: Path | str, *,
                      parameters: RuleParameters | None = None, source: str = "",
                      notice: str = "", summary: pd.DataFrame | None = None) -> Path:
-    """Write the flags book atomically and return its path."""
+    """Write the flags book atomically and return its path. ``parameters`` are those the flags
+    were classified with (default: the framework's); the book states them."""
     path = Path(path)
-    parameters = parameters or flags.attrs.get("parameters") or RuleParameters()
+    parameters = parameters or DEFAULT_PARAMETERS
     summary = summary if summary is not None else _summary(flags, parameters)
     long_table_fits = len(flags) + _FIRST_ROW < MAX_ROWS
     with atomic_path(path) as temporary:

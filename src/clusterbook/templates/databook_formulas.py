@@ -21,14 +21,7 @@ from __future__ import annotations
 from string import Formatter
 
 from clusterbook.domain.rule_parameters import Status
-from clusterbook.domain.rules import (
-    REASON_BELOW,
-    REASON_LEFT,
-    REASON_NO_DATA,
-    REASON_NOT_YET,
-    REASON_REFUSAL,
-    REASON_SEPARATOR,
-)
+from clusterbook.domain.rules import REASON_SEPARATOR, Reason
 from clusterbook.forms.cells import cell_ref, column_letter, range_ref, sheet_ref
 from clusterbook.forms.databook import (
     BENCHMARKS,
@@ -199,12 +192,12 @@ def current_columns(room: DataBookRoom) -> tuple[tuple[str, float, str], ...]:
     table = room.benchmarks
     in_use = sheet_area(table.sheet, table.row_of_round(1), table.in_use_column, table.last_row,
                         table.in_use_column)
-    refusal_text = text_formula(REASON_REFUSAL, threshold=threshold, run=refusal)
-    below_text = text_formula(REASON_BELOW, run=below)
+    refusal_text = text_formula(Reason.REFUSAL, threshold=threshold, run=refusal)
+    below_text = text_formula(Reason.BELOW, run=below)
     separator = text_formula(REASON_SEPARATOR)
     low_reasons = (f"IF(AND({below}>={n},{refusal}>={n}),{below_text}&{separator}&"
                    f"{refusal_text},IF({below}>={n},{below_text},IF({refusal}>={n},"
-                   f"{refusal_text},{text_formula(REASON_NOT_YET, rounds=n, exit=exit_)})))")
+                   f"{refusal_text},{text_formula(Reason.NOT_YET, rounds=n, exit=exit_)})))")
     low, watch, on_track, no_data = (Status.LOW_PERFORMING.label, Status.WATCH.label,
                                      Status.ON_TRACK.label, Status.NO_DATA.label)
 
@@ -240,9 +233,9 @@ def current_columns(room: DataBookRoom) -> tuple[tuple[str, float, str], ...]:
         ("Before the last round", 6, f"=IF({LAST_ROUND_NAME}>1,"
                                      f"INDEX({list_row},1,{LAST_ROUND_NAME}-1),0)"),
         ("First reason", 6, f'=IF({status}="{watch}",{below_text},'
-                            f'IF({status}="{no_data}",{text_formula(REASON_NO_DATA)},'
+                            f'IF({status}="{no_data}",{text_formula(Reason.NO_DATA)},'
                             f'IF(AND({status}="{on_track}",{before}>0,{on_list}<=0),'
-                            f'{text_formula(REASON_LEFT, run=good, exit=exit_)},"")))'),
+                            f'{text_formula(Reason.LEFT, run=good, exit=exit_)},"")))'),
         *((title, 6, f"={part}") for title, part in zip(
             ("Below the benchmark (rounds in a row)", "Refusal above the threshold (rounds "
              "in a row)", "Above the exit benchmark (rounds in a row)"), run_parts(runs),

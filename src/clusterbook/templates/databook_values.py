@@ -17,14 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 
 from clusterbook.domain.rule_parameters import STATUS_LABELS
-from clusterbook.domain.rules import (
-    REASON_BELOW,
-    REASON_LEFT,
-    REASON_NO_DATA,
-    REASON_NOT_YET,
-    REASON_REFUSAL,
-    REASON_SEPARATOR,
-)
+from clusterbook.domain.rules import REASON_SEPARATOR, Reason
 from clusterbook.forms.databook import DataBookRoom
 from clusterbook.templates.databook_content import DataBookContent
 from clusterbook.templates.databook_formulas import RUN_BASE
@@ -242,14 +235,14 @@ def _current_row(row: int, province: object, district: object, code: str, name: 
     listed = int(on_list[row, -1])
     state = "" if code == "" or last == 0 else status[row, last - 1]
     before = int(on_list[row, last - 2]) if last > 1 else 0
-    refusal_text = REASON_REFUSAL.format(threshold=number_text(threshold), run=high)
-    below_text = REASON_BELOW.format(run=below)
+    refusal_text = Reason.REFUSAL.format(threshold=number_text(threshold), run=high)
+    below_text = Reason.BELOW.format(run=below)
     if state == WATCH:
         first = below_text
     elif state == NO_DATA:
-        first = REASON_NO_DATA
+        first = Reason.NO_DATA
     elif state == ON_TRACK and before > 0 and listed <= 0:
-        first = REASON_LEFT.format(run=good, exit=number_text(exit_))
+        first = Reason.LEFT.format(run=good, exit=number_text(exit_))
     else:
         first = ""
     if state == "":
@@ -262,7 +255,7 @@ def _current_row(row: int, province: object, district: object, code: str, name: 
         elif high >= n:
             reasons = refusal_text
         else:
-            reasons = REASON_NOT_YET.format(rounds=n, exit=number_text(exit_))
+            reasons = Reason.NOT_YET.format(rounds=n, exit=number_text(exit_))
     else:
         reasons = first + ((("" if first == "" else REASON_SEPARATOR) + refusal_text)
                            if high > 0 else "")

@@ -94,7 +94,7 @@ class FlagsController:
             from clusterbook.jobs.flags import write_flags
 
             progress(0, 1, f"Writing {out.name}")
-            write_flags(result.flags, out, parameters=result.flags.attrs["parameters"],
+            write_flags(result.flags, out, parameters=result.parameters,
                         source=source)
             progress(1, 1, "Done")
             return out
@@ -174,10 +174,9 @@ class FlagsController:
         """Counts per district in the shown round, with headers an officer reads."""
         from clusterbook.domain.summary import summarize, summary_headers
 
-        flags = self._require_result().flags
-        parameters = flags.attrs["parameters"]
-        table = summarize(flags, at_round=self.shown_round, parameters=parameters)
-        return table.drop(columns=["level"]).rename(columns=summary_headers(parameters))
+        result = self._require_result()
+        table = summarize(result.flags, at_round=self.shown_round, parameters=result.parameters)
+        return table.drop(columns=["level"]).rename(columns=summary_headers(result.parameters))
 
     def listed_per_district(self) -> list[tuple[str, int]]:
         """(district, low-performing clusters) in the shown round, for the chart."""
