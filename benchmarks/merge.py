@@ -60,7 +60,7 @@ def merge_in_child(folder: Path, out: Path, workers: int | None,
 
 
 def workbooks(folder: Path) -> list[Path]:
-    from clusterbook.jobs.validate import collect_paths
+    from clusterbook.excel.file_search import collect_paths
 
     paths, _ = collect_paths([folder])
     return [path for path in paths if path.suffix == ".xlsx" and not path.name.startswith("~$")]

@@ -265,7 +265,7 @@ def test_the_contract_catches_an_arrow_up_a_job_in_a_job_and_a_cycle(tmp_path):
     })
     layers = {"toy": DOMAIN, "toy.domain": DOMAIN, "toy.excel": ADAPTERS, "toy.jobs": JOBS,
               "toy.cli": EDGES}
-    modules, found = graph_of(root, "toy")
+    _, found = graph_of(root, "toy")
     assert violations(found, layers, "toy.jobs", ("toy.jobs", "toy.jobs.progress"),
                       "toy.jobs.demo") == [
         "toy.domain.rules (domain) imports toy.jobs (jobs): an arrow up",

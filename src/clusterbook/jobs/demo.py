@@ -57,7 +57,7 @@ def _flags(context: DemoContext) -> list[Artifact]:
 
 
 def _worksheet_functions(context: DemoContext) -> list[Artifact]:
-    from clusterbook.reports.functions_example import write_functions_example
+    from clusterbook.sample.functions_example import write_functions_example
     from clusterbook.sample.region import NOTICE, sample_region
 
     out = context.out / "worksheet_functions.xlsx"

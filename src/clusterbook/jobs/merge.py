@@ -39,10 +39,10 @@ from clusterbook.domain.clusterlist import ClusterList
 from clusterbook.domain.consolidation import LEVELS, REVIEW_BOOK_ID, Review, Source, consolidate
 from clusterbook.domain.errors import ClusterBookError, InputError, WorkbookError
 from clusterbook.domain.outcomes import Outcome, printable
+from clusterbook.excel.file_search import CHECKED_MARK, collect_paths, display_names
 from clusterbook.excel.intake import Intake, found
 from clusterbook.excel.read import open_workbook
 from clusterbook.excel.write import atomic_path, ensure_writable
-from clusterbook.jobs.validate import CHECKED_MARK, collect_paths, display_names
 
 #: Hears ``(files done, files in all, what is happening)``; may raise to cancel the merge.
 Progress = Callable[[int, int, str], None]
