@@ -7,21 +7,21 @@ modified. The CLI, the launcher and the Excel button call it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clusterbook.domain.checks import CheckContext
+from clusterbook.domain.checks import CheckContext, check_documents
+from clusterbook.domain.clusterlist import ClusterList
 from clusterbook.domain.errors import ClusterBookError, WorkbookError
 from clusterbook.domain.findings import Finding, Severity, count_errors
 from clusterbook.domain.outcomes import Outcome, printable
 from clusterbook.excel.file_search import CHECKED_MARK, collect_paths, display_names
 from clusterbook.excel.forms_check import check_submissions, intake_findings
-from clusterbook.excel.forms_reader import Submission, read_submission
+from clusterbook.excel.forms_reader import Submission, documents_from_sheets, read_submission
 from clusterbook.excel.intake import take
-
-#: Hears ``(files done, files in all, what is happening)``; may raise to stop the job.
-Progress = Callable[[int, int, str], None]
+from clusterbook.jobs.progress import Progress, unheard
 
 
 @dataclass
@@ -100,7 +100,7 @@ def _plural(count: int, word: str, words: str = "") -> str:
     return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
 
-def read_files(paths: Sequence[Path], progress: Progress | None = None) -> list[FileResult]:
+def read_files(paths: Sequence[Path], progress: Progress) -> list[FileResult]:
     """Read every file; a file that cannot be read as a form gets its one finding.
 
     ``progress`` hears each file before it is read.
@@ -109,8 +109,7 @@ def read_files(paths: Sequence[Path], progress: Progress | None = None) -> list[
     results = []
     for done, path in enumerate(paths):
         name = names[path]
-        if progress is not None:
-            progress(done, len(paths), f"Reading {name}")
+        progress(done, len(paths), f"Reading {name}")
         intake = take(path, name)
         try:
             submission = read_submission(intake)
@@ -125,22 +124,65 @@ def read_files(paths: Sequence[Path], progress: Progress | None = None) -> list[
     return results
 
 
-def validate_paths(arguments: Iterable[Path | str], context: CheckContext | None = None,
-                   progress: Progress | None = None) -> ValidationResult:
-    """Check every file named and every workbook in the folders named.
+@dataclass(frozen=True)
+class ValidateRequest:
+    """Check every file named and every workbook in the folders named (searched
+    recursively)."""
 
-    ``progress`` hears each file as it is read, then the checking.
-    """
-    paths, skipped = collect_paths(arguments)
-    results = read_files(paths, progress)
+    paths: Sequence[Path | str]
+    #: The cluster list: a file (the data book, the flags book, round data or a list), or
+    #: one read already.
+    clusters: Path | ClusterList | None = None
+    #: Every submission is final: its sign-off must be complete.
+    final: bool = False
+    #: The day the deadlines and dates are checked against (None: today).
+    today: dt.date | None = None
+
+    def context(self, clusters: ClusterList | None) -> CheckContext:
+        if self.today is None:
+            return CheckContext(clusters=clusters, final=self.final)
+        return CheckContext(clusters=clusters, final=self.final, today=self.today)
+
+
+@dataclass(frozen=True)
+class BookCheckRequest:
+    """Check a form open in Excel, from the values of its sheets (rows from A1, in the book's
+    order, the hidden mark sheet included), as ``validate`` checks a file."""
+
+    name: str
+    sheets: Mapping[str, Sequence[Sequence[object]]]
+    clusters: ClusterList | None = None
+    final: bool = False
+
+
+def validate_paths(request: ValidateRequest, progress: Progress | None = None
+                   ) -> ValidationResult:
+    """Check every file of the request; ``progress`` hears each file as it is read, then the
+    checking."""
+    report = progress or unheard
+    clusters = request.clusters
+    if clusters is not None and not isinstance(clusters, ClusterList):
+        from clusterbook.excel.cluster_list import load_cluster_list
+
+        report(0, 0, f"Reading the cluster list {Path(clusters).name}")
+        clusters = load_cluster_list(clusters)
+    paths, skipped = collect_paths(request.paths)
+    results = read_files(paths, report)
     readable = [result.submission for result in results if result.submission is not None]
-    if progress is not None:
-        progress(len(paths), len(paths), f"Checking {_plural(len(readable), 'form file')}")
-    check_submissions(readable, context)
+    report(len(paths), len(paths), f"Checking {_plural(len(readable), 'form file')}")
+    check_submissions(readable, request.context(clusters))
     for result in results:
         if result.submission is not None:
             result.findings = [*result.notes, *result.submission.findings]
     return ValidationResult(results, skipped)
+
+
+def check_book(request: BookCheckRequest) -> list[Finding]:
+    """The findings of a book open in Excel: the rules, reading and order of
+    :func:`validate_paths`."""
+    _, _, documents = documents_from_sheets(request.name, request.sheets)
+    return check_documents(documents, CheckContext(clusters=request.clusters,
+                                                   final=request.final))
 
 
 # --- output ---------------------------------------------------------------------------------------
