@@ -388,7 +388,8 @@ def merge_submissions() -> None:
             app.status_bar = f"ClusterBook: {message}"
 
         try:
-            result = merge_folder(MergeRequest(Path(folder), out, clusters), progress)
+            result = merge_folder(MergeRequest(Path(folder), out, clusters,
+                                               review_when_up_to_date=False), progress)
         finally:
             app.status_bar = False  # Excel's own status bar again
         app.books.open(str(out))

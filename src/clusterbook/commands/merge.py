@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     # the merge keeps the book it replaces in backups/ itself
     output_file(args.out, inputs=clusters, keep_old=False)
     with progress_bar(args.quiet) as bar:
-        result = merge_folder(MergeRequest(args.folder, args.out, args.clusters, args.level),
-                              bar)
+        # A book up to date is not read again: its counts come from the ledger.
+        result = merge_folder(MergeRequest(args.folder, args.out, args.clusters, args.level,
+                                           review_when_up_to_date=False), bar)
     print(result.summary())
     return 1 if result.errors else 0

@@ -60,7 +60,8 @@ class FlagsResult:
 
     @property
     def parameters(self) -> RuleParameters:
-        return self.flags.attrs["parameters"]
+        parameters: RuleParameters = self.flags.attrs["parameters"]
+        return parameters
 
     def summary_at(self, at_round: Hashable | None = None) -> pd.DataFrame:
         """Counts per region, province and district in a round (default the last)."""

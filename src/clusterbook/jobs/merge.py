@@ -69,7 +69,7 @@ class MergeResult:
     #: workbooks.
     skipped: int = 0
     backup: Path | None = None
-    #: The merged review (when the book was up to date, the one it holds).
+    #: The merged review (when the book was up to date, the one it holds, if asked for).
     review: Review | None = None
     seconds: float = 0.0
     sources: list[Source] = field(default_factory=list)
@@ -78,8 +78,11 @@ class MergeResult:
 
     @property
     def errors(self) -> int:
-        """The errors in the merged files."""
-        return sum(source.errors for source in self.review.sources) if self.review else 0
+        """The errors in the merged files: those of the review, or as the ledger recorded them
+        when the book was up to date and its review was not read."""
+        if self.review is not None:
+            return sum(source.errors for source in self.review.sources)
+        return sum(record.errors for record in Ledger(self.ledger).load().files.values())
 
     def summary(self) -> str:
         """A few lines an officer reads after the merge."""
@@ -158,13 +161,17 @@ class MergeRequest:
     #: Caps the processes that read files (None: one per core for large folders).
     workers: int | None = None
     notice: str = ""
+    #: When nothing changed since the last merge, read the review the book holds (for showing
+    #: it); without, the result only counts (from the ledger), which takes no time.
+    review_when_up_to_date: bool = True
 
 
 def merge_folder(request: MergeRequest, progress: Progress | None = None) -> MergeResult:
     """Merge the folder into the review book. ``progress`` hears ``(done, total, message)``
     and may raise :class:`~clusterbook.jobs.progress.Cancelled`: then nothing is written and
     the book and ledger stay as they were. When nothing changed since the last merge, nothing
-    is written and the result holds the review the book already has."""
+    is written and the result holds the review the book already has (when the request asks
+    for it)."""
     folder, out = Path(request.folder), Path(request.out)
     with _long_lived():
         try:
@@ -215,10 +222,12 @@ def _merge(folder: Path, out: Path, request: MergeRequest, progress: Progress) -
     if previous is not None and _up_to_date(state, previous, signature, context_key, level,
                                            folder):
         # Nothing changed, so nothing is written: the review is the one the book holds.
-        report(len(files), len(files), f"Reading {out.name}")
-        content = read_review_book(out)
-        review = consolidate(content.sources, clusters=cluster_list, notes=content.notes,
-                             level=content.info.level)
+        review = None
+        if request.review_when_up_to_date:
+            report(len(files), len(files), f"Reading {out.name}")
+            content = read_review_book(out)
+            review = consolidate(content.sources, clusters=cluster_list, notes=content.notes,
+                                 level=content.info.level)
         return MergeResult(out, ledger.path, len(files), reused=len(files), up_to_date=True,
                            skipped=len(seen) - len(files), review=review,
                            seconds=time.perf_counter() - started)
