@@ -26,7 +26,7 @@ from clusterbook.domain.findings import Finding, Severity
 from clusterbook.excel.cells import column_index, sheet_ref
 from clusterbook.jobs.flags import FlagsRequest, OpenBook, run_flags
 from clusterbook.jobs.validate import BookCheckRequest, check_book
-from clusterbook.reports.flags_book import FLAG_COLUMNS, current_view
+from clusterbook.reports.flags_book import FLAG_COLUMNS
 from clusterbook.styles import FINDING_COLOURS, HEADER
 
 #: The sheet Refresh flags writes, and the title that marks it as ClusterBook's own.
@@ -83,7 +83,7 @@ def flags_sheet(book_name: str, sheets: Iterable[tuple[str, Rows]], *,
     result = run_flags(FlagsRequest(OpenBook(book_name, sheets), rules=rules))
     rounds, source = result.rounds, result.table
     assert source is not None
-    current = current_view(result.flags)
+    current = result.statuses_at()
     columns = [(key, header) for key, header, *_ in FLAG_COLUMNS if key in current.columns]
     when = (now or dt.datetime.now()).strftime("%d/%m/%Y %H:%M")
     note = (f"Status in {rounds[-1]}, highest priority first, from sheet '{source.sheet}' "

@@ -12,7 +12,7 @@ import pandas as pd
 
 from clusterbook.domain.errors import InputError
 from clusterbook.domain.rules import RuleParameters, classify_clusters
-from clusterbook.domain.summary import latest_status, summarize
+from clusterbook.domain.summary import summarize
 from clusterbook.domain.table import TableSource
 from clusterbook.excel.round_data import find_round_table, read_round_file
 from clusterbook.jobs.progress import Progress, unheard
@@ -74,8 +74,10 @@ class FlagsResult:
 
     def statuses_at(self, at_round: Hashable | None = None) -> pd.DataFrame:
         """One row per cluster: its status, reasons and priority in a round (default the
-        last)."""
-        return latest_status(self.flags, at_round)
+        last), listed clusters by priority first, as the flags book lists them."""
+        from clusterbook.reports.flags_book import current_view
+
+        return current_view(self.flags, at_round)
 
     def report(self) -> str:
         """A few lines an officer reads after the job."""

@@ -144,8 +144,6 @@ class FlagsController:
             haystack = (rows["cluster_code"].astype(str) + " " + rows["cluster_name"].astype(str)
                         + " " + rows["district"].astype(str) + " " + rows["province"].astype(str))
             rows = rows[haystack.str.casefold().str.contains(needle, regex=False).to_numpy()]
-        rows = rows.sort_values(["priority", "status", "cluster_code"],
-                                ascending=[True, False, True], na_position="last", kind="stable")
         headers = {key: header for key, header, *_ in FLAG_COLUMNS}
         shown = rows[[column for column in TABLE_COLUMNS if column in rows.columns]]
         return shown.rename(columns=headers).reset_index(drop=True)
