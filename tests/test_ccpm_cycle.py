@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from clusterbook.domain.ccpm_cycle import (
+from clusterbook.domain.ccpm import (
     DUE_FIRST,
     DUE_SOONER,
     DUE_YEARLY,

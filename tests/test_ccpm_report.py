@@ -13,8 +13,7 @@ import pytest
 
 from clusterbook.ccpm.readback import read_report
 from clusterbook.cli import main
-from clusterbook.domain.ccpm import assess
-from clusterbook.domain.ccpm_cycle import check_annex, next_due, quarterly_progress
+from clusterbook.domain.ccpm import assess, check_annex, next_due, quarterly_progress
 from clusterbook.excel.libreoffice import recalculate
 from clusterbook.forms.ccpm import ANNEX_ACTIONS, ANNEX_STATUS, FOLLOW_UP
 from clusterbook.forms.ccpm_bank import FUNCTION_LABELS

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 
 import openpyxl
 import pytest
 
 from corpus import CLUSTER_CSV, edit, microplan, write
-from test_cli_flags import run_cli
+from test_cli_flags import SRC, run_cli
 
 
 def digest(path):
@@ -193,3 +196,17 @@ def test_the_checks_print_as_every_book_and_dates_read_in_its_style(folder, tmp_
         "20/01/2024"]
     files = book["Files"]
     assert files.column_dimensions["B"].width >= len(files["B4"].value)
+
+
+def test_a_reader_gone_away_ends_the_job_quietly(folder):
+    """`clusterbook validate folder | head`: the pipe closes before the report is written."""
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader has gone before the first line
+    try:
+        result = subprocess.run([sys.executable, "-m", "clusterbook", "validate", str(folder),
+                                 "--verbose"], stdout=writer, stderr=subprocess.PIPE,
+                                text=True, env={**os.environ, "PYTHONPATH": SRC}, timeout=300)
+    finally:
+        os.close(writer)
+    assert result.stderr == ""
+    assert result.returncode == 141

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from clusterbook.ccpm.readback import read_report
-from clusterbook.domain.ccpm_cycle import check_annex, quarterly_progress
+from clusterbook.domain.ccpm import check_annex, quarterly_progress
 from clusterbook.domain.rules import classify_clusters
 from clusterbook.domain.table import prepare_round_table
 from clusterbook.excel.cached import formula_values

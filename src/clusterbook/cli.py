@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -30,6 +31,8 @@ COMMANDS = (
 )
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+#: What a shell expects of a program whose reader went away (128 + SIGPIPE).
+EXIT_READER_GONE = 141
 EXIT_CODES = ("Exit codes: 0 done; 1 findings in the data (the output is written, with them), "
               "or data refused; 2 the command was not used correctly (nothing was written); 3 "
               "a fault inside ClusterBook (run again with --debug and report it). Messages "
@@ -95,6 +98,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     prefix = f"{args.prog}:"
     try:
         code = args.run(args)
+        # Flushed here, not at exit, so that a reader gone away is answered below.
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `clusterbook validate folder | head`: the reader has what it wanted; say nothing.
+        _quiet_stdout()
+        return EXIT_READER_GONE
     except UsageError as error:
         print(f"{prefix} {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -118,6 +127,14 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{error}). Run again with --debug for details and report it.", file=sys.stderr)
         return EXIT_BUG
     return EXIT_OK if code is None else int(code)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so Python's own flush at exit does not
+    report the closed pipe again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import xlwings as xw
 
 from clusterbook.domain.errors import ClusterBookError
 from clusterbook.domain.findings import Finding, Severity
-from clusterbook.excel.cells import column_index, sheet_ref
+from clusterbook.forms.cells import column_index, column_letter, sheet_ref
 from clusterbook.jobs.flags import FlagsRequest, OpenBook, run_flags
 from clusterbook.jobs.validate import BookCheckRequest, check_book
 from clusterbook.reports.flags_book import FLAG_COLUMNS
@@ -330,7 +330,7 @@ def _write_validation_sheet(sheet: Any, rows: Rows) -> None:
     """Write the Validation sheet's values in one go, then its few formats."""
     sheet.clear()
     for index, width in enumerate(VALIDATION_WIDTHS):
-        column = chr(ord("A") + index)
+        column = column_letter(index + 1)
         sheet.range(f"{column}:{column}").column_width = width
     sheet.range(HIGHLIGHT_COLUMNS).api.EntireColumn.Hidden = True
     page = sheet.api.PageSetup  # printed: landscape, as wide as one page

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final, NamedTuple
 
+from clusterbook.forms.ccpm_bank import CcpmStatus
+
 
 class Colour(NamedTuple):
     """A fill and the text colour that reads well on it (hex RGB, no '#')."""
@@ -22,11 +24,11 @@ STATUS_COLOURS: Final = {
 
 #: CCPM performance bands (green, yellow, orange, red, grey).
 BAND_COLOURS: Final = {
-    "Good": Colour("63BE7B", "FFFFFF"),
-    "Satisfactory": Colour("FFEB84", "000000"),
-    "Unsatisfactory": Colour("F4B183", "000000"),
-    "Weak": Colour("F8696B", "FFFFFF"),
-    "Not assessed": Colour("D9D9D9", "404040"),
+    CcpmStatus.GOOD: Colour("63BE7B", "FFFFFF"),
+    CcpmStatus.SATISFACTORY: Colour("FFEB84", "000000"),
+    CcpmStatus.UNSATISFACTORY: Colour("F4B183", "000000"),
+    CcpmStatus.WEAK: Colour("F8696B", "FFFFFF"),
+    CcpmStatus.NOT_ASSESSED: Colour("D9D9D9", "404040"),
 }
 
 HEADER: Final = Colour("1F4E78", "FFFFFF")

@@ -33,7 +33,6 @@ from clusterbook.domain.errors import InputError, Location, WorkbookError
 from clusterbook.domain.findings import Finding, Severity
 from clusterbook.domain.table import header_key
 from clusterbook.domain.values import clean_text, is_blank, to_date, to_whole_number
-from clusterbook.excel.cells import column_letter
 from clusterbook.excel.read import open_workbook, read_sheet
 from clusterbook.excel.round_data import CSV_SUFFIXES, read_csv_table
 from clusterbook.forms.ccpm import (
@@ -45,7 +44,8 @@ from clusterbook.forms.ccpm import (
     RESPONSES,
     SCALES,
 )
-from clusterbook.forms.ccpm_bank import CRISIS_TYPES, PROTRACTED
+from clusterbook.forms.ccpm_bank import CRISIS_TYPES, Crisis
+from clusterbook.forms.cells import column_letter
 from clusterbook.forms.schema import FORM_ID_ROW, FORM_SHEET, Field
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -472,9 +472,9 @@ def _date_value(entry: tuple[Any, dict[str, str]] | None, findings: list[Finding
         return None
 
 
-def _crisis(entry: tuple[Any, dict[str, str]] | None, findings: list[Finding]) -> str:
+def _crisis(entry: tuple[Any, dict[str, str]] | None, findings: list[Finding]) -> Crisis:
     if entry is None or not clean_text(entry[0]):
-        return PROTRACTED
+        return Crisis.PROTRACTED
     value, where = entry
     text = clean_text(value).casefold()
     for kind in CRISIS_TYPES:
@@ -482,9 +482,9 @@ def _crisis(entry: tuple[Any, dict[str, str]] | None, findings: list[Finding]) -
             return kind
     findings.append(Finding(Severity.WARNING, "ccpm-description",
                             f"type of crisis '{clean_text(value)}' should be "
-                            f"{' or '.join(CRISIS_TYPES)}; taken as {PROTRACTED}",
+                            f"{' or '.join(CRISIS_TYPES)}; taken as {Crisis.PROTRACTED}",
                             value=clean_text(value), **where))
-    return PROTRACTED
+    return Crisis.PROTRACTED
 
 
 # ----------------------------------------------------------------------------- participants

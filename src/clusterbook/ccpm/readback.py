@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from clusterbook.domain.ccpm_cycle import function_of
+from clusterbook.domain.ccpm import function_of
 from clusterbook.domain.errors import WorkbookError
 from clusterbook.domain.values import clean_text, to_date
 from clusterbook.excel.read import SheetData, open_workbook, read_sheet

@@ -67,7 +67,6 @@ from clusterbook.domain.consolidation import (
 from clusterbook.domain.errors import WorkbookError
 from clusterbook.domain.findings import Finding, Severity
 from clusterbook.domain.values import clean_text, to_date
-from clusterbook.excel.cells import MAX_ROWS
 from clusterbook.excel.intake import Intake, open_intake
 from clusterbook.excel.read import open_workbook, read_sheet
 from clusterbook.excel.sheet_rows import SheetRows
@@ -82,6 +81,7 @@ from clusterbook.excel.write import (
     stamp_words,
 )
 from clusterbook.forms import ACTION_PLAN, FORM_SHEET, FORMS, MICROPLAN, Form, Kind
+from clusterbook.forms.cells import MAX_ROWS
 from clusterbook.forms.schema import FORM_ID_ROW, FORM_VERSION_ROW
 from clusterbook.styles import FINDING_COLOURS, HEADER, INPUT_CELL, STATUS_COLOURS
 

@@ -595,7 +595,9 @@ def _without(pattern: re.Pattern[bytes]) -> Callable[[bytes], bytes]:
 
 
 #: Every reference, r="12" on a row and r="AB12" on a cell (only rows and cells carry an 'r'
-#: attribute in a sheet's data).
+#: attribute in a sheet's data). The sheet's raw XML bytes are scanned, unparsed and undecoded,
+#: for speed on large parts, so the reference is found with a bytes pattern here; its letters
+#: become a column number through :mod:`clusterbook.forms.cells` (:func:`_column`).
 _REFERENCE: Final = re.compile(rb' r="([A-Z]{0,3})([0-9]{1,9})"')
 _first, _second = operator.itemgetter(0), operator.itemgetter(1)
 #: The parts the reader unpacks (their content is checked); the others are never opened.

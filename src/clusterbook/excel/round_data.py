@@ -15,8 +15,8 @@ import pandas as pd
 from clusterbook.domain.errors import InputError, Location, WorkbookError
 from clusterbook.domain.table import LABELS, TableSource, canonical_column, prepare_round_table
 from clusterbook.domain.values import to_number
-from clusterbook.excel.cells import column_letter
 from clusterbook.excel.read import iter_sheets, open_workbook, read_sheet
+from clusterbook.forms.cells import cell_ref, column_letter
 from clusterbook.forms.databook import CLUSTERS, DATABOOK, PCA, REFUSALS, RoundGrid
 from clusterbook.forms.schema import FORM_ID_ROW, FORM_SHEET
 
@@ -254,13 +254,12 @@ def _grid_value(grid: RoundGrid, sheet: Any, file: str, row: int, number: int,
     try:
         number_value = to_number(value)
     except ValueError as reason:
-        problems.append((Location(file=file, sheet=grid.sheet, cell=f"{column_letter(column)}"
-                                                                   f"{row}"),
+        problems.append((Location(file=file, sheet=grid.sheet, cell=cell_ref(row, column)),
                          f"{LABELS[grid.key]} '{value}' {reason}"))
         return None
     if number_value is not None and not 0 <= number_value <= 100:
         problems.append((Location(file=file, sheet=grid.sheet,
-                                  cell=f"{column_letter(column)}{row}"),
+                                  cell=cell_ref(row, column)),
                          f"{LABELS[grid.key]} {number_value:g} is outside 0 to 100"))
         return None
     return number_value

@@ -22,8 +22,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from clusterbook.excel.cells import column_letter
 from clusterbook.excel.text_rows import Piece, distinct_values, joined_rows, text_table
+from clusterbook.forms.cells import column_letter, range_ref
 
 #: Characters a cell cannot hold as they are (a carriage return would be read as a line feed).
 _NOT_XML: Final = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
@@ -138,8 +138,8 @@ def _write_sheet(xml: str, rows: SheetRows, target: zipfile.ZipFile,
     count = len(rows.columns[0]) if rows.columns else 0
     if count:
         last_row = rows.first_row + count - 1
-        last_column = column_letter(len(rows.columns))
-        xml = _DIMENSION.sub(f'<dimension ref="A1:{last_column}{last_row}"/>', xml, count=1)
+        extent = range_ref(1, 1, last_row, len(rows.columns))
+        xml = _DIMENSION.sub(f'<dimension ref="{extent}"/>', xml, count=1)
     head, tail = xml.split("</sheetData>", 1) if "</sheetData>" in xml else (
         xml.replace("<sheetData/>", "<sheetData>", 1).split("<sheetData>", 1)[0] + "<sheetData>",
         xml.split("<sheetData/>", 1)[1])

@@ -16,7 +16,6 @@ from typing import Final
 
 from clusterbook.forms.ccpm_bank import (
     ACTION_PROGRESS,
-    COMMENT,
     CRISIS_TYPES,
     DEFAULT_QUESTIONS,
     DEFAULT_SCALES,
@@ -28,6 +27,7 @@ from clusterbook.forms.ccpm_bank import (
     RESPONDENT_ROLES,
     STATUSES,
     Question,
+    ScaleName,
 )
 from clusterbook.forms.schema import Field, Form, FormData, Kind, RecordSection, TableSection
 
@@ -100,7 +100,7 @@ def scale_choices(scale: str) -> tuple[str, ...]:
 
 def _answer_field(question: Question) -> Field:
     help_text = question.text if len(question.text) <= 250 else question.text[:247] + "..."
-    if question.scale == COMMENT:
+    if question.scale == ScaleName.COMMENT:
         return Field(question.question_id, question.question_id, width=30, help=help_text)
     return Field(question.question_id, question.question_id, Kind.CHOICE,
                  choices=scale_choices(question.scale), width=12, help=help_text)
@@ -170,7 +170,8 @@ def default_ccpm_data() -> FormData:
         QUESTION_BANK.key: [{"question_id": q.question_id, "function": q.function,
                              "sub_function": q.sub_function, "asked_of": q.asked_of,
                              "text": q.text, "scale": q.scale} for q in DEFAULT_QUESTIONS],
-        SCALES.key: [*scale_rows, {"scale": COMMENT, "label": "(any text)", "code": None}],
+        SCALES.key: [*scale_rows,
+                     {"scale": ScaleName.COMMENT, "label": "(any text)", "code": None}],
         PARTNERS.key: [{"organisation_type": kind} for kind in ORGANISATION_TYPES],
     })
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
-from clusterbook.forms.cells import column_letter
+from clusterbook.forms.cells import cell_ref, column_letter
 
 #: The hidden sheet that records which form and version a workbook is.
 FORM_SHEET: Final = "_clusterbook"
@@ -87,7 +87,7 @@ class RecordSection:
 
     def cell(self, key: str) -> str:
         """The A1 cell where a field's value is typed, e.g. 'B5'."""
-        return f"{column_letter(self.value_column)}{self.row_of(key)}"
+        return cell_ref(self.row_of(key), self.value_column)
 
     @property
     def last_row(self) -> int:

@@ -4,18 +4,17 @@ the checks of a filled Annex I. The CLI, the demo and the launcher call these.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from clusterbook.ccpm.inputs import Survey, read_survey
-from clusterbook.domain.ccpm import Assessment, assess, score_text
-from clusterbook.domain.ccpm_cycle import (
-    NextDue,
+from clusterbook.domain.ccpm import (
+    Assessment,
+    assess,
     check_annex,
     common_weaknesses,
     final_status,
@@ -24,6 +23,7 @@ from clusterbook.domain.ccpm_cycle import (
     overview_matrix,
     progress_findings,
     quarterly_progress,
+    score_text,
     workshop_groups,
 )
 from clusterbook.domain.errors import InputError
@@ -33,32 +33,13 @@ from clusterbook.forms.ccpm import ANNEX_STATUS, MONTHS
 from clusterbook.forms.ccpm_bank import FUNCTIONS, STATUSES
 from clusterbook.forms.schema import FormData
 from clusterbook.jobs.progress import Progress, unheard
+from clusterbook.reports.ccpm_content import ReportContent
 
 if TYPE_CHECKING:
     from clusterbook.ccpm.readback import FilledReport
 
 #: The columns of the scores CSV.
 SCORE_COLUMNS = ("function", "score", "status", "respondents")
-
-
-@dataclass
-class ReportContent:
-    """What the report book shows: the survey, its scores, the workshop groups, the next due
-    date, and every finding."""
-
-    survey: Survey
-    assessment: Assessment
-    groups: pd.DataFrame | None = None
-    group_notes: list[str] = field(default_factory=list)
-    next_due: NextDue | None = None
-    notice: str = ""
-    made_on: dt.date = field(default_factory=dt.date.today)
-    #: Annex I and follow-up as the cluster filled them (None: the blank sheets).
-    annex: FormData | None = None
-
-    @property
-    def findings(self) -> list[Finding]:
-        return [*self.survey.findings, *self.assessment.findings]
 
 
 def prepare_report(survey: Survey, *, notice: str = "", annex: FormData | None = None

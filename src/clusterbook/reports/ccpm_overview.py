@@ -17,10 +17,9 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from clusterbook import __version__
-from clusterbook.domain.ccpm import status_for
-from clusterbook.domain.ccpm_cycle import COMMON_IN
+from clusterbook.domain.ccpm import COMMON_IN, group_name, status_for
 from clusterbook.excel.write import BookFormats, new_workbook, print_ready
-from clusterbook.forms.ccpm_bank import FUNCTION_SHORT_NAMES, FUNCTIONS, STATUSES, SUB_FUNCTIONS
+from clusterbook.forms.ccpm_bank import FUNCTION_SHORT_NAMES, STATUSES
 from clusterbook.styles import BAND_COLOURS, HEADER
 
 
@@ -55,10 +54,6 @@ class _Formats(BookFormats):
                         for status, colour in BAND_COLOURS.items()}
 
 
-def _name(group: str) -> str:
-    return FUNCTIONS.get(group) or SUB_FUNCTIONS.get(group) or group
-
-
 def write_overview_book(statuses: pd.DataFrame, matrix: pd.DataFrame, scores: pd.DataFrame,
                         weaknesses: pd.DataFrame, path: Path | str, *,
                         sources: list[str]) -> Path:
@@ -66,7 +61,7 @@ def write_overview_book(statuses: pd.DataFrame, matrix: pd.DataFrame, scores: pd
 
     ``statuses``: cluster, function, computed_status, amended_status, final_status, score;
     ``matrix`` and ``scores``: one row per function, one column per cluster;
-    ``weaknesses``: from :func:`clusterbook.domain.ccpm_cycle.common_weaknesses`.
+    ``weaknesses``: from :func:`clusterbook.domain.ccpm.common_weaknesses`.
     """
     path = Path(path)
     with new_workbook(path) as book:
@@ -103,7 +98,7 @@ def _cluster_columns(sheet: Worksheet, fmt: _Formats, row: int, clusters: list[s
 def _label_cells(sheet: Worksheet, fmt: _Formats, row: int, group: str, *,
                  short: bool = False) -> None:
     top = "." not in group
-    name = FUNCTION_SHORT_NAMES[group] if short and top else _name(group)
+    name = FUNCTION_SHORT_NAMES[group] if short and top else group_name(group)
     sheet.write_string(row, 0, group, fmt.centre)
     sheet.write_string(row, 1, name, fmt.bold_text if top else fmt.text)
     sheet.set_row(row, _height(name, _NAME_WIDTH))

@@ -17,7 +17,6 @@ from clusterbook.domain.findings import FINDING_COLUMNS, Finding
 from clusterbook.domain.outcomes import printable, printable_in_cell
 from clusterbook.domain.values import MAX_CELL_TEXT
 from clusterbook.excel.cached import formula_values, store_formula_values
-from clusterbook.excel.cells import sheet_ref
 from clusterbook.excel.intake import first_line
 from clusterbook.excel.write import (
     FOOTER,
@@ -27,6 +26,7 @@ from clusterbook.excel.write import (
     print_ready,
     set_cell,
 )
+from clusterbook.forms.cells import sheet_ref
 from clusterbook.styles import FINDING_COLOURS, HEADER
 
 CHECKS_SHEET = "Checks"

@@ -27,10 +27,10 @@ from xlsxwriter.workbook import Workbook
 from clusterbook import __version__
 from clusterbook.domain.rules import RuleParameters
 from clusterbook.domain.summary import SUMMARY_COLUMNS, latest_status, summary_headers
-from clusterbook.excel.cells import MAX_ROWS
 from clusterbook.excel.csv_table import write_csv
 from clusterbook.excel.sheet_rows import SheetRows, fill_rows
 from clusterbook.excel.write import SAFE_OPTIONS, BookFormats, atomic_path, print_ready
+from clusterbook.forms.cells import MAX_ROWS
 from clusterbook.styles import STATUS_COLOURS
 
 #: Flags columns in the book, with their headers, widths and kinds.

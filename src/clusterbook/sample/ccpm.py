@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from clusterbook.domain.ccpm import ClusterDescription, assess, default_bank
+from clusterbook.domain.ccpm import NEEDS_ACTION, ClusterDescription, assess, default_bank
 from clusterbook.forms.ccpm import (
     ANNEX_ACTIONS,
     ANNEX_STATUS,
@@ -28,13 +28,12 @@ from clusterbook.forms.ccpm import (
     default_ccpm_data,
 )
 from clusterbook.forms.ccpm_bank import (
-    BOTH,
-    COMMENT,
-    COORDINATOR,
     DONT_KNOW,
     NOT_APPLICABLE,
-    PARTNER,
-    PROTRACTED,
+    CcpmStatus,
+    Crisis,
+    Role,
+    ScaleName,
     function_label,
 )
 from clusterbook.forms.schema import FormData
@@ -134,19 +133,19 @@ def sample_survey(cluster: str = "Nutrition") -> SampleSurvey:
     leanings = CLUSTERS[cluster]
     rng = np.random.default_rng([SEED, list(CLUSTERS).index(cluster)])
     bank = default_bank()
-    people: list[tuple[str, str, str, str]] = [("R001", COORDINATOR, "UN agency", "UNICEF")]
+    people: list[tuple[str, Role, str, str]] = [("R001", Role.COORDINATOR, "UN agency", "UNICEF")]
     for kind, count in RESPONDED.items():
         for index in range(count):
-            people.append((f"R{len(people) + 1:03d}", PARTNER, kind,
+            people.append((f"R{len(people) + 1:03d}", Role.PARTNER, kind,
                            _ORGANISATIONS[kind][index]))
     rows = []
     said: dict[str, int] = dict.fromkeys(_COMMENTS, 0)
     for respondent_id, role, kind, _ in people:
         bias = rng.normal(0, 0.35)
         for question in bank.questions:
-            if question.asked_of not in (role, BOTH):
+            if question.asked_of not in (role, Role.BOTH):
                 continue
-            if question.scale == COMMENT:
+            if question.scale == ScaleName.COMMENT:
                 options = _COMMENTS[question.function]
                 if rng.random() < 0.12 and said[question.function] < len(options):
                     rows.append((respondent_id, role, kind, question.question_id,
@@ -154,7 +153,7 @@ def sample_survey(cluster: str = "Nutrition") -> SampleSurvey:
                     said[question.function] += 1
                 continue
             labels = list(bank.scale_of(question).codes)
-            leaning = leanings[question.function] + bias + (0.6 if role == COORDINATOR else 0)
+            leaning = leanings[question.function] + bias + (0.6 if role == Role.COORDINATOR else 0)
             # The coordinator confirms the terms of reference: a good-practice question.
             answer = "Yes" if question.question_id == "1.1c" else _answer(rng, labels, leaning)
             rows.append((respondent_id, role, kind, question.question_id, answer))
@@ -165,7 +164,7 @@ def sample_survey(cluster: str = "Nutrition") -> SampleSurvey:
          for index, (_, _, kind, organisation) in enumerate(people[:28])],
         columns=["name", "organisation", "organisation_type"])
     description = ClusterDescription(
-        cluster=cluster, country="Sample Country", ccpm_date=CCPM_DATE, crisis=PROTRACTED,
+        cluster=cluster, country="Sample Country", ccpm_date=CCPM_DATE, crisis=Crisis.PROTRACTED,
         coordinator="Cluster Coordinator (sample)", lead_agency="UNICEF", partners=PARTNER_COUNTS)
     return SampleSurvey(answers, description, participants)
 
@@ -215,13 +214,13 @@ def sample_workshop(cluster: str = "Nutrition") -> FormData:
                                     "constraints": _CONSTRAINTS.get(line.function, "")}
         final = line.status
         if line.score == 50.0:  # on the boundary: the workshop agreed it is Satisfactory
-            final = "Satisfactory"
+            final = CcpmStatus.SATISFACTORY
             entry.update(amended_status=final,
                          reason="The score sits on the 50 % limit and the access campaign "
                                 "this year showed what the cluster can do.",
                          consensus="Agreed in plenary by all working groups.")
         statuses.append(entry)
-        if final in ("Unsatisfactory", "Weak"):
+        if final in NEEDS_ACTION:
             for number, (action, responsible, months) in enumerate(
                     _ACTIONS[line.function][:2]):
                 actions.append({"function": function_label(line.function), "action": action,

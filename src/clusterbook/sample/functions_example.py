@@ -18,8 +18,8 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from clusterbook.excel.cells import range_ref, sheet_ref
 from clusterbook.excel.write import new_workbook, print_ready
+from clusterbook.forms.cells import range_ref, sheet_ref
 from clusterbook.styles import BAND_COLOURS, FINDING_COLOURS, HEADER, STATUS_COLOURS
 from clusterbook.udfs import CCPM_SCORE, CCPM_STATUS, CLUSTER_FLAGS, CLUSTER_STATUS, MICROPLAN_CHECK
 from clusterbook.udfs.flags import FLAG_COLUMNS

@@ -39,8 +39,8 @@ from clusterbook.domain.rules import (
     fixed_benchmark,
     to_matrix,
 )
-from clusterbook.excel.cells import cell_ref, column_letter, range_ref, sheet_ref
 from clusterbook.excel.write import new_workbook, print_ready
+from clusterbook.forms.cells import cell_ref, column_letter, range_ref, sheet_ref
 from clusterbook.forms.databook import (
     ADDIN_SHEET,
     BENCHMARKS,

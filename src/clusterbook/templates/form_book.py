@@ -23,8 +23,8 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from clusterbook.excel.addin import GUIDE_PAGE
-from clusterbook.excel.cells import cell_ref, range_ref, sheet_ref
 from clusterbook.excel.write import new_workbook, print_ready
+from clusterbook.forms.cells import cell_ref, range_ref, sheet_ref
 from clusterbook.forms.schema import (
     FORM_ID_ROW,
     FORM_SHEET,

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clusterbook.domain.errors import InputError
+from clusterbook.forms.ccpm_bank import Role
 from clusterbook.jobs.progress import Job, Progress
 from clusterbook.launcher.settings import Settings
 from clusterbook.outputs import output_file
@@ -132,7 +133,7 @@ class CcpmController:
             return "Add the survey responses, then Score."
         assessment = self.scored.assessment
         respondents = assessment.respondents
-        partners = int((respondents["respondent_role"] == "Partner").sum())
+        partners = int((respondents["respondent_role"] == Role.PARTNER).sum())
         from clusterbook.forms.ccpm_bank import STATUSES
 
         bands = assessment.function_scores["status"].value_counts()
