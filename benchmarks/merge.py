@@ -36,11 +36,13 @@ GOALS = {"merge": 10.0, "remerge": 2.0, "memory": 500.0}
 _CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {src!r})
-from clusterbook.jobs.merge import merge_folder
+from pathlib import Path
+from clusterbook.jobs.merge import MergeRequest, merge_folder
 from clusterbook.sample.submissions import national_cluster_list, sample_cluster_list
 clusters = {clusters}
 started = time.perf_counter()
-result = merge_folder({folder!r}, {out!r}, clusters=clusters, workers={workers!r})
+result = merge_folder(MergeRequest(Path({folder!r}), Path({out!r}), clusters,
+                                   workers={workers!r}))
 seconds = time.perf_counter() - started
 print(json.dumps({{"seconds": seconds, "read": result.read, "reused": result.reused,
                   "up_to_date": result.up_to_date, "steps": result.steps,
@@ -60,7 +62,7 @@ def merge_in_child(folder: Path, out: Path, workers: int | None,
 
 
 def workbooks(folder: Path) -> list[Path]:
-    from clusterbook.jobs.validate import collect_paths
+    from clusterbook.excel.file_search import collect_paths
 
     paths, _ = collect_paths([folder])
     return [path for path in paths if path.suffix == ".xlsx" and not path.name.startswith("~$")]

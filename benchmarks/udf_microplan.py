@@ -31,7 +31,7 @@ from timing import timings
 from clusterbook.domain.checks import check_documents
 from clusterbook.domain.submission import document_from_blocks
 from clusterbook.forms import MICROPLAN
-from clusterbook.jobs.validate import validate_paths
+from clusterbook.jobs.validate import ValidateRequest, validate_paths
 from clusterbook.sample.submissions import low_performing_codes, microplan_data, with_mistake
 from clusterbook.templates.form_book import check_formula, write_form
 from clusterbook.udfs import MICROPLAN_CHECK
@@ -66,7 +66,8 @@ def main() -> None:
         _, best, median = timings(
             lambda: check_documents([document_from_blocks(MICROPLAN, values)]), args.repeat)
         print(f"peer: domain on the full blocks:    {best:7.2f} ms (median {median:.2f})")
-        _, best, median = timings(lambda: validate_paths([path]), max(10, args.repeat // 10))
+        _, best, median = timings(lambda: validate_paths(ValidateRequest([path])),
+                                  max(10, args.repeat // 10))
         print(f"peer: validate the saved file:      {best:7.2f} ms (median {median:.2f})")
 
 

@@ -17,9 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 import pandas as pd
 
 from clusterbook.domain.checks import CheckContext, check_documents
+from clusterbook.excel.forms_check import check_submissions
 from clusterbook.excel.forms_reader import read_submission
 from clusterbook.forms import MICROPLAN
-from clusterbook.jobs.validate import check_submissions
 from clusterbook.sample.region import sample_region
 from clusterbook.sample.submissions import (
     MISTAKES,

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from cached_values import addin_refs, check_stored_values, formula_cells, recalculate_all
-from clusterbook.jobs.demo import run_demo
+from clusterbook.jobs.demo import DemoRequest, run_demo
 from clusterbook.templates import build_templates
 from conftest import require_program
 
@@ -48,7 +48,7 @@ def books_to_check(*roots: Path) -> list[Path]:
 def written(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("written")
     build_templates(root / "templates")
-    run_demo(root / "demo")
+    run_demo(DemoRequest(root / "demo"))
     return root
 
 

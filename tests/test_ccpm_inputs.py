@@ -22,7 +22,7 @@ from clusterbook.cli import main
 from clusterbook.domain.ccpm import assess
 from clusterbook.domain.errors import InputError, WorkbookError
 from clusterbook.forms import CCPM
-from clusterbook.jobs.ccpm import run_scores
+from clusterbook.jobs.ccpm import ScoresRequest, run_scores
 from clusterbook.sample.ccpm import description_rows, sample_ccpm_data, sample_survey, wide
 from clusterbook.templates import write_form
 
@@ -185,7 +185,7 @@ def test_not_assessed_functions_have_an_empty_score(tmp_path):
     path.write_text("respondent_id,respondent_role,organisation_type,question_id,answer\n"
                     "A,Partner,INGO,6a,Sometimes\n", encoding="utf-8")
     out = tmp_path / "scores.csv"
-    run_scores([path], out)
+    run_scores(ScoresRequest([path], out))
     lines = dict(line.split(",", 1) for line in out.read_text().splitlines()[1:])
     assert lines["6"] == "50.0,Unsatisfactory,1"
     assert lines["5"] == ",Not assessed,0"

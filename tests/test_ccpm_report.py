@@ -17,7 +17,14 @@ from clusterbook.domain.ccpm import assess, check_annex, next_due, quarterly_pro
 from clusterbook.excel.libreoffice import recalculate
 from clusterbook.forms.ccpm import ANNEX_ACTIONS, ANNEX_STATUS, FOLLOW_UP
 from clusterbook.forms.ccpm_bank import FUNCTION_LABELS
-from clusterbook.jobs.ccpm import run_check, run_overview, run_report
+from clusterbook.jobs.ccpm import (
+    CheckRequest,
+    OverviewRequest,
+    ReportRequest,
+    run_check,
+    run_overview,
+    run_report,
+)
 from clusterbook.sample.ccpm import description_rows, sample_survey, sample_workshop
 from clusterbook.styles import BAND_COLOURS
 from conftest import require_program
@@ -119,7 +126,7 @@ def filled(report, tmp_path_factory) -> Path:
 
 
 def test_check_finds_the_annex_problems_with_their_cells(filled):
-    result = run_check(filled)
+    result = run_check(CheckRequest(filled))
     found = sorted((f.rule, f.sheet, f.cell) for f in result.findings)
     assert found == [
         ("ccpm-annex-amendment", "Annex I", "E7"),        # function 2: no reason
@@ -191,15 +198,16 @@ def three_reports(tmp_path_factory) -> list[Path]:
         survey.answers.to_csv(folder / f"{cluster}.csv", index=False)
         description_rows(survey.description).to_csv(folder / f"{cluster}-cd.csv", index=False)
         out = folder / f"{cluster}-report.xlsx"
-        run_report([folder / f"{cluster}.csv"], out, description=folder / f"{cluster}-cd.csv",
-                   annex=sample_workshop(cluster))
+        run_report(ReportRequest([folder / f"{cluster}.csv"], out,
+                                 description=folder / f"{cluster}-cd.csv",
+                                 annex=sample_workshop(cluster)))
         paths.append(out)
     return paths
 
 
 def test_overview_merges_final_statuses(three_reports, tmp_path):
     out = tmp_path / "overview.xlsx"
-    result = run_overview(three_reports, out)
+    result = run_overview(OverviewRequest(three_reports, out))
     assert result.errors == 0
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["Matrix", "Scores", "Counts", "Common weaknesses", "About"]
@@ -235,7 +243,7 @@ def test_the_overview_prints_whole_headers_and_its_matrix_on_one_page(three_repo
     from printed import printed
 
     out = tmp_path / "overview.xlsx"
-    run_overview(three_reports, out)
+    run_overview(OverviewRequest(three_reports, out))
     matrix = openpyxl.load_workbook(out)["Matrix"]
     # 'Nutrition / (Sample / Country)': three lines of 15 points.
     assert matrix.row_dimensions[4].height >= 45

@@ -13,7 +13,7 @@ from clusterbook.domain.clusterlist import cluster_list_from_flags
 from clusterbook.domain.rules import classify_clusters
 from clusterbook.excel.cluster_list import load_cluster_list
 from clusterbook.forms.databook import CURRENT_SHEET, PCA
-from clusterbook.jobs.databook import run_databook
+from clusterbook.jobs.databook import DataBookRequest, run_databook
 from conftest import require_program
 
 DISTRICTS = ("Kotal", "Sarband", "Regak")
@@ -29,7 +29,8 @@ def databook(tmp_path_factory, sample_region) -> tuple[Path, set[str]]:
     rounds = sample_region.rounds[sample_region.rounds["district"].isin(DISTRICTS)]
     rounds.to_csv(folder / "rounds.csv", index=False)
     book = folder / "databook.xlsx"
-    run_databook(folder / "rounds.csv", book, benchmark=OVERRIDE, **RULES)
+    run_databook(DataBookRequest(folder / "rounds.csv", book,
+                                 rules={"benchmark": OVERRIDE, **RULES}))
     flags = classify_clusters(rounds, benchmark=OVERRIDE, **RULES)
     listed = cluster_list_from_flags(flags)
     return book, {info.code for info in listed.clusters.values() if info.low_performing}

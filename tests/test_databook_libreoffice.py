@@ -33,7 +33,7 @@ from clusterbook.forms.databook import (
     PCA,
     STATUS_SHEET,
 )
-from clusterbook.jobs.databook import run_databook
+from clusterbook.jobs.databook import DataBookRequest, run_databook
 from clusterbook.templates.databook import write_databook
 from clusterbook.templates.databook_content import databook_content
 from conftest import require_program
@@ -120,8 +120,8 @@ def test_sample_region_book_flags_as_the_engine(tmp_path, sample_round_csv, samp
     require_program("soffice")
     clusters_csv = tmp_path / "clusters.csv"
     sample_region.clusters.to_csv(clusters_csv, index=False)
-    book = run_databook(sample_round_csv, tmp_path / "in" / "book.xlsx",
-                        clusters=clusters_csv).out
+    book = run_databook(DataBookRequest(sample_round_csv, tmp_path / "in" / "book.xlsx",
+                                        clusters=clusters_csv)).out
 
     recalculated = recalculate(book, tmp_path / "out")
 
@@ -264,8 +264,8 @@ def test_sample_region_book_flags_as_the_engine_in_gnumeric(tmp_path, sample_rou
     program = require_program("ssconvert")
     clusters_csv = tmp_path / "clusters.csv"
     sample_region.clusters.to_csv(clusters_csv, index=False)
-    book = run_databook(sample_round_csv, tmp_path / "in" / "book.xlsx",
-                        clusters=clusters_csv).out
+    book = run_databook(DataBookRequest(sample_round_csv, tmp_path / "in" / "book.xlsx",
+                                        clusters=clusters_csv)).out
     recalculated = tmp_path / "out" / "book.xlsx"
     recalculated.parent.mkdir()
     subprocess.run([program, "--recalc", str(book), str(recalculated)], check=True,

@@ -7,7 +7,7 @@ import re
 import openpyxl
 
 from clusterbook import classify_clusters
-from clusterbook.reports.functions_example import write_functions_example
+from clusterbook.sample.functions_example import write_functions_example
 
 
 def test_the_example_book_shows_the_functions_answers(tmp_path, sample_region):
@@ -40,8 +40,8 @@ def test_the_example_book_shows_the_functions_answers(tmp_path, sample_region):
 
 def test_the_example_book_shows_the_live_check_and_the_ccpm_functions(tmp_path, sample_region):
     from clusterbook.forms import MICROPLAN
-    from clusterbook.jobs.validate import validate_paths
-    from clusterbook.reports.functions_example import MICROPLAN_EXAMPLE
+    from clusterbook.jobs.validate import ValidateRequest, validate_paths
+    from clusterbook.sample.functions_example import MICROPLAN_EXAMPLE
     from clusterbook.sample.submissions import microplan_data, with_mistake
     from clusterbook.templates.form_book import check_formula, write_form
 
@@ -55,7 +55,8 @@ def test_the_example_book_shows_the_live_check_and_the_ccpm_functions(tmp_path, 
     data = microplan_data(code)
     for kind in mistakes:
         data, _ = with_mistake(data, kind)
-    findings = validate_paths([write_form(tmp_path / "plan.xlsx", MICROPLAN, data)]).findings
+    plan = write_form(tmp_path / "plan.xlsx", MICROPLAN, data)
+    findings = validate_paths(ValidateRequest([plan])).findings
     assert shown == [(str(f.severity).capitalize(), f.sheet, f.cell, f.message)
                      for f in findings]
     assert {f.rule for f in findings} == {"phone", "population-per-household", "review-date"}
@@ -75,7 +76,7 @@ def test_the_example_book_shows_the_live_check_and_the_ccpm_functions(tmp_path, 
 
 def test_the_example_book_prints_in_a_handful_of_pages(tmp_path, sample_region):
     """A page per sheet: the long sheets print their first clusters and say how to print more."""
-    from clusterbook.reports.functions_example import PRINTED_CLUSTERS
+    from clusterbook.sample.functions_example import PRINTED_CLUSTERS
     from printed import printed
 
     path = write_functions_example(tmp_path / "functions.xlsx", sample_region.rounds)

@@ -198,13 +198,13 @@ def test_a_full_disk_is_a_sentence_and_changes_nothing(tmp_path):
 
 
 def test_reading_processes_give_the_same_outcomes(folder, tmp_path, capfd):
-    from clusterbook.jobs.merge import merge_folder
+    from clusterbook.jobs.merge import MergeRequest, merge_folder
 
     clusters = folder.parent / "clusters.csv"
     books = {}
     for workers in (1, 2):  # in this process, then in two reading processes
         out = tmp_path / f"{workers}" / "review.xlsx"
-        merge_folder(folder, out, clusters=clusters, workers=workers)
+        merge_folder(MergeRequest(folder, out, clusters=clusters, workers=workers))
         books[workers] = sorted((row["File"], row["Kind"], row["Outcome"])
                                 for row in table(out, "Files"))
     assert books[1] == books[2]
@@ -213,9 +213,9 @@ def test_reading_processes_give_the_same_outcomes(folder, tmp_path, capfd):
 
 
 def test_each_file_has_its_outcome(folder):
-    from clusterbook.jobs.validate import validate_paths
+    from clusterbook.jobs.validate import ValidateRequest, validate_paths
 
-    result = validate_paths([folder])
+    result = validate_paths(ValidateRequest([folder]))
     outcomes = {item.file: str(item.outcome) for item in result.files}
     assert (outcomes["Kotal_KTL-002.xlsx"], outcomes["pipe.xlsx"], outcomes["inflated.xlsx"],
             outcomes["cut_off.xlsx"], outcomes["old.xls"], outcomes["far_cell.xlsx"]) == (

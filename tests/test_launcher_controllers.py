@@ -169,7 +169,7 @@ def district_submissions(tmp_path_factory):
 
 
 def test_validate_job_reports_each_file_and_finds_the_mistakes(settings, district_submissions):
-    from clusterbook.jobs.validate import validate_paths
+    from clusterbook.jobs.validate import ValidateRequest, validate_paths
     from clusterbook.launcher.controllers.validate import ValidateController
 
     controller = ValidateController(settings)
@@ -178,7 +178,7 @@ def test_validate_job_reports_each_file_and_finds_the_mistakes(settings, distric
     controller.accept(controller.job().run(lambda done, total, message: heard.append(message)))
     files = sorted(p for p in district_submissions.rglob("*.xlsx"))
     assert sum(message.startswith("Reading ") for message in heard) == len(files)
-    expected = validate_paths([district_submissions])
+    expected = validate_paths(ValidateRequest([district_submissions]))
     table = controller.table()
     assert len(table) == len(expected.findings) > 0
     assert table["Severity"].tolist() == sorted(table["Severity"].tolist(),
@@ -231,7 +231,7 @@ def ccpm_responses(tmp_path_factory):
 
 
 def test_ccpm_scores_are_the_domains(settings, ccpm_responses):
-    from clusterbook.jobs.ccpm import run_scores
+    from clusterbook.jobs.ccpm import ScoresRequest, run_scores
     from clusterbook.launcher.controllers.ccpm import CcpmController
 
     controller = CcpmController(settings)
@@ -239,7 +239,7 @@ def test_ccpm_scores_are_the_domains(settings, ccpm_responses):
     controller.accept(controller.score_job().run())
     shown = controller.scores()
     assert shown["Function"].tolist()[:3] == ["1", "1.1", "1.2"] and len(shown) == 17
-    expected = run_scores([ccpm_responses], settings.path.parent / "scores.csv")
+    expected = run_scores(ScoresRequest([ccpm_responses], settings.path.parent / "scores.csv"))
     written = pd.read_csv(expected.out, dtype={"function": str})
     assert shown["Status"].tolist() == written["status"].tolist()
     assert "respondents" in controller.headline()

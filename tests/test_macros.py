@@ -20,7 +20,7 @@ import xlwings as xw
 import clusterbook
 from clusterbook import macros
 from clusterbook.cli import main
-from clusterbook.excel.addin import macros_folder
+from clusterbook.excel.addin_file import macros_folder
 from clusterbook.excel.read import open_workbook, read_sheet
 
 ROOT = Path(clusterbook.__file__).parents[2]

@@ -17,7 +17,7 @@ from clusterbook import macros
 from clusterbook.consolidate.review_book import read_review_book
 from clusterbook.forms.databook import DATABOOK
 from clusterbook.forms.schema import FORM_SHEET
-from clusterbook.jobs.databook import run_databook
+from clusterbook.jobs.databook import DataBookRequest, run_databook
 from clusterbook.sample.submissions import write_sample_submissions
 
 
@@ -98,7 +98,7 @@ class Book:
 def region(tmp_path_factory, sample_round_csv):
     folder = tmp_path_factory.mktemp("region")
     databook = folder / "databook.xlsx"
-    run_databook(sample_round_csv, databook)
+    run_databook(DataBookRequest(sample_round_csv, databook))
     write_sample_submissions(folder / "submissions", district="Tangi", mistake_share=0.1)
     return folder, databook
 

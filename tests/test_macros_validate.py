@@ -15,7 +15,7 @@ import xlwings as xw
 
 from clusterbook import macros
 from clusterbook.forms import MICROPLAN
-from clusterbook.jobs.validate import validate_paths
+from clusterbook.jobs.validate import ValidateRequest, validate_paths
 from clusterbook.sample.submissions import microplan_data, with_mistake
 from clusterbook.styles import FINDING_COLOURS
 from clusterbook.templates.form_book import write_form
@@ -78,7 +78,7 @@ def test_validate_lists_the_findings_of_clusterbook_validate_and_highlights_them
     assert book.alerts == []
     out = book.save(tmp_path / "after.xlsx")
 
-    expected = validate_paths([plan]).findings
+    expected = validate_paths(ValidateRequest([plan])).findings
     assert {f.rule for f in expected} >= {"phone", "population-per-household",
                                           "sign-off-incomplete"}
     listed = table(out)
@@ -117,8 +117,8 @@ def test_pressing_again_after_correcting_gives_the_cells_their_fill_back(plan, t
     original = snapshot(plan)
     book = OpenpyxlBook(plan)
     press(book, monkeypatch)
-    phone = next(f for f in validate_paths([plan]).findings if f.rule == "phone")
-    households = next(f for f in validate_paths([plan]).findings
+    phone = next(f for f in validate_paths(ValidateRequest([plan])).findings if f.rule == "phone")
+    households = next(f for f in validate_paths(ValidateRequest([plan])).findings
                       if f.rule == "population-per-household")
     # The officer corrects the contact and the households, then presses again.
     book.wb[phone.sheet][phone.cell] = "+93 70 123 4567"
@@ -156,7 +156,7 @@ def test_pressing_again_after_correcting_gives_the_cells_their_fill_back(plan, t
 def test_a_fill_changed_by_the_officer_is_kept(plan, tmp_path, monkeypatch):
     book = OpenpyxlBook(plan)
     press(book, monkeypatch)
-    phone = next(f for f in validate_paths([plan]).findings if f.rule == "phone")
+    phone = next(f for f in validate_paths(ValidateRequest([plan])).findings if f.rule == "phone")
     sheet = book.sheets[phone.sheet]
     with macros.formattable(sheet):
         sheet.range(phone.cell).color = "#00b0f0"  # the officer's own colour
@@ -176,7 +176,7 @@ def test_a_sheet_protected_with_a_password_is_listed_but_not_highlighted(plan, t
     assert "Cells on 'Team' are not highlighted: the sheet is protected with a password." \
         in openpyxl.load_workbook(out)[macros.VALIDATION_SHEET]["A2"].value
     assert "phone" in [rule for *_, rule in table(out)]
-    phone = next(f for f in validate_paths([plan]).findings if f.rule == "phone")
+    phone = next(f for f in validate_paths(ValidateRequest([plan])).findings if f.rule == "phone")
     assert snapshot(out)["Team"][2][phone.cell][1] == snapshot(plan)["Team"][2][phone.cell][1]
     assert openpyxl.load_workbook(out)["Team"].protection.sheet
 

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from clusterbook.domain.errors import WorkbookError
-from clusterbook.jobs.merge import merge_folder
+from clusterbook.jobs.merge import MergeRequest, merge_folder
 from merging import cluster_csv, put_kotal_plans, put_plan, table
 
 SRC = Path(__file__).resolve().parent.parent / "src"
@@ -26,7 +26,7 @@ def reviewed(tmp_path) -> tuple[Path, Path, Path]:
     put_kotal_plans(folder)
     clusters = cluster_csv(tmp_path)
     out = tmp_path / "review" / "Kotal review.xlsx"
-    merge_folder(folder, out, clusters=clusters)
+    merge_folder(MergeRequest(folder, out, clusters=clusters))
     book = openpyxl.load_workbook(out)
     sheet = book["Feedback"]
     rows = {sheet.cell(row, 3).value: row for row in range(4, sheet.max_row + 1)}
@@ -72,7 +72,7 @@ def test_reviewer_entries_survive_the_edit(reviewed, edit):
     folder, clusters, out = reviewed
     _edit(out, edit)
     put_plan(folder, "Kotal_KTL-003_v2.xlsx", "KTL-003", 9, days_later=2)  # something new
-    result = merge_folder(folder, out, clusters=clusters)
+    result = merge_folder(MergeRequest(folder, out, clusters=clusters))
     assert result.read == 1
     feedback = {row["Cluster code"]: row for row in table(out, "Feedback")}
     assert (feedback["KTL-002"]["Review status"], feedback["KTL-002"]["Reviewer comment"]) == (
@@ -87,7 +87,7 @@ def test_the_reviewers_column_is_kept_across_merges(reviewed):
     for serial in range(2):
         put_plan(folder, f"Kotal_KTL-002_v{serial + 2}.xlsx", "KTL-002", 10 + serial,
                  days_later=serial + 1)
-        merge_folder(folder, out, clusters=clusters)
+        merge_folder(MergeRequest(folder, out, clusters=clusters))
     rows = table(out, "Feedback")
     assert list(rows[0])[-1] == "Checked by"
     assert {row["Cluster code"]: row["Checked by"] for row in rows}["KTL-001"] == "Farid (RO)"
@@ -111,7 +111,7 @@ def test_a_feedback_sheet_that_cannot_be_read_stops_the_merge(reviewed, edit):
     before = out.read_bytes()
     put_plan(folder, "Kotal_KTL-003_v2.xlsx", "KTL-003", 9, days_later=2)
     with pytest.raises(WorkbookError, match="Nothing was written") as raised:
-        merge_folder(folder, out, clusters=clusters)
+        merge_folder(MergeRequest(folder, out, clusters=clusters))
     assert "Kotal review.xlsx" in str(raised.value)
     assert out.read_bytes() == before
     done = subprocess.run([sys.executable, "-m", "clusterbook", "merge", str(folder), "--out",

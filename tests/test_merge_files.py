@@ -14,7 +14,8 @@ import pytest
 
 from clusterbook.consolidate.ledger import ledger_path
 from clusterbook.domain.errors import InputError, WorkbookError
-from clusterbook.jobs.merge import MergeCancelled, merge_folder
+from clusterbook.jobs.merge import MergeRequest, merge_folder
+from clusterbook.jobs.progress import Cancelled
 from clusterbook.outputs import UsageError
 from merging import (
     cluster_csv,
@@ -65,7 +66,7 @@ def sha256(path: Path) -> str:
 def test_a_folder_becomes_a_review_book_with_every_row_traceable(work):
     folder, clusters, out = work
     before = snapshot(folder)
-    result = merge_folder(folder, out, clusters=clusters)
+    result = merge_folder(MergeRequest(folder, out, clusters=clusters))
     assert snapshot(folder) == before  # inputs never modified
 
     book = openpyxl.load_workbook(out)
@@ -140,21 +141,21 @@ def table_at(path: Path, sheet: str, first_header: str) -> list[dict]:
 
 def test_a_rerun_with_nothing_changed_writes_nothing(work):
     folder, clusters, out = work
-    merge_folder(folder, out, clusters=clusters)
+    merge_folder(MergeRequest(folder, out, clusters=clusters))
     book, ledger = out.read_bytes(), ledger_path(out).read_bytes()
-    again = merge_folder(folder, out, clusters=clusters)
+    again = merge_folder(MergeRequest(folder, out, clusters=clusters))
     assert again.up_to_date and again.read == 0
     assert out.read_bytes() == book and ledger_path(out).read_bytes() == ledger
     assert not (out.parent / "backups").exists()
     # Another cluster list means other checks: every file is read again.
     other = clusters.with_name("fewer.csv")
     other.write_text("\n".join(clusters.read_text().splitlines()[:3]) + "\n")
-    assert merge_folder(folder, out, clusters=other).read == 8
+    assert merge_folder(MergeRequest(folder, out, clusters=other)).read == 8
 
 
 def test_reviewers_work_survives_and_only_new_files_are_read(work):
     folder, clusters, out = work
-    merge_folder(folder, out, clusters=clusters)
+    merge_folder(MergeRequest(folder, out, clusters=clusters))
     book = openpyxl.load_workbook(out)  # a reviewer at work in Excel
     sheet = book["Feedback"]
     rows = {sheet.cell(row, 3).value: row for row in range(4, sheet.max_row + 1)}
@@ -167,7 +168,7 @@ def test_reviewers_work_survives_and_only_new_files_are_read(work):
     edited = out.read_bytes()
 
     put_plan(folder, "Kotal_KTL-002_v2.xlsx", "KTL-002", 20, days_later=3)
-    result = merge_folder(folder, out, clusters=clusters)
+    result = merge_folder(MergeRequest(folder, out, clusters=clusters))
     assert (result.read, result.reused) == (1, 8)
     assert result.backup is not None and result.backup.read_bytes() == edited
     assert result.backup.parent == out.parent / "backups"
@@ -185,7 +186,7 @@ def test_reviewers_work_survives_and_only_new_files_are_read(work):
 
 def test_the_ledger_records_every_file_and_keeps_received_times(work):
     folder, clusters, out = work
-    merge_folder(folder, out, clusters=clusters)
+    merge_folder(MergeRequest(folder, out, clusters=clusters))
     with sqlite3.connect(ledger_path(out)) as connection:
         connection.row_factory = sqlite3.Row
         rows = {row["path"]: dict(row) for row in connection.execute("SELECT * FROM files")}
@@ -207,7 +208,7 @@ def test_the_ledger_records_every_file_and_keeps_received_times(work):
 
     os.utime(folder / "Kotal_KTL-001.xlsx", (later, later))
     put_plan(folder, "Nahrin_NHR-001.xlsx", "NHR-001", 30)
-    result = merge_folder(folder, out, clusters=clusters)
+    result = merge_folder(MergeRequest(folder, out, clusters=clusters))
     assert result.read == 1
     rows = {row["Cluster code"]: row for row in table(out, "1 Identification")}
     assert rows["KTL-001"]["Received (UTC)"] == received_cell(0)
@@ -216,7 +217,7 @@ def test_the_ledger_records_every_file_and_keeps_received_times(work):
 
 def test_removed_files_leave_the_book_but_feedback_stays(work):
     folder, clusters, out = work
-    merge_folder(folder, out, clusters=clusters)
+    merge_folder(MergeRequest(folder, out, clusters=clusters))
     book = openpyxl.load_workbook(out)
     sheet = book["Feedback"]
     row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 3).value == "KTL-001")
@@ -224,7 +225,7 @@ def test_removed_files_leave_the_book_but_feedback_stays(work):
     book.save(out)
     (folder / "Kotal_KTL-001.xlsx").unlink()
     (folder / "Copy of Kotal_KTL-001.xlsx").unlink()
-    result = merge_folder(folder, out, clusters=clusters)
+    result = merge_folder(MergeRequest(folder, out, clusters=clusters))
     assert result.removed == 2
     assert "KTL-001" not in {r["Cluster code"] for r in table(out, "1 Identification")}
     feedback = {r["Cluster code"]: r for r in table(out, "Feedback")}
@@ -234,20 +235,20 @@ def test_removed_files_leave_the_book_but_feedback_stays(work):
 
 def test_a_book_open_in_excel_is_refused_and_nothing_is_written(work):
     folder, clusters, out = work
-    merge_folder(folder, out, clusters=clusters)
+    merge_folder(MergeRequest(folder, out, clusters=clusters))
     before = out.read_bytes(), ledger_path(out).read_bytes()
     put_plan(folder, "Nahrin_NHR-001.xlsx", "NHR-001", 30)
     lock = out.with_name("~$" + out.name)
     lock.write_bytes(b"reviewer")
     with pytest.raises(WorkbookError, match="open in Excel"):
-        merge_folder(folder, out, clusters=clusters)
+        merge_folder(MergeRequest(folder, out, clusters=clusters))
     assert (out.read_bytes(), ledger_path(out).read_bytes()) == before
     assert not (out.parent / "backups").exists()
 
 
 def test_a_cancelled_merge_leaves_book_and_ledger_as_they_were(work):
     folder, clusters, out = work
-    merge_folder(folder, out, clusters=clusters)
+    merge_folder(MergeRequest(folder, out, clusters=clusters))
     before = snapshot(out.parent)
     put_plan(folder, "Nahrin_NHR-001.xlsx", "NHR-001", 30)
     heard = []
@@ -255,17 +256,17 @@ def test_a_cancelled_merge_leaves_book_and_ledger_as_they_were(work):
     def cancel(done: int, total: int, message: str) -> None:
         heard.append(message)
         if message.startswith("Writing"):
-            raise MergeCancelled("cancelled by the user")
+            raise Cancelled("cancelled by the user")
 
-    with pytest.raises(MergeCancelled):
-        merge_folder(folder, out, clusters=clusters, progress=cancel)
+    with pytest.raises(Cancelled):
+        merge_folder(MergeRequest(folder, out, clusters=clusters), cancel)
     assert heard[0].startswith("Found 10 files") and heard[-1].startswith("Writing")
     assert snapshot(out.parent) == before
 
 
 def test_a_book_that_cannot_be_written_leaves_the_ledger_claiming_nothing(work, monkeypatch):
     folder, clusters, out = work
-    merge_folder(folder, out, clusters=clusters)
+    merge_folder(MergeRequest(folder, out, clusters=clusters))
     before = snapshot(out.parent)
     put_plan(folder, "Nahrin_NHR-001.xlsx", "NHR-001", 30)
 
@@ -274,7 +275,7 @@ def test_a_book_that_cannot_be_written_leaves_the_ledger_claiming_nothing(work, 
 
     monkeypatch.setattr("clusterbook.jobs.merge.write_review_book", disk_full)
     with pytest.raises(WorkbookError, match="No space left on device"):
-        merge_folder(folder, out, clusters=clusters)
+        merge_folder(MergeRequest(folder, out, clusters=clusters))
     assert snapshot(out.parent) == before
     with sqlite3.connect(ledger_path(out)) as connection:
         paths = {row[0] for row in connection.execute("SELECT path FROM files")}
@@ -287,10 +288,10 @@ def test_a_workbook_that_is_not_a_review_book_is_never_overwritten(work):
     shutil.copy(folder / "Kotal_KTL-001.xlsx", out)
     before = out.read_bytes()
     with pytest.raises(UsageError, match="not a ClusterBook review book"):
-        merge_folder(folder, out, clusters=clusters)
+        merge_folder(MergeRequest(folder, out, clusters=clusters))
     assert out.read_bytes() == before
     with pytest.raises(InputError, match="level"):
-        merge_folder(folder, out.with_name("x.xlsx"), level="district")
+        merge_folder(MergeRequest(folder, out.with_name("x.xlsx"), level="district"))
 
 
 FORMULAS = ('=HYPERLINK("http://example.com","click")', "+1", "-2", "@SUM(A1)")
@@ -301,7 +302,7 @@ def formula_book(tmp_path) -> Path:
     folder = tmp_path / "submissions"
     put_plan(folder, "Kotal_KTL-001.xlsx", "KTL-001", 0, team=FORMULAS)
     out = tmp_path / "review.xlsx"
-    merge_folder(folder, out)
+    merge_folder(MergeRequest(folder, out))
     return out
 
 
@@ -335,7 +336,7 @@ def test_a_workbook_with_several_microplans_gives_each_its_rows(tmp_path):
     write_form(folder / "Kotal_three_clusters.xlsx", MICROPLAN,
                [plan("KTL-001"), plan("KTL-002"), plan("KTL-001", days_later=1)])
     out = tmp_path / "review.xlsx"
-    merge_folder(folder, out, clusters=cluster_csv(tmp_path))
+    merge_folder(MergeRequest(folder, out, clusters=cluster_csv(tmp_path)))
     identification = {row["Cluster code"]: row for row in table(out, "1 Identification")}
     assert sorted(identification) == ["KTL-001", "KTL-002"]
     assert identification["KTL-001"]["Sheet"] == "Identification (3)"  # signed a day later

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
 from clusterbook.excel.write import set_cell
-from clusterbook.jobs.merge import merge_folder
+from clusterbook.jobs.merge import MergeRequest, merge_folder
 from merging import cluster_csv, put_plan, table
 
 # Few clusters and versions, so that resent, replaced and identical files meet often.
@@ -91,7 +91,7 @@ class MergeMachine(RuleBasedStateMachine):
 
     @rule()
     def merge(self) -> None:
-        merge_folder(self.folder, self.out, clusters=self.clusters)
+        merge_folder(MergeRequest(self.folder, self.out, clusters=self.clusters))
         self.merged = True
         self.recorded = {name: (version, self.received(name))
                          for name, (_, version, _) in self.files.items()}

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from clusterbook.jobs.merge import merge_folder
-from clusterbook.jobs.validate import validate_paths
+from clusterbook.jobs.merge import MergeRequest, merge_folder
+from clusterbook.jobs.validate import ValidateRequest, validate_paths
 from merging import cluster_csv, put_kotal_plans, put_plan, snapshot, table
 
 
@@ -22,15 +22,17 @@ def region(tmp_path) -> tuple[Path, Path]:
     put_kotal_plans(north)
     put_plan(river, "Nahrin_NHR-001.xlsx", "NHR-001", 4)
     books = tmp_path / "region"
-    merge_folder(north, books / "Northern Hills review.xlsx", clusters=clusters,
-                 level="province")
-    merge_folder(river, books / "River Plain review.xlsx", clusters=clusters, level="province")
+    merge_folder(MergeRequest(north, books / "Northern Hills review.xlsx", clusters=clusters,
+                              level="province"))
+    merge_folder(MergeRequest(river, books / "River Plain review.xlsx", clusters=clusters,
+                              level="province"))
     # A book shaped like Northern Hills' review, carrying a newer River Plain microplan too,
     # sent under a microplan's name.
     forged = tmp_path / "forged"
     shutil.copytree(north, forged)
     put_plan(forged, "Nahrin_NHR-001.xlsx", "NHR-001", 5, days_later=9, phone="0700 000 000")
-    merge_folder(forged, tmp_path / "forged.xlsx", clusters=clusters, level="province")
+    merge_folder(MergeRequest(forged, tmp_path / "forged.xlsx", clusters=clusters,
+                              level="province"))
     shutil.copy2(tmp_path / "forged.xlsx", books / "Nahrin_NHR-001_v2.xlsx")
     return books, clusters
 
@@ -39,7 +41,7 @@ def test_a_review_book_cannot_replace_another_provinces_cluster(region, tmp_path
     books, clusters = region
     before = snapshot(books)
     out = tmp_path / "out" / "region.xlsx"
-    merge_folder(books, out, clusters=clusters)
+    merge_folder(MergeRequest(books, out, clusters=clusters))
     assert snapshot(books) == before
     identification = [row for row in table(out, "1 Identification")
                       if row["Cluster code"] == "NHR-001"]
@@ -54,7 +56,7 @@ def test_a_review_book_cannot_replace_another_provinces_cluster(region, tmp_path
     assert outcomes[("Nahrin_NHR-001.xlsx", "Nahrin_NHR-001_v2.xlsx")].startswith("Not merged")
     assert outcomes[("Nahrin_NHR-001.xlsx", "River Plain review.xlsx")] == "Merged"
     # validate and the merge agree on what the file is
-    [finding] = validate_paths([books / "Nahrin_NHR-001_v2.xlsx"]).findings
+    [finding] = validate_paths(ValidateRequest([books / "Nahrin_NHR-001_v2.xlsx"])).findings
     assert finding.rule == "not-template"
     assert finding.message.startswith("This is a ClusterBook review book, not a district")
 
@@ -64,10 +66,11 @@ def test_a_book_replacing_a_file_of_the_folder_is_an_issue(tmp_path):
     river = tmp_path / "river"
     put_plan(river, "Nahrin_NHR-001.xlsx", "NHR-001", 1, days_later=4)
     books = tmp_path / "region"
-    merge_folder(river, books / "River Plain review.xlsx", clusters=clusters, level="province")
+    merge_folder(MergeRequest(river, books / "River Plain review.xlsx", clusters=clusters,
+                              level="province"))
     put_plan(books, "Nahrin_NHR-001_direct.xlsx", "NHR-001", 2)  # sent directly, older
     out = tmp_path / "region.xlsx"
-    merge_folder(books, out, clusters=clusters)
+    merge_folder(MergeRequest(books, out, clusters=clusters))
     [current] = [row for row in table(out, "1 Identification")
                  if row["Cluster code"] == "NHR-001"]
     assert current["Source file"] == "Nahrin_NHR-001.xlsx"  # the later one, through the book

@@ -17,8 +17,8 @@ import openpyxl
 import pytest
 
 from clusterbook.consolidate.ledger import ledger_path
-from clusterbook.jobs.feedback import write_feedback_books
-from clusterbook.jobs.merge import PAUSE_VARIABLE, merge_folder
+from clusterbook.jobs.feedback import FeedbackRequest, write_feedback_books
+from clusterbook.jobs.merge import PAUSE_VARIABLE, MergeRequest, merge_folder
 from merging import cluster_csv, put, put_action_plan, put_kotal_plans, put_plan, table
 
 SRC = str(Path(__file__).resolve().parent.parent / "src")
@@ -52,7 +52,7 @@ def merged(tmp_path) -> tuple[Path, Path, Path]:
     put_kotal_plans(folder)
     clusters = cluster_csv(tmp_path)
     out = tmp_path / "review.xlsx"
-    merge_folder(folder, out, clusters=clusters)
+    merge_folder(MergeRequest(folder, out, clusters=clusters))
     put_plan(folder, "Nahrin_NHR-001.xlsx", "NHR-001", 10)
     return folder, clusters, out
 
@@ -65,7 +65,7 @@ def test_a_merge_killed_while_writing_the_book_leaves_the_previous_one(merged):
     assert ledger_rows(out) == ledger  # the unfinished transaction is rolled back
     assert any(path.name.endswith(".part") for path in out.parent.iterdir())
 
-    result = merge_folder(folder, out, clusters=clusters)
+    result = merge_folder(MergeRequest(folder, out, clusters=clusters))
     assert result.read == 1
     assert sorted(row["Cluster code"] for row in table(out, "1 Identification")) == [
         "KTL-001", "KTL-002", "KTL-003", "NHR-001"]
@@ -79,11 +79,11 @@ def test_a_merge_killed_before_the_ledger_commits_claims_nothing(merged):
     # The new book is in place; the ledger does not claim the file it did not record.
     assert "NHR-001" in {row["Cluster code"] for row in table(out, "1 Identification")}
     assert ledger_rows(out) == ledger
-    result = merge_folder(folder, out, clusters=clusters)
+    result = merge_folder(MergeRequest(folder, out, clusters=clusters))
     assert not result.up_to_date and result.read == 1
     codes = [row["Cluster code"] for row in table(out, "1 Identification")]
     assert sorted(codes) == ["KTL-001", "KTL-002", "KTL-003", "NHR-001"]  # none twice
-    assert merge_folder(folder, out, clusters=clusters).up_to_date
+    assert merge_folder(MergeRequest(folder, out, clusters=clusters)).up_to_date
 
 
 def rows_of(out: Path) -> dict[str, list[tuple]]:
@@ -105,14 +105,14 @@ def test_provincial_books_merge_into_the_regional_book(tmp_path):
 
     books = tmp_path / "region"
     for folder in (north, river):
-        merge_folder(folder, books / f"{folder.name} review.xlsx", clusters=clusters,
-                     level="province")
+        merge_folder(MergeRequest(folder, books / f"{folder.name} review.xlsx",
+                                  clusters=clusters, level="province"))
     assert table(books / "Northern Hills review.xlsx", "Summary")  # written, readable
     # The region also received a file a province sent on, and a newer one sent directly.
     shutil.copy2(north / "Kotal_KTL-001.xlsx", books / "Kotal_KTL-001.xlsx")
     put_plan(books, "Kotal_KTL-002_v2.xlsx", "KTL-002", 8, days_later=1)
     regional = tmp_path / "out" / "region.xlsx"
-    result = merge_folder(books, regional, clusters=clusters)
+    result = merge_folder(MergeRequest(books, regional, clusters=clusters))
 
     direct = tmp_path / "all"
     direct.mkdir()
@@ -121,7 +121,7 @@ def test_provincial_books_merge_into_the_regional_book(tmp_path):
             shutil.copy2(path, direct / path.name)
     shutil.copy2(books / "Kotal_KTL-002_v2.xlsx", direct / "Kotal_KTL-002_v2.xlsx")
     expected = tmp_path / "out" / "direct.xlsx"
-    merge_folder(direct, expected, clusters=clusters)
+    merge_folder(MergeRequest(direct, expected, clusters=clusters))
 
     assert rows_of(regional) == rows_of(expected)  # every row once, provenance kept
     assert len(rows_of(regional)["1 Identification"]) == 4
@@ -151,7 +151,7 @@ def test_feedback_goes_back_to_each_province(tmp_path):
     put_plan(folder, "Nahrin_NHR-001.xlsx", "NHR-001", 1)
     put(folder, "Kotal_cut_off.xlsx", (folder / "Kotal_KTL-001.xlsx").read_bytes()[:3000], 2)
     out = tmp_path / "review.xlsx"
-    merge_folder(folder, out, clusters=clusters)
+    merge_folder(MergeRequest(folder, out, clusters=clusters))
     book = openpyxl.load_workbook(out)
     sheet = book["Feedback"]
     for row in range(4, sheet.max_row + 1):
@@ -159,7 +159,7 @@ def test_feedback_goes_back_to_each_province(tmp_path):
             sheet.cell(row, 5).value, sheet.cell(row, 6).value = "Returned", "Fix the phone."
     book.save(out)
 
-    paths = write_feedback_books(out, tmp_path / "feedback")
+    paths = write_feedback_books(FeedbackRequest(out, tmp_path / "feedback")).books
     assert [path.name for path in paths] == ["Northern Hills feedback.xlsx",
                                              "River Plain feedback.xlsx"]
     north = openpyxl.load_workbook(paths[0])

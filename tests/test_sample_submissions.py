@@ -10,7 +10,7 @@ import pytest
 
 from clusterbook.domain.checks import CheckContext
 from clusterbook.forms import MICROPLAN
-from clusterbook.jobs.validate import validate_paths
+from clusterbook.jobs.validate import ValidateRequest, validate_paths
 from clusterbook.sample.submissions import (
     MISTAKES,
     action_plan_data,
@@ -57,7 +57,8 @@ def test_sample_plans_have_no_findings(tmp_path, context):
     for code in codes + others:
         write(tmp_path, f"{code}.xlsx", microplan_data(code))
     write(tmp_path, "Kotal_actions.xlsx", action_plan_data("Kotal"))
-    result = validate_paths([tmp_path], context)
+    result = validate_paths(ValidateRequest([tmp_path], context.clusters, context.final,
+                                            context.today))
     assert len(result.files) == 7
     assert result.findings == []
 
@@ -67,7 +68,8 @@ def test_each_mistake_is_caught_at_its_cell(tmp_path, context, kind):
     code = low_performing_codes()[7]
     data, mistake = with_mistake(microplan_data(code), kind, seed=1)
     path = write(tmp_path, "plan.xlsx", data)
-    findings = validate_paths([path], context).findings
+    findings = validate_paths(ValidateRequest([path], context.clusters, context.final,
+                                              context.today)).findings
     section = MICROPLAN.section(mistake.section)
     cell = entry_cell(section, mistake.field, mistake.row or 0)
     assert (mistake.rule, section.sheet, cell) in {(f.rule, f.sheet, f.cell) for f in findings}
@@ -111,7 +113,8 @@ def test_the_section_schema_validates_the_merged_frames(tmp_path, context):
 
 def test_a_district_of_sample_submissions(tmp_path):
     context = write_sample_submissions_of(tmp_path, "Sarband")
-    result = validate_paths([tmp_path], context)
+    result = validate_paths(ValidateRequest([tmp_path], context.clusters, context.final,
+                                            context.today))
     clusters = [i for i in sample_cluster_list().clusters.values() if i.district == "Sarband"]
     assert len(result.files) == len(clusters) + 2
     broken = [r for r in result.files if r.submission is None]

@@ -21,7 +21,7 @@ from clusterbook.forms import CCPM, MICROPLAN
 from clusterbook.forms.ccpm import ANNEX_STATUS
 from clusterbook.forms.ccpm_bank import FUNCTION_LABELS
 from clusterbook.forms.databook import CURRENT_SHEET, PCA
-from clusterbook.jobs.ccpm import run_report
+from clusterbook.jobs.ccpm import ReportRequest, run_report
 from clusterbook.reports.checks_book import LIVE_CHECKS_SHEET, write_checked_copy
 from clusterbook.sample.ccpm import sample_ccpm_data, sample_workshop
 from clusterbook.sample.submissions import microplan_data, with_mistake
@@ -36,7 +36,7 @@ def final_report(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("ccpm")
     workbook = write_form(folder / "nutrition-ccpm.xlsx", CCPM, sample_ccpm_data("Nutrition"))
     out = folder / "final.xlsx"
-    run_report([workbook], out, annex=sample_workshop("Nutrition"))
+    run_report(ReportRequest([workbook], out, annex=sample_workshop("Nutrition")))
     return out
 
 

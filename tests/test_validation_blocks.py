@@ -11,7 +11,7 @@ from clusterbook.domain.checks import CheckContext, check_document, rules_table
 from clusterbook.domain.clusterlist import ClusterList
 from clusterbook.domain.submission import blocks_from_data, document_from_blocks
 from clusterbook.forms import MICROPLAN, section_block
-from clusterbook.jobs.validate import validate_paths
+from clusterbook.jobs.validate import ValidateRequest, validate_paths
 from clusterbook.sample.submissions import MISTAKES, with_mistake
 from corpus import TODAY, microplan, write
 
@@ -55,7 +55,8 @@ def test_blocks_and_file_give_the_same_findings(tmp_path, kind):
         document_from_blocks(MICROPLAN, excel_shaped(blocks_from_data(data)),
                              file="plan.xlsx"), CONTEXT)
     path = write(tmp_path, "plan.xlsx", data)
-    from_file = validate_paths([path], CONTEXT).findings
+    from_file = validate_paths(ValidateRequest([path], CONTEXT.clusters, CONTEXT.final,
+                                               CONTEXT.today)).findings
     assert [(f.rule, f.sheet, f.cell, f.message) for f in from_blocks] == [
         (f.rule, f.sheet, f.cell, f.message) for f in from_file]
     assert mistake.rule in {f.rule for f in from_blocks}

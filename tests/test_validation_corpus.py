@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from clusterbook.domain.checks import CheckContext
 from clusterbook.excel.cluster_list import load_cluster_list
-from clusterbook.jobs.validate import validate_paths
+from clusterbook.jobs.validate import ValidateRequest, validate_paths
 from corpus import CLUSTER_CSV, TODAY, action_plan, edit, microplan, write
 
 
@@ -23,7 +22,7 @@ def clusters(tmp_path):
 
 
 def findings(path: Path, clusters=None, *, final: bool = False) -> list[tuple[str, ...]]:
-    result = validate_paths([path], CheckContext(clusters=clusters, final=final, today=TODAY))
+    result = validate_paths(ValidateRequest([path], clusters, final, TODAY))
     return [(str(f.severity), f.rule, f.sheet, f.cell, f.message) for f in result.findings]
 
 
@@ -331,7 +330,7 @@ def test_several_microplans_in_one_workbook(tmp_path, clusters):
     second.tables["team"][1]["contact"] = "ask the DCO"
     third = microplan(code="KTL-001")
     path = write(tmp_path, "Kotal.xlsx", [microplan(), second, third])
-    result = validate_paths([path], CheckContext(clusters=clusters, today=TODAY))
+    result = validate_paths(ValidateRequest([path], clusters, today=TODAY))
     assert len(result.files[0].submission.documents) == 3
     assert [(f.rule, f.sheet, f.cell, f.message) for f in result.findings] == [
         ("phone", "Team (2)", "C6", "Contact 'ask the DCO' is not a phone number: 7 to 15 "

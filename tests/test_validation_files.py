@@ -12,8 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from clusterbook.domain.checks import CheckContext
-from clusterbook.jobs.validate import validate_paths
+from clusterbook.jobs.validate import ValidateRequest, validate_paths
 from corpus import TODAY, edit, microplan, write
 from hostile import BILLION_LAUGHS
 
@@ -180,7 +179,7 @@ def test_a_broken_file_is_one_finding_and_the_others_are_still_checked(
     before = broken.read_bytes()
     other = write(folder, "other.xlsx", microplan())
     other.with_name("zz_fine.xlsx").write_bytes(other.read_bytes())
-    result = validate_paths([folder], CheckContext(today=TODAY))
+    result = validate_paths(ValidateRequest([folder], today=TODAY))
     expected = sorted([name, "other.xlsx", "zz_fine.xlsx"], key=str.casefold)
     assert [r.file for r in result.files] == expected
     (bad,) = [r for r in result.files if r.file == name]
@@ -198,7 +197,7 @@ def test_a_padded_xml_bomb_is_refused_quickly_with_little_memory(tmp_path, good)
     bomb = make_padded_xml_bomb(tmp_path, good)
     tracemalloc.start()
     started = time.perf_counter()
-    result = validate_paths([bomb])
+    result = validate_paths(ValidateRequest([bomb]))
     elapsed = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -211,7 +210,7 @@ def test_a_missing_path_is_a_usage_problem(tmp_path):
     from clusterbook.domain.errors import InputError
 
     with pytest.raises(InputError, match="does not exist"):
-        validate_paths([tmp_path / "nowhere.xlsx"])
+        validate_paths(ValidateRequest([tmp_path / "nowhere.xlsx"]))
 
 
 def test_files_with_the_same_name_are_told_apart_by_their_folders(tmp_path):
@@ -219,6 +218,6 @@ def test_files_with_the_same_name_are_told_apart_by_their_folders(tmp_path):
         (tmp_path / district).mkdir()
         write(tmp_path / district, "microplan.xlsx", microplan())
     (tmp_path / "Kotal" / "notes.txt").write_text("not a workbook")
-    result = validate_paths([tmp_path], CheckContext(today=TODAY))
+    result = validate_paths(ValidateRequest([tmp_path], today=TODAY))
     assert [r.file for r in result.files] == ["Kotal/microplan.xlsx", "Nahrin/microplan.xlsx"]
     assert [p.name for p in result.skipped] == ["notes.txt"]

@@ -13,7 +13,7 @@ Validate writes its 'Validation' sheet and the highlight of the cells it lists.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
@@ -21,14 +21,12 @@ from typing import Any, Final
 import pandas as pd
 import xlwings as xw
 
-from clusterbook.domain.checks import CheckContext, check_documents
 from clusterbook.domain.errors import ClusterBookError
 from clusterbook.domain.findings import Finding, Severity
-from clusterbook.domain.rules import classify_clusters
-from clusterbook.excel.forms_reader import documents_from_sheets
-from clusterbook.excel.round_data import find_round_table
 from clusterbook.forms.cells import column_index, column_letter, sheet_ref
-from clusterbook.reports.flags_book import FLAG_COLUMNS, current_view
+from clusterbook.jobs.flags import FlagsRequest, OpenBook, run_flags
+from clusterbook.jobs.validate import BookCheckRequest, check_book
+from clusterbook.reports.flags_book import FLAG_COLUMNS
 from clusterbook.styles import FINDING_COLOURS, HEADER
 
 #: The sheet Refresh flags writes, and the title that marks it as ClusterBook's own.
@@ -80,12 +78,12 @@ def flags_sheet(book_name: str, sheets: Iterable[tuple[str, Rows]], *,
 
     Rows: the title, a line saying what this is, a blank row, the headers, then one row per
     cluster (its status in the last round), listed clusters by priority first. ``rules`` are
-    the keyword arguments of ``classify_clusters``.
+    the rule's parameters (:class:`clusterbook.jobs.flags.FlagsRequest`).
     """
-    frame, source = find_round_table(book_name, sheets)
-    flags = classify_clusters(frame, source=source, **rules)
-    rounds = flags.attrs["rounds"]
-    current = current_view(flags)
+    result = run_flags(FlagsRequest(OpenBook(book_name, sheets), rules=rules))
+    rounds, source = result.rounds, result.table
+    assert source is not None
+    current = result.statuses_at()
     columns = [(key, header) for key, header, *_ in FLAG_COLUMNS if key in current.columns]
     when = (now or dt.datetime.now()).strftime("%d/%m/%Y %H:%M")
     note = (f"Status in {rounds[-1]}, highest priority first, from sheet '{source.sheet}' "
@@ -149,7 +147,7 @@ def validate_microplan() -> None:
             _check_ours(old, VALIDATION_TITLE, "Validate")
         sheets = {sheet.name: sheet_values(sheet) for sheet in book.sheets
                   if sheet.name != VALIDATION_SHEET}
-        findings = book_findings(book.name, sheets)
+        findings = check_book(BookCheckRequest(book.name, sheets))
         previous = [] if old is None else highlighted_before(sheet_values(old))
         restored = unhighlight(book, previous)
         highlights, skipped = highlight(book, findings)
@@ -161,14 +159,6 @@ def validate_microplan() -> None:
         sheet.activate()
     except ClusterBookError as error:
         book.app.alert(str(error), title=MESSAGE_TITLE, mode="critical")
-
-
-def book_findings(book_name: str, sheets: Mapping[str, Rows],
-                  context: CheckContext | None = None) -> list[Finding]:
-    """The findings of a book from the values of its sheets: the rules, reading and order of
-    ``clusterbook validate``."""
-    _, _, documents = documents_from_sheets(book_name, sheets)
-    return check_documents(documents, context)
 
 
 @dataclass(frozen=True)
@@ -382,7 +372,7 @@ def merge_submissions() -> None:
     from pathlib import Path
 
     from clusterbook.forms.databook import DATABOOK
-    from clusterbook.jobs.merge import merge_folder
+    from clusterbook.jobs.merge import MergeRequest, merge_folder
 
     book = xw.Book.caller()
     app = book.app
@@ -398,7 +388,8 @@ def merge_submissions() -> None:
             app.status_bar = f"ClusterBook: {message}"
 
         try:
-            result = merge_folder(folder, out, clusters, "region", progress)
+            result = merge_folder(MergeRequest(Path(folder), out, clusters,
+                                               review_when_up_to_date=False), progress)
         finally:
             app.status_bar = False  # Excel's own status bar again
         app.books.open(str(out))

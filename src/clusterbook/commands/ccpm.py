@@ -118,32 +118,37 @@ def _finish(result: Any, old: Path | None = None) -> int:
 
 
 def run_scores(args: argparse.Namespace) -> int:
+    from clusterbook.jobs.ccpm import ScoresRequest
     from clusterbook.jobs.ccpm import run_scores as job
 
     inputs = _inputs(*args.responses, args.bank)
     old = None if args.out is None else output_file(args.out, inputs=inputs, endings=(".csv",))
-    return _finish(job(args.responses, args.out, bank=args.bank), old)
+    return _finish(job(ScoresRequest(args.responses, args.out, args.bank)), old)
 
 
 def run_report(args: argparse.Namespace) -> int:
+    from clusterbook.jobs.ccpm import ReportRequest
     from clusterbook.jobs.ccpm import run_report as job
 
     inputs = _inputs(*args.responses, args.bank, args.description, args.participants)
     old = output_file(args.out, inputs=inputs)
-    return _run(f"Writing {args.out.name}", lambda: job(
+    return _run(f"Writing {args.out.name}", lambda: job(ReportRequest(
         args.responses, args.out, bank=args.bank, description=args.description,
-        participants=args.participants), old)
+        participants=args.participants)), old)
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from clusterbook.jobs.ccpm import CheckRequest
     from clusterbook.jobs.ccpm import run_check as job
 
     _inputs(args.report)
-    return _finish(job(args.report, quarter=args.quarter))
+    return _finish(job(CheckRequest(args.report, args.quarter)))
 
 
 def run_overview(args: argparse.Namespace) -> int:
+    from clusterbook.jobs.ccpm import OverviewRequest
     from clusterbook.jobs.ccpm import run_overview as job
 
     old = output_file(args.out, inputs=_inputs(*args.reports))
-    return _run(f"Writing {args.out.name}", lambda: job(args.reports, args.out), old)
+    return _run(f"Writing {args.out.name}", lambda: job(OverviewRequest(args.reports, args.out)),
+                old)

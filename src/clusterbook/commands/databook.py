@@ -29,13 +29,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from clusterbook.jobs.databook import run_databook
+    from clusterbook.jobs.databook import DataBookRequest, run_databook
     from clusterbook.outputs import existing_input, kept_note, output_file
 
     inputs = [existing_input(path) for path in (args.input, args.clusters) if path is not None]
     out = args.out or args.input.with_name(f"{args.input.stem}-databook.xlsx")
     old = output_file(out, inputs=inputs, writes="campaign-databook")
     with working(f"Filling {out.name}"):
-        result = run_databook(args.input, out, clusters=args.clusters, **rule_options(args))
+        result = run_databook(DataBookRequest(args.input, out, args.clusters,
+                                              rules=rule_options(args)))
     print("\n".join(filter(None, (result.report(), kept_note(old)))))
     return 0

@@ -22,20 +22,21 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from clusterbook.jobs.demo import JOB, STEPS, run_demo
+    from clusterbook.jobs.demo import JOB, DemoRequest, run_demo
     from clusterbook.outputs import check_own_folder
     from clusterbook.sample.region import NOTICE
 
     check_own_folder(args.out, job=JOB)
     print(f"ClusterBook demo in {args.out}/ — {NOTICE}")
     with progress_bar() as bar:
-        def progress(title: str) -> None:
+        def progress(done: int, total: int, title: str) -> None:
             if bar is None:
-                print(f"· {title}...")
+                if done < total:
+                    print(f"· {title}...")
             else:
-                bar.step(title, len(STEPS))
+                bar(done, total, title)
 
-        artifacts = run_demo(args.out, progress=progress)
+        artifacts = run_demo(DemoRequest(args.out), progress).artifacts
     print("\nWrote:")
     width = max(len(str(artifact.path.relative_to(args.out))) for artifact in artifacts)
     for artifact in artifacts:

@@ -24,13 +24,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from clusterbook.jobs.feedback import write_feedback_books
+    from clusterbook.jobs.feedback import FeedbackRequest, write_feedback_books
     from clusterbook.outputs import existing_input, output_folder
 
     existing_input(args.book)
     output_folder(args.out, inputs=[args.book])
     before = set(args.out.iterdir())
-    paths = write_feedback_books(args.book, args.out)
+    paths = write_feedback_books(FeedbackRequest(args.book, args.out)).books
     kept = [path for path in set(args.out.iterdir()) - before if " (old" in path.name]
     if args.verbose:
         for path in paths:

@@ -26,13 +26,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from clusterbook.jobs.flags import run_flags
+    from clusterbook.jobs.flags import FlagsRequest, run_flags
     from clusterbook.outputs import existing_input, kept_note, output_file
 
     existing_input(args.input)
     out = args.out or args.input.with_name(f"{args.input.stem}-flags.xlsx")
     old = output_file(out, inputs=[args.input], endings=(".xlsx", ".csv"))
     with working(f"Flagging the clusters of {args.input.name}"):
-        result = run_flags(args.input, out, **rule_options(args))
+        result = run_flags(FlagsRequest(args.input, out, rule_options(args)))
     print("\n".join(filter(None, (result.report(), kept_note(old)))))
     return 0

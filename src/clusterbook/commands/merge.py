@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from clusterbook.commands.terminal import progress_bar
-
-if TYPE_CHECKING:
-    from clusterbook.jobs.merge import MergeResult
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -41,7 +37,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from clusterbook.jobs.merge import merge_folder
+    from clusterbook.jobs.merge import MergeRequest, merge_folder
     from clusterbook.outputs import existing_input, output_file
 
     existing_input(args.folder, what="folder")
@@ -49,17 +45,8 @@ def run(args: argparse.Namespace) -> int:
     # the merge keeps the book it replaces in backups/ itself
     output_file(args.out, inputs=clusters, keep_old=False)
     with progress_bar(args.quiet) as bar:
-        result = merge_folder(args.folder, args.out, clusters=args.clusters, level=args.level,
-                              progress=bar)
+        # A book up to date is not read again: its counts come from the ledger.
+        result = merge_folder(MergeRequest(args.folder, args.out, args.clusters, args.level,
+                                           review_when_up_to_date=False), bar)
     print(result.summary())
-    return 1 if _errors(result) else 0
-
-
-def _errors(result: MergeResult) -> int:
-    """The errors in the merged files: those read now, or as the ledger recorded them when
-    the book was up to date."""
-    if result.review is not None:
-        return sum(source.errors for source in result.review.sources)
-    from clusterbook.consolidate.ledger import Ledger
-
-    return sum(record.errors for record in Ledger(result.ledger).load().files.values())
+    return 1 if result.errors else 0

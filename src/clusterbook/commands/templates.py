@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -35,30 +33,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from clusterbook.templates import TEMPLATES
-
-    return _write_each(args.out, [(item, item.build) for item in TEMPLATES])
+    return _write(args.out, build=True)
 
 
 def run_save(args: argparse.Namespace) -> int:
-    from clusterbook.templates import TEMPLATES, save_template
-
-    return _write_each(args.out, [(item, lambda path, name=item.name: save_template(name, path))
-                                  for item in TEMPLATES])
+    return _write(args.out, build=False)
 
 
-def _write_each(folder: Path, jobs: list[tuple[Any, Callable[[Path], Path]]]) -> int:
-    """Write each template into ``folder``; a file already there (a filled microplan too)
-    is kept as 'NAME (old).xlsx' first."""
-    from clusterbook.outputs import drop_old_if_same, output_file, output_folder
+def _write(folder: Path, *, build: bool) -> int:
+    from clusterbook.jobs.templates import TemplatesRequest, write_templates
 
-    output_folder(folder)
-    for item, write in jobs:
-        old = output_file(folder / item.file_name, writes=item.name)
-        path = write(folder / item.file_name)
-        old = drop_old_if_same(old, path)
-        kept = f"; the earlier file is kept as {old.name}" if old else ""
-        print(f"Wrote {path}  ({item.description}{kept})")
+    result = write_templates(TemplatesRequest(folder, build=build))
+    for item in result.written:
+        kept = f"; the earlier file is kept as {item.kept.name}" if item.kept else ""
+        print(f"Wrote {item.path}  ({item.description}{kept})")
     return 0
 
 

@@ -33,8 +33,7 @@ def is_terminal() -> bool:
 
 class ProgressBar:
     """Hears ``(done, total, message)`` and draws '[#####-----] 120/245  Reading X' on one
-    line of stderr; :meth:`close` clears the line. ``steps`` counts whole steps when the job
-    reports a title per step instead."""
+    line of stderr; :meth:`close` clears the line."""
 
     def __init__(self, stream: TextIO | None = None, *, show_after: float = SHOW_AFTER):
         self.stream = stream or sys.stderr
@@ -43,7 +42,6 @@ class ProgressBar:
         self.drawn_at = 0.0
         self.shown = False
         self.line = ""
-        self.steps = 0
         self.state: tuple[int, int, str] = (0, 0, "")
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -88,11 +86,6 @@ class ProgressBar:
         self.stream.write("\r" + line)
         self.stream.flush()
         self.shown = True
-
-    def step(self, title: str, total: int = 0) -> None:
-        """One more step of a job made of named steps (out of ``total`` when known)."""
-        self.steps += 1
-        self(self.steps - 1, total, title)
 
     def close(self) -> None:
         """Clear the bar's line, so the result starts at the left margin."""

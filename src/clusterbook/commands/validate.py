@@ -48,9 +48,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from clusterbook.domain.checks import CheckContext
-    from clusterbook.domain.errors import InputError
-    from clusterbook.jobs.validate import render, validate_paths, write_back
+    from clusterbook.jobs.validate import ValidateRequest, render, validate_paths, write_back
 
     # A broken link is named by the intake (a finding), not taken for a mistyped path.
     missing = [path for path in args.paths if not path.exists() and not path.is_symlink()
@@ -59,22 +57,13 @@ def run(args: argparse.Namespace) -> int:
         names = ", ".join(f"'{path}'" for path in missing)
         raise UsageError(f"{names}: no such file or folder")
     inputs = [path for path in args.paths if path.is_file()]
-    clusters = None
     if args.clusters is not None:
         inputs.append(existing_input(args.clusters))
     out = args.out if args.format != "xlsx" else args.out or Path(DEFAULT_FINDINGS)
     old = None if out is None else output_file(
         out, inputs=inputs, endings=(".xlsx",) if args.format == "xlsx" else ())
-    if args.clusters is not None:
-        from clusterbook.excel.cluster_list import load_cluster_list
-
-        clusters = load_cluster_list(args.clusters)
-    context = CheckContext(clusters=clusters, final=args.final)
-    try:
-        with progress_bar() as bar:
-            result = validate_paths(args.paths, context, progress=bar)
-    except InputError as error:
-        raise UsageError(str(error)) from None
+    with progress_bar() as bar:
+        result = validate_paths(ValidateRequest(args.paths, args.clusters, args.final), bar)
     render(result, args.format, out, valid_files=args.verbose)
     if old is not None:
         print(kept_note(old))

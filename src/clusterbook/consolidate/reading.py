@@ -21,6 +21,7 @@ from clusterbook.consolidate.review_book import (
 from clusterbook.domain.checks import CheckContext, file_finding
 from clusterbook.domain.consolidation import Source, entries_from_documents
 from clusterbook.domain.errors import ErrorKind, WorkbookError
+from clusterbook.excel.forms_check import check_submissions
 from clusterbook.excel.forms_reader import Submission, submission_from_book
 from clusterbook.excel.intake import Intake, check, guarded, open_intake
 from clusterbook.workers import chunked, run_chunks, worker_count
@@ -78,8 +79,6 @@ def read_sources(items: Sequence[ToRead], context: CheckContext, *,
 def read_chunk(items: Sequence[ToRead], context: CheckContext) -> list[list[Source]]:
     """Read and check a chunk of files together (the checks run much faster over many forms
     at once)."""
-    from clusterbook.jobs.validate import check_submissions
-
     results: list[list[Source]] = [[] for _ in items]
     submissions: list[tuple[int, Submission]] = []
     for index, item in enumerate(items):

@@ -180,16 +180,6 @@ def installed_addin() -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def macros_folder() -> Path | None:
-    """Where the add-in's VBA modules (.bas) are: inside the installed package, or the
-    'macros' folder of a source checkout."""
-    package = Path(__file__).resolve().parents[1]
-    for folder in (package / "macros_vba", package.parents[1] / "macros"):
-        if folder.is_dir() and any(folder.glob("*.bas")):
-            return folder
-    return None
-
-
 def excel_running(platform: str | None = None) -> bool:
     """Whether Excel runs for this user (its main window class is XLMAIN)."""
     if system_name(platform) != "windows" or not sys.platform.startswith("win"):

@@ -164,10 +164,18 @@ def workbook_source(functions: list[FunctionHelp]) -> str:
     return "\n".join(lines)
 
 
+def macros_folder() -> Path | None:
+    """Where the add-in's VBA modules (.bas) are: inside the installed package, or the
+    'macros' folder of a source checkout."""
+    package = Path(__file__).resolve().parents[1]
+    for folder in (package / "macros_vba", package.parents[1] / "macros"):
+        if folder.is_dir() and any(folder.glob("*.bas")):
+            return folder
+    return None
+
+
 def ribbon_source() -> str:
     """The ribbon's callbacks, as kept in the macros folder."""
-    from clusterbook.excel.addin import macros_folder
-
     folder = macros_folder()
     if folder is None:
         raise ClusterBookError("the add-in's VBA modules (macros folder) are missing; "

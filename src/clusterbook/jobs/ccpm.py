@@ -32,6 +32,7 @@ from clusterbook.domain.values import clean_text
 from clusterbook.forms.ccpm import ANNEX_STATUS, MONTHS
 from clusterbook.forms.ccpm_bank import FUNCTIONS, STATUSES
 from clusterbook.forms.schema import FormData
+from clusterbook.jobs.progress import Progress, unheard
 from clusterbook.reports.ccpm_content import ReportContent
 
 if TYPE_CHECKING:
@@ -84,6 +85,8 @@ class JobResult:
     lines: list[str]
     findings: list[Finding]
     out: Path | None = None
+    #: The survey's scores (scoring and the report).
+    assessment: Assessment | None = None
 
     @property
     def errors(self) -> int:
@@ -110,14 +113,59 @@ def _describe_scores(assessment: Assessment) -> list[str]:
     return lines
 
 
-def run_scores(responses: Sequence[Path | str], out: Path | str | None = None, *,
-               bank: Path | str | None = None) -> JobResult:
-    """Score a survey; write the scores CSV when ``out`` is given."""
+@dataclass(frozen=True)
+class ScoresRequest:
+    """Score a survey (exports, long or wide, CSV or Excel, or a filled CCPM workbook); write
+    the scores CSV when ``out`` is given."""
+
+    responses: Sequence[Path]
+    out: Path | None = None
+    bank: Path | None = None
+    description: Path | None = None
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """Read a survey and write the preliminary report book (with Annex I and follow-up)."""
+
+    responses: Sequence[Path]
+    out: Path
+    bank: Path | None = None
+    description: Path | None = None
+    participants: Path | None = None
+    notice: str = ""
+    #: Annex I and follow-up as a cluster filled them (None: blank).
+    annex: FormData | None = None
+
+
+@dataclass(frozen=True)
+class OverviewRequest:
+    """Merge several clusters' report books into the inter-cluster overview book."""
+
+    reports: Sequence[Path]
+    out: Path
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """Check a filled Annex I and follow-up; summarise the actions' progress in a quarter
+    (None: the last with any progress)."""
+
+    report: Path
+    quarter: int | None = None
+
+
+def run_scores(request: ScoresRequest, progress: Progress | None = None) -> JobResult:
+    """Score every function and sub-function of a survey."""
     from clusterbook.excel.csv_table import write_csv
 
-    survey = read_survey(responses, bank=bank)
+    report = progress or unheard
+    report(0, 2, "Reading the survey")
+    survey = read_survey(request.responses, bank=request.bank,
+                         description=request.description)
+    report(1, 2, "Scoring")
     assessment = assess(survey.answers, survey.bank)
-    out_path = Path(out) if out is not None else None
+    out_path = Path(request.out) if request.out is not None else None
     lines = _describe_scores(assessment)
     if out_path is not None:
         if out_path.suffix.lower() != ".csv":
@@ -125,29 +173,28 @@ def run_scores(responses: Sequence[Path | str], out: Path | str | None = None, *
         # Plain UTF-8 (no byte-order mark): the table is ASCII, read by people and scripts.
         write_csv(scores_table(assessment), out_path, bom=False)
         lines.append(f"Wrote {out_path}")
-    return JobResult(lines, [*survey.findings, *assessment.findings], out_path)
+    report(2, 2, "Done")
+    return JobResult(lines, [*survey.findings, *assessment.findings], out_path, assessment)
 
 
-def run_report(responses: Sequence[Path | str], out: Path | str, *,
-               bank: Path | str | None = None, description: Path | str | None = None,
-               participants: Path | str | None = None, notice: str = "",
-               annex: FormData | None = None) -> JobResult:
-    """Read a survey and write the preliminary report book (with Annex I and follow-up)."""
+def run_report(request: ReportRequest, progress: Progress | None = None) -> JobResult:
+    """Score a survey and write its report book."""
     from clusterbook.reports.ccpm_book import write_report_book
 
-    out_path = Path(out)
+    out_path = Path(request.out)
     if out_path.suffix.lower() != ".xlsx":
         raise InputError(f"the report is an .xlsx book, not '{out_path.name}'")
-    survey = read_survey(responses, bank=bank, description=description,
-                         participants=participants)
-    content = prepare_report(survey, notice=notice, annex=annex)
+    (progress or unheard)(0, 1, f"Writing {out_path.name}")
+    survey = read_survey(request.responses, bank=request.bank,
+                         description=request.description, participants=request.participants)
+    content = prepare_report(survey, notice=request.notice, annex=request.annex)
     write_report_book(content, out_path)
     lines = _describe_scores(content.assessment)
     if content.next_due is not None:
         lines.append(f"Next CCPM due by {content.next_due.due:%d %B %Y} "
                      f"({content.next_due.reason}).")
     lines.append(f"Wrote {out_path}")
-    return JobResult(lines, content.findings, out_path)
+    return JobResult(lines, content.findings, out_path, content.assessment)
 
 
 def _overview_tables(reports: Sequence[FilledReport]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -179,16 +226,17 @@ def _overview_tables(reports: Sequence[FilledReport]) -> tuple[pd.DataFrame, pd.
                                                           "score"])
 
 
-def run_overview(reports: Sequence[Path | str], out: Path | str) -> JobResult:
-    """Merge several clusters' report books into the inter-cluster overview book."""
+def run_overview(request: OverviewRequest, progress: Progress | None = None) -> JobResult:
+    """Write the inter-cluster overview book."""
     from clusterbook.ccpm.readback import read_report
     from clusterbook.reports.ccpm_overview import write_overview_book
 
+    reports, out_path = request.reports, Path(request.out)
     if not reports:
         raise InputError("name at least one CCPM report book")
-    out_path = Path(out)
     if out_path.suffix.lower() != ".xlsx":
         raise InputError(f"the overview is an .xlsx book, not '{out_path.name}'")
+    (progress or unheard)(0, 1, f"Reading {len(reports)} report books")
     filled = [read_report(path) for path in reports]
     findings = [finding for report in filled for finding in _annex_findings(report)]
     statuses, questions = _overview_tables(filled)
@@ -216,11 +264,13 @@ def _annex_findings(report: FilledReport) -> list[Finding]:
             *progress_findings(report.follow_up, file=report.file)]
 
 
-def run_check(report_path: Path | str, *, quarter: int | None = None) -> JobResult:
-    """Check a filled Annex I and follow-up; summarise the actions' progress."""
+def run_check(request: CheckRequest, progress: Progress | None = None) -> JobResult:
+    """Check a filled Annex I and its follow-up."""
     from clusterbook.ccpm.readback import read_report
 
-    report = read_report(report_path)
+    (progress or unheard)(0, 1, f"Checking {Path(request.report).name}")
+    report = read_report(request.report)
+    quarter = request.quarter
     findings = _annex_findings(report)
     lines = [f"{report.cluster}: Annex I of {report.file}."]
     counted = report.actions[report.actions["action"].map(clean_text) != ""]
@@ -235,8 +285,8 @@ def run_check(report_path: Path | str, *, quarter: int | None = None) -> JobResu
                      f"{actions} action{'s' if actions != 1 else ''}")
     chosen = quarter or _latest_quarter(report.follow_up)
     if chosen:
-        progress = quarterly_progress(report.follow_up, chosen)
-        total = progress[progress["function"] == "All"].iloc[0]
+        table = quarterly_progress(report.follow_up, chosen)
+        total = table[table["function"] == "All"].iloc[0]
         lines.append(f"Quarter {chosen}: {total['actions']} actions, {total['Done']} done, "
                      f"{total['In progress']} in progress, {total['Delayed']} delayed, "
                      f"{total['Not started']} not started.")

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from clusterbook.domain.errors import InputError, Location, WorkbookError
-from clusterbook.domain.rule_parameters import DEFAULT_PARAMETERS, RuleParameters
+from clusterbook.domain.rule_parameters import RuleParameters
 from clusterbook.domain.table import header_key, prepare_round_table
 from clusterbook.domain.values import clean_text, to_whole_number
 from clusterbook.excel.round_data import CSV_SUFFIXES, read_round_file
 from clusterbook.forms.databook import CLUSTERS, room_for
+from clusterbook.jobs.progress import Progress, unheard
 
 
 @dataclass(frozen=True)
@@ -33,29 +35,42 @@ class DataBookResult:
                 + (f" {self.room}" if self.room else ""))
 
 
-def run_databook(input_path: Path | str, out: Path | str, *,
-                 clusters: Path | str | None = None, notice: str = "",
-                 rounds: int = DEFAULT_PARAMETERS.rounds,
-                 refusal_threshold: float = DEFAULT_PARAMETERS.refusal_threshold,
-                 exit_benchmark: float = DEFAULT_PARAMETERS.exit_benchmark,
-                 benchmark: Any = None) -> DataBookResult:
-    """Fill the campaign data book from round data (CSV or XLSX, one row per cluster per
-    round), read exactly as ``clusterbook flags`` reads it. ``clusters`` is an optional
-    cluster list adding target population and households."""
+@dataclass(frozen=True)
+class DataBookRequest:
+    """Fill the campaign data book ``out`` from round data (CSV or XLSX, one row per cluster
+    per round), read exactly as the flags job reads it. ``clusters`` is an optional cluster
+    list adding target population and households."""
+
+    source: Path
+    out: Path
+    clusters: Path | None = None
+    notice: str = ""
+    #: The rule's parameters as ``classify_clusters`` takes them (its defaults when empty);
+    #: the book's formulas take the regional mean or a fixed benchmark.
+    rules: Mapping[str, Any] = field(default_factory=dict)
+
+
+def run_databook(request: DataBookRequest, progress: Progress | None = None) -> DataBookResult:
+    """Write the campaign data book, its flags left as live formulas."""
     from clusterbook.templates.databook import write_databook
     from clusterbook.templates.databook_content import databook_content
 
-    out_path = Path(out)
+    report = progress or unheard
+    out_path, source_path = Path(request.out), Path(request.source)
     if out_path.suffix.lower() != ".xlsx":
         raise InputError(f"the data book must be an .xlsx file, not '{out_path.name}'")
-    frame, source = read_round_file(input_path)
+    report(0, 2, f"Reading {source_path.name}")
+    frame, source = read_round_file(source_path)
     table = prepare_round_table(frame, source)
-    listed = read_cluster_list(clusters) if clusters is not None else None
-    content = databook_content(table, clusters=listed, benchmark=benchmark, notice=notice,
-                               parameters=RuleParameters(rounds, refusal_threshold,
-                                                         exit_benchmark))
+    listed = read_cluster_list(request.clusters) if request.clusters is not None else None
+    rules = dict(request.rules)
+    benchmark = rules.pop("benchmark", None)
+    content = databook_content(table, clusters=listed, benchmark=benchmark,
+                               notice=request.notice, parameters=RuleParameters(**rules))
+    report(1, 2, f"Writing {out_path.name}")
     write_databook(out_path, content)
     room = room_for(len(content.clusters), len(content.rounds))
+    report(2, 2, "Done")
     return DataBookResult(out_path, len(content.clusters), list(content.rounds),
                           room.describe())
 
@@ -100,9 +115,9 @@ def read_cluster_list(path: Path | str) -> pd.DataFrame:
 
 def _cluster_field(header: object) -> str | None:
     key = header_key(header)
-    for field in CLUSTERS.fields:
-        if key in {header_key(name) for name in (field.key, field.label, *field.aliases)}:
-            return field.key
+    for column in CLUSTERS.fields:
+        if key in {header_key(name) for name in (column.key, column.label, *column.aliases)}:
+            return column.key
     return {"code": "cluster_code", "cluster": "cluster_code", "name": "cluster_name",
             "prov": "province", "dist": "district"}.get(key)
 

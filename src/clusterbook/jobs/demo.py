@@ -1,7 +1,8 @@
 """The demo: every job of ClusterBook run on the built-in sample region.
 
 Each step adds files to the demo folder; `clusterbook demo` and the launcher run them all in
-order. The sample region is synthetic (see ``clusterbook.sample.region``).
+order. The sample region is synthetic (see ``clusterbook.sample.region``). The steps call the
+other jobs by their public functions, as the command line does.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from clusterbook.excel.csv_table import write_csv
+from clusterbook.jobs.progress import Progress, unheard
 
 
 @dataclass(frozen=True)
@@ -33,13 +35,19 @@ class DemoContext:
 Step = Callable[[DemoContext], list[Artifact]]
 
 
-def _round_data(context: DemoContext) -> list[Artifact]:
+def write_sample_round_data(folder: Path) -> tuple[Path, Path]:
+    """The sample region's round data and cluster list, as CSV files in ``folder``."""
     from clusterbook.sample.region import sample_region
 
     region = sample_region()
-    rounds_path, clusters_path = context.out / "round_data.csv", context.out / "clusters.csv"
+    rounds_path, clusters_path = folder / "round_data.csv", folder / "clusters.csv"
     for frame, path in ((region.rounds, rounds_path), (region.clusters, clusters_path)):
         write_csv(frame, path)
+    return rounds_path, clusters_path
+
+
+def _round_data(context: DemoContext) -> list[Artifact]:
+    rounds_path, clusters_path = write_sample_round_data(context.out)
     context.results["round_data"] = rounds_path
     return [Artifact(rounds_path, "round data of the sample region (synthetic): 928 clusters "
                                   "x 12 rounds"),
@@ -47,17 +55,17 @@ def _round_data(context: DemoContext) -> list[Artifact]:
 
 
 def _flags(context: DemoContext) -> list[Artifact]:
-    from clusterbook.jobs.flags import run_flags
+    from clusterbook.jobs.flags import FlagsRequest, run_flags
     from clusterbook.sample.region import NOTICE
 
     out = context.out / "flags.xlsx"
-    result = run_flags(context.results["round_data"], out, notice=NOTICE)
+    result = run_flags(FlagsRequest(context.results["round_data"], out, notice=NOTICE))
     context.results["flags"] = result
     return [Artifact(out, "low-performing cluster flags, by round, with a district summary")]
 
 
 def _worksheet_functions(context: DemoContext) -> list[Artifact]:
-    from clusterbook.reports.functions_example import write_functions_example
+    from clusterbook.sample.functions_example import write_functions_example
     from clusterbook.sample.region import NOTICE, sample_region
 
     out = context.out / "worksheet_functions.xlsx"
@@ -85,13 +93,14 @@ def _submissions(context: DemoContext) -> list[Artifact]:
 def _merge(context: DemoContext) -> list[Artifact]:
     from clusterbook.domain.findings import count_errors
     from clusterbook.forms import FORMS
-    from clusterbook.jobs.merge import merge_folder
+    from clusterbook.jobs.merge import MergeRequest, merge_folder
     from clusterbook.reports.checks_book import write_checked_copy, write_findings_book
     from clusterbook.sample.region import NOTICE
 
     folder = context.results["submissions"].folder
     out = context.out / "review" / "regional review.xlsx"
-    result = merge_folder(folder, out, clusters=context.out / "databook.xlsx", notice=NOTICE)
+    result = merge_folder(MergeRequest(folder, out, context.out / "databook.xlsx",
+                                       notice=NOTICE))
     context.results["review"] = out
     assert result.review is not None
     sources = [item.source for item in result.review.files if item.source.form_id
@@ -120,16 +129,17 @@ def _merge(context: DemoContext) -> list[Artifact]:
 
 
 def _feedback(context: DemoContext) -> list[Artifact]:
-    from clusterbook.jobs.feedback import write_feedback_books
+    from clusterbook.jobs.feedback import FeedbackRequest, write_feedback_books
 
-    paths = write_feedback_books(context.results["review"], context.out / "feedback")
+    paths = write_feedback_books(FeedbackRequest(context.results["review"],
+                                                 context.out / "feedback")).books
     return [Artifact(paths[0].parent, f"{len(paths)} feedback books, one per province: review "
                                       f"status and comment per cluster, and what to correct")]
 
 
 def _ccpm(context: DemoContext) -> list[Artifact]:
     from clusterbook.forms import CCPM
-    from clusterbook.jobs.ccpm import run_overview, run_report
+    from clusterbook.jobs.ccpm import OverviewRequest, ReportRequest, run_overview, run_report
     from clusterbook.sample.ccpm import NOTICE, sample_ccpm_data, sample_survey, sample_workshop
     from clusterbook.templates import write_form
 
@@ -138,7 +148,7 @@ def _ccpm(context: DemoContext) -> list[Artifact]:
     responses = folder / "nutrition-responses.csv"
     write_csv(sample_survey("Nutrition").answers, responses)
     report = folder / "nutrition-report.xlsx"
-    run_report([workbook], report, notice=NOTICE)
+    run_report(ReportRequest([workbook], report, notice=NOTICE))
     artifacts = [
         Artifact(workbook, "CCPM workbook of a sample Nutrition cluster (synthetic): "
                            "description, question bank, 42 responses, participants"),
@@ -149,23 +159,23 @@ def _ccpm(context: DemoContext) -> list[Artifact]:
     finals = []
     for cluster in ("Nutrition", "Health", "WASH"):
         final = folder / f"{cluster.lower()}-final-report.xlsx"
-        run_report([write_form(folder / "workbooks" / f"{cluster.lower()}-ccpm.xlsx", CCPM,
-                               sample_ccpm_data(cluster))], final, notice=NOTICE,
-                   annex=sample_workshop(cluster))
+        run_report(ReportRequest([write_form(folder / "workbooks" / f"{cluster.lower()}-ccpm.xlsx",
+                                             CCPM, sample_ccpm_data(cluster))], final,
+                                 notice=NOTICE, annex=sample_workshop(cluster)))
         finals.append(final)
     artifacts.append(Artifact(finals[0], "after the workshop: Annex I filled, a status "
                                          "amended, four months of follow-up (and Health, WASH)"))
     overview = folder / "overview.xlsx"
-    run_overview(finals, overview)
+    run_overview(OverviewRequest(finals, overview))
     artifacts.append(Artifact(overview, "inter-cluster overview of the three sample clusters"))
     return artifacts
 def _databook(context: DemoContext) -> list[Artifact]:
-    from clusterbook.jobs.databook import run_databook
+    from clusterbook.jobs.databook import DataBookRequest, run_databook
     from clusterbook.sample.region import NOTICE
 
     out = context.out / "databook.xlsx"
-    run_databook(context.results["round_data"], out, clusters=context.out / "clusters.csv",
-                 notice=NOTICE)
+    run_databook(DataBookRequest(context.results["round_data"], out,
+                                 context.out / "clusters.csv", notice=NOTICE))
     return [Artifact(out, "the live campaign data book: type PCA and refusals, flags follow "
                           "by native formulas (no add-in needed)")]
 
@@ -188,24 +198,37 @@ STEPS: list[tuple[str, Step]] = [
 JOB = "demo"
 
 
-def run_demo(out: Path | str, progress: Callable[[str], None] | None = None) -> list[Artifact]:
-    """Run every demo step into ``out`` and return what was written.
+@dataclass(frozen=True)
+class DemoRequest:
+    """Run every demo step into ``out``, the demo's own folder: new, empty or an earlier
+    demo's (files of it changed since are kept as '(old)' copies); a folder holding other
+    files is refused (:func:`clusterbook.outputs.own_folder`): the demo merges everything in
+    its submissions folder and writes some 300 files."""
 
-    ``out`` is the demo's own folder: new, empty or an earlier demo's (files of it changed
-    since are kept as '(old)' copies); a folder holding other files is refused
-    (:func:`clusterbook.outputs.own_folder`): the demo merges everything in its submissions
-    folder and writes some 300 files.
-    """
+    out: Path
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What the demo wrote, in order."""
+
+    artifacts: list[Artifact]
+
+
+def run_demo(request: DemoRequest, progress: Progress | None = None) -> DemoResult:
+    """Run the demo; ``progress`` hears each step's title as it starts (``done`` is the
+    number of steps done, ``total`` the number of steps)."""
     from clusterbook.outputs import own_folder
 
-    folder = own_folder(Path(out), job=JOB)
+    report = progress or unheard
+    folder = own_folder(Path(request.out), job=JOB)
     context = DemoContext(folder.path)
     artifacts: list[Artifact] = []
     try:
-        for title, step in STEPS:
-            if progress:
-                progress(title)
+        for done, (title, step) in enumerate(STEPS):
+            report(done, len(STEPS), title)
             artifacts.extend(step(context))
+        report(len(STEPS), len(STEPS), "Done")
     finally:
         folder.record()  # what was written is the demo's, even when a step failed
-    return artifacts
+    return DemoResult(artifacts)

@@ -35,6 +35,7 @@ from clusterbook.excel.write import (
     stamp_moment,
     stamp_words,
 )
+from clusterbook.jobs.progress import Progress, unheard
 from clusterbook.styles import FINDING_COLOURS, HEADER, STATUS_COLOURS, TITLE_SIZE
 
 #: The book for files whose province cannot be told from their forms or their name.
@@ -102,26 +103,45 @@ def _province_of(path: str, provinces: dict[str, str], districts: dict[str, str]
     return UNPLACED
 
 
-def write_feedback_books(review_book: Path | str, out_dir: Path | str) -> list[Path]:
+@dataclass(frozen=True)
+class FeedbackRequest:
     """Write '<Province> feedback.xlsx' for every province of a review book into ``out_dir``
-    (names made safe and unique; a book already there is kept as '... (old).xlsx'); returns
-    the paths written."""
+    (names made safe and unique; a book already there is kept as '... (old).xlsx')."""
+
+    review_book: Path
+    out_dir: Path
+
+
+@dataclass(frozen=True)
+class FeedbackResult:
+    """The feedback books written, one per province."""
+
+    books: list[Path]
+
+
+def write_feedback_books(request: FeedbackRequest, progress: Progress | None = None
+                         ) -> FeedbackResult:
+    """Write the feedback books of a review book."""
     from clusterbook.outputs import keep_old_copy, safe_names
 
+    report = progress or unheard
+    review_book = Path(request.review_book)
+    report(0, 1, f"Reading {review_book.name}")
     written, provinces = feedback_by_province(review_book)
-    folder = Path(out_dir)
+    folder = Path(request.out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     names = safe_names([item.province for item in provinces], fallback=UNPLACED)
-    for item, name in zip(provinces, names, strict=True):
+    for done, (item, name) in enumerate(zip(provinces, names, strict=True)):
         path = folder / f"{name} feedback.xlsx"
+        report(done, len(provinces), f"Writing {path.name}")
         keep_old_copy(path)
         with new_workbook(path) as book:
             book.set_properties({"title": f"Feedback to {item.province}",
                                  "company": "ClusterBook"})
-            _write(book, item, Path(review_book).name, written)
+            _write(book, item, review_book.name, written)
         paths.append(path)
-    return paths
+    return FeedbackResult(paths)
 
 
 def _columns(keys: Sequence[str], columns: Sequence[Column]) -> list[Column]:

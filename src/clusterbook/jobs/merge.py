@@ -1,9 +1,10 @@
 """The merge job: a folder of submissions in, the review book and its ledger out.
 
-:func:`merge_folder` is what the CLI, the launcher and the Excel button call. It never stops on
-a bad file, never modifies an input, writes the book atomically (keeping a dated backup of the
-previous one), and records the merge in the ledger only once the book is in place. A re-run
-reads only new or changed files; with nothing changed it writes nothing at all.
+:func:`merge_folder` is what the CLI, the launcher, the Excel button and the demo call. It
+never stops on a bad file, never modifies an input, writes the book atomically (keeping a dated
+backup of the previous one), and records the merge in the ledger only once the book is in
+place. A re-run reads only new or changed files; with nothing changed it writes nothing at
+all.
 """
 
 from __future__ import annotations
@@ -37,25 +38,19 @@ from clusterbook.consolidate.review_book import (
 from clusterbook.domain.checks import CheckContext
 from clusterbook.domain.clusterlist import ClusterList
 from clusterbook.domain.consolidation import LEVELS, REVIEW_BOOK_ID, Review, Source, consolidate
-from clusterbook.domain.errors import ClusterBookError, InputError, WorkbookError
+from clusterbook.domain.errors import InputError, WorkbookError
 from clusterbook.domain.outcomes import MergeOutcome, Outcome, printable
+from clusterbook.excel.file_search import CHECKED_MARK, collect_paths, display_names
 from clusterbook.excel.intake import Intake, found
 from clusterbook.excel.read import open_workbook
 from clusterbook.excel.write import atomic_path, ensure_writable
-from clusterbook.jobs.validate import CHECKED_MARK, collect_paths, display_names
-
-#: Hears ``(files done, files in all, what is happening)``; may raise to cancel the merge.
-Progress = Callable[[int, int, str], None]
+from clusterbook.jobs.progress import Progress, unheard
 
 #: How many dated backups of a review book are kept.
 KEEP_BACKUPS: Final = 10
 #: 'writing:SECONDS' makes a merge pause while it writes the book, 'recording:SECONDS' once
 #: the book is in place and before the ledger commits (for tests that kill the process there).
 PAUSE_VARIABLE: Final = "CLUSTERBOOK_PAUSE_AT"
-
-
-class MergeCancelled(ClusterBookError):
-    """The merge was cancelled; nothing was written."""
 
 
 @dataclass
@@ -74,11 +69,20 @@ class MergeResult:
     #: workbooks.
     skipped: int = 0
     backup: Path | None = None
+    #: The merged review (when the book was up to date, the one it holds, if asked for).
     review: Review | None = None
     seconds: float = 0.0
     sources: list[Source] = field(default_factory=list)
     #: Seconds spent in each step: looking at the files, reading, merging, writing.
     steps: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        """The errors in the merged files: those of the review, or as the ledger recorded them
+        when the book was up to date and its review was not read."""
+        if self.review is not None:
+            return sum(source.errors for source in self.review.sources)
+        return sum(record.errors for record in Ledger(self.ledger).load().files.values())
 
     def summary(self) -> str:
         """A few lines an officer reads after the merge."""
@@ -142,36 +146,50 @@ def _settle() -> None:
     gc.freeze()
 
 
-def merge_folder(folder: Path | str, out: Path | str,
-                 clusters: Path | str | ClusterList | None = None, level: str = "region",
-                 progress: Progress | None = None, *, workers: int | None = None,
-                 notice: str = "") -> MergeResult:
+@dataclass(frozen=True)
+class MergeRequest:
     """Merge every submission in ``folder`` (searched recursively) into the review book
-    ``out``, carrying its reviewers' feedback over.
+    ``out``, carrying its reviewers' feedback over."""
 
-    ``clusters`` is the cluster list (a file: the campaign data book, the flags book, round
-    data or a plain list; or a ClusterList). ``level`` is 'province' or 'region'. ``progress``
-    hears ``(done, total, message)`` and may raise to cancel: then nothing is written and the
-    book and ledger stay as they were. ``workers`` caps the processes that read files (None:
-    one per core for large folders).
-    """
+    folder: Path
+    out: Path
+    #: The cluster list: a file (the campaign data book, the flags book, round data or a
+    #: plain list), or one read already.
+    clusters: Path | ClusterList | None = None
+    #: 'province' or 'region'.
+    level: str = "region"
+    #: Caps the processes that read files (None: one per core for large folders).
+    workers: int | None = None
+    notice: str = ""
+    #: When nothing changed since the last merge, read the review the book holds (for showing
+    #: it); without, the result only counts (from the ledger), which takes no time.
+    review_when_up_to_date: bool = True
+
+
+def merge_folder(request: MergeRequest, progress: Progress | None = None) -> MergeResult:
+    """Merge the folder into the review book. ``progress`` hears ``(done, total, message)``
+    and may raise :class:`~clusterbook.jobs.progress.Cancelled`: then nothing is written and
+    the book and ledger stay as they were. When nothing changed since the last merge, nothing
+    is written and the result holds the review the book already has (when the request asks
+    for it)."""
+    folder, out = Path(request.folder), Path(request.out)
     with _long_lived():
         try:
-            return _merge(Path(folder), Path(out), clusters, level, progress, workers, notice)
+            return _merge(folder, out, request, progress or unheard)
         except (OSError, FileCreateError) as error:
             # A full disk, a folder that cannot be written: the book and the ledger are as
             # they were (the book is written beside and moved into place only when complete).
             cause = error.__context__ if isinstance(error, FileCreateError) else error
             reason = getattr(cause, "strerror", None) or str(cause or error)
-            raise WorkbookError(Path(out).name, f"the review book could not be written "
-                                                f"({reason}); nothing was changed: the previous "
-                                                f"book and its ledger are as they were. Free "
-                                                f"some space or choose a folder you can write "
-                                                f"to, then merge again") from None
+            raise WorkbookError(out.name, f"the review book could not be written "
+                                          f"({reason}); nothing was changed: the previous "
+                                          f"book and its ledger are as they were. Free "
+                                          f"some space or choose a folder you can write "
+                                          f"to, then merge again") from None
 
 
-def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, level: str,
-           progress: Progress | None, workers: int | None, notice: str) -> MergeResult:
+def _merge(folder: Path, out: Path, request: MergeRequest, progress: Progress) -> MergeResult:
+    level, workers, notice = request.level, request.workers, request.notice
     started = time.perf_counter()
     steps: dict[str, float] = {}
     clock = [started]
@@ -183,8 +201,7 @@ def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, l
 
     def report(done: int, total: int, message: str) -> None:
         _settle()
-        if progress is not None:
-            progress(done, total, message)
+        progress(done, total, message)
 
     if level not in LEVELS:
         raise InputError(f"the level must be 'province' or 'region', not '{level}'")
@@ -193,7 +210,7 @@ def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, l
     if not folder.is_dir():
         raise InputError(f"'{folder}' is not a folder")
     ensure_writable(out)
-    cluster_list = _cluster_list(clusters)
+    cluster_list = _cluster_list(request.clusters)
     context_key = _context_key(cluster_list)
     seen = _scan(folder, out)
     report(0, len(seen), f"Found {len(seen):,} files in {folder}")
@@ -204,8 +221,16 @@ def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, l
     signature = {item.relative: item.fingerprint for item in seen}
     if previous is not None and _up_to_date(state, previous, signature, context_key, level,
                                            folder):
+        # Nothing changed, so nothing is written: the review is the one the book holds.
+        review = None
+        if request.review_when_up_to_date:
+            report(len(files), len(files), f"Reading {out.name}")
+            content = read_review_book(out)
+            review = consolidate(content.sources, clusters=cluster_list, notes=content.notes,
+                                 level=content.info.level)
         return MergeResult(out, ledger.path, len(files), reused=len(files), up_to_date=True,
-                           skipped=len(seen) - len(files), seconds=time.perf_counter() - started)
+                           skipped=len(seen) - len(files), review=review,
+                           seconds=time.perf_counter() - started)
     notes = read_review_book(out, sources=False).notes if previous is not None else []
     step("look")
 
@@ -278,7 +303,7 @@ def _merge(folder: Path, out: Path, clusters: Path | str | ClusterList | None, l
 
 # --- the steps ------------------------------------------------------------------------------------
 
-def _cluster_list(clusters: Path | str | ClusterList | None) -> ClusterList | None:
+def _cluster_list(clusters: Path | ClusterList | None) -> ClusterList | None:
     if clusters is None or isinstance(clusters, ClusterList):
         return clusters
     from clusterbook.excel.cluster_list import load_cluster_list
@@ -455,4 +480,4 @@ def _remove_stale_parts(out: Path) -> None:
         part.unlink(missing_ok=True)
 
 
-__all__ = ["MergeCancelled", "MergeResult", "Progress", "merge_folder"]
+__all__ = ["MergeRequest", "MergeResult", "merge_folder"]

@@ -1,8 +1,10 @@
-"""Long jobs, without Qt: a callable that reports progress and can be cancelled.
+"""Progress and cancelling, one way for every job, without Qt.
 
-A job is ``run(progress)``, where ``progress(done, total, message)`` reports how far it is and
-raises :class:`Cancelled` once the user has asked to stop. The widgets run jobs in a worker
-thread; tests run them directly.
+Every job is a function ``job(request, progress=None) -> result``. ``progress(done, total,
+message)`` hears how far it is, and stops the job by raising :class:`Cancelled` (a
+:class:`Job`'s progress does so once its :class:`CancelToken` is set). The launcher wraps a job
+call in a :class:`Job` and runs it in a worker thread; the command line passes its progress
+bar; tests call jobs directly.
 """
 
 from __future__ import annotations
@@ -12,10 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from clusterbook.domain.errors import ClusterBookError
+
+#: Hears ``(done, total, what is happening)``; may raise :class:`Cancelled` to stop the job.
 Progress = Callable[[int, int, str], None]
 
 
-class Cancelled(Exception):
+def unheard(done: int, total: int, message: str = "") -> None:
+    """The progress of a job no one watches."""
+
+
+class Cancelled(ClusterBookError):
     """The user stopped the job; nothing half-done was kept."""
 
 

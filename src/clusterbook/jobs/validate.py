@@ -2,37 +2,26 @@
 
 A file that cannot be read as a form (damaged, empty, protected, not a template, a lock file)
 becomes one finding naming it; the job never stops on one bad file. Inputs are never
-modified. The CLI, the launcher and the merge call :func:`validate_paths`.
+modified. The CLI, the launcher and the Excel button call it.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clusterbook.domain.checks import (
-    RULES,
-    CheckContext,
-    check_documents,
-    file_finding,
-)
-from clusterbook.domain.errors import ClusterBookError, InputError, WorkbookError
+from clusterbook.domain.checks import CheckContext, check_documents
+from clusterbook.domain.clusterlist import ClusterList
+from clusterbook.domain.errors import ClusterBookError, WorkbookError
 from clusterbook.domain.findings import Finding, Severity, count_errors
 from clusterbook.domain.outcomes import Outcome, printable
-from clusterbook.domain.rule_registry import RuleId
-from clusterbook.excel.forms_reader import Submission, read_submission
-from clusterbook.excel.intake import Intake, display_name, take
-from clusterbook.excel.read import WORKBOOK_SUFFIXES, is_lock_file
-
-#: Suffixes of files a folder search looks at; other files are skipped and listed.
-CANDIDATE_SUFFIXES = (*WORKBOOK_SUFFIXES, ".xls", ".xlsb", ".ods")
-#: Copies written by ``--write-back``, never read back as submissions from a folder.
-CHECKED_MARK = ".checked"
-
-#: Hears ``(files done, files in all, what is happening)``; may raise to stop the job.
-Progress = Callable[[int, int, str], None]
+from clusterbook.excel.file_search import CHECKED_MARK, collect_paths, display_names
+from clusterbook.excel.forms_check import check_submissions, intake_findings
+from clusterbook.excel.forms_reader import Submission, documents_from_sheets, read_submission
+from clusterbook.excel.intake import take
+from clusterbook.jobs.progress import Progress, unheard
 
 
 @dataclass
@@ -111,62 +100,7 @@ def _plural(count: int, word: str, words: str = "") -> str:
     return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
 
-def collect_paths(arguments: Iterable[Path | str]) -> tuple[list[Path], list[Path]]:
-    """The files to check (files named, and workbooks found in folders, recursively, in name
-    order) and the files a folder held that are not workbooks.
-
-    Raises InputError when a path does not exist.
-    """
-    files: list[Path] = []
-    skipped: list[Path] = []
-    missing = []
-    for argument in arguments:
-        path = Path(argument)
-        if path.is_dir():
-            # Pipes, sockets and broken links are listed too (the intake names them, never
-            # opening them); links to folders are not followed.
-            found = (p for p in path.rglob("*") if p.is_symlink() or not p.is_dir())
-            for candidate in sorted(found, key=lambda p: str(p.relative_to(path)).casefold()):
-                relative = candidate.relative_to(path)
-                if any(part.startswith(".") for part in relative.parts) and not \
-                        is_lock_file(candidate):
-                    continue
-                if is_lock_file(candidate) or (
-                        candidate.suffix.lower() in CANDIDATE_SUFFIXES
-                        and not candidate.stem.endswith(CHECKED_MARK)):
-                    files.append(candidate)
-                else:
-                    skipped.append(candidate)
-        elif path.exists() or path.is_symlink() or is_lock_file(path):
-            files.append(path)
-        else:
-            missing.append(path)
-    if missing:
-        raise InputError("; ".join(f"'{path}' does not exist" for path in missing))
-    return list(dict.fromkeys(files)), skipped
-
-
-def display_names(paths: Sequence[Path]) -> dict[Path, str]:
-    """The name of each file as its user knows it: the file name, or, when two files share a
-    name, enough of their folders to tell them apart."""
-    counts = Counter(path.name for path in paths)
-    names = {}
-    for path in paths:
-        if counts[path.name] == 1:
-            names[path] = display_name(path)
-            continue
-        clashing = [other for other in paths if other.name == path.name]
-        depth = 2
-        while depth <= len(path.parts):
-            tails = {Path(*other.parts[-depth:]) for other in clashing}
-            if len(tails) == len(clashing):
-                break
-            depth += 1
-        names[path] = printable(Path(*path.parts[-depth:]).as_posix())
-    return names
-
-
-def read_files(paths: Sequence[Path], progress: Progress | None = None) -> list[FileResult]:
+def read_files(paths: Sequence[Path], progress: Progress) -> list[FileResult]:
     """Read every file; a file that cannot be read as a form gets its one finding.
 
     ``progress`` hears each file before it is read.
@@ -175,8 +109,7 @@ def read_files(paths: Sequence[Path], progress: Progress | None = None) -> list[
     results = []
     for done, path in enumerate(paths):
         name = names[path]
-        if progress is not None:
-            progress(done, len(paths), f"Reading {name}")
+        progress(done, len(paths), f"Reading {name}")
         intake = take(path, name)
         try:
             submission = read_submission(intake)
@@ -191,53 +124,65 @@ def read_files(paths: Sequence[Path], progress: Progress | None = None) -> list[
     return results
 
 
-def intake_findings(intake: Intake) -> list[Finding]:
-    """What the intake has to say about a file: why it cannot be read, and an odd name."""
-    findings = [file_finding(intake.error)] if intake.error is not None else []
-    if intake.odd_name:
-        findings.append(Finding(RULES[RuleId.FILE_NAME].severity, RuleId.FILE_NAME, (
-            f"The file's name is not valid text (it was saved by a program using another "
-            f"alphabet, or holds control characters); it is shown as '{intake.name}'. Rename "
-            f"the file with ordinary letters."), intake.name))
-    return findings
+@dataclass(frozen=True)
+class ValidateRequest:
+    """Check every file named and every workbook in the folders named (searched
+    recursively)."""
+
+    paths: Sequence[Path | str]
+    #: The cluster list: a file (the data book, the flags book, round data or a list), or
+    #: one read already.
+    clusters: Path | ClusterList | None = None
+    #: Every submission is final: its sign-off must be complete.
+    final: bool = False
+    #: The day the deadlines and dates are checked against (None: today).
+    today: dt.date | None = None
+
+    def context(self, clusters: ClusterList | None) -> CheckContext:
+        if self.today is None:
+            return CheckContext(clusters=clusters, final=self.final)
+        return CheckContext(clusters=clusters, final=self.final, today=self.today)
 
 
-def check_submissions(submissions: Sequence[Submission],
-                      context: CheckContext | None = None) -> list[Finding]:
-    """The findings of many submissions at once (the rules run over all of them together,
-    which is much faster than file by file); each submission's ``findings`` is filled too."""
-    documents = [document for submission in submissions for document in submission.documents]
-    findings = check_documents(documents, context)
-    by_file: dict[str, list[Finding]] = {submission.file: [] for submission in submissions}
-    for finding in findings:
-        by_file.setdefault(finding.file, []).append(finding)
-    for submission in submissions:
-        submission.findings = by_file.get(submission.file, [])
-    return findings
+@dataclass(frozen=True)
+class BookCheckRequest:
+    """Check a form open in Excel, from the values of its sheets (rows from A1, in the book's
+    order, the hidden mark sheet included), as ``validate`` checks a file."""
+
+    name: str
+    sheets: Mapping[str, Sequence[Sequence[object]]]
+    clusters: ClusterList | None = None
+    final: bool = False
 
 
-def check_submission(submission: Submission, context: CheckContext | None = None
-                     ) -> list[Finding]:
-    """The findings of one submission."""
-    return check_submissions([submission], context)
+def validate_paths(request: ValidateRequest, progress: Progress | None = None
+                   ) -> ValidationResult:
+    """Check every file of the request; ``progress`` hears each file as it is read, then the
+    checking."""
+    report = progress or unheard
+    clusters = request.clusters
+    if clusters is not None and not isinstance(clusters, ClusterList):
+        from clusterbook.excel.cluster_list import load_cluster_list
 
-
-def validate_paths(arguments: Iterable[Path | str], context: CheckContext | None = None,
-                   progress: Progress | None = None) -> ValidationResult:
-    """Check every file named and every workbook in the folders named.
-
-    ``progress`` hears each file as it is read, then the checking.
-    """
-    paths, skipped = collect_paths(arguments)
-    results = read_files(paths, progress)
+        report(0, 0, f"Reading the cluster list {Path(clusters).name}")
+        clusters = load_cluster_list(clusters)
+    paths, skipped = collect_paths(request.paths)
+    results = read_files(paths, report)
     readable = [result.submission for result in results if result.submission is not None]
-    if progress is not None:
-        progress(len(paths), len(paths), f"Checking {_plural(len(readable), 'form file')}")
-    check_submissions(readable, context)
+    report(len(paths), len(paths), f"Checking {_plural(len(readable), 'form file')}")
+    check_submissions(readable, request.context(clusters))
     for result in results:
         if result.submission is not None:
             result.findings = [*result.notes, *result.submission.findings]
     return ValidationResult(results, skipped)
+
+
+def check_book(request: BookCheckRequest) -> list[Finding]:
+    """The findings of a book open in Excel: the rules, reading and order of
+    :func:`validate_paths`."""
+    _, _, documents = documents_from_sheets(request.name, request.sheets)
+    return check_documents(documents, CheckContext(clusters=request.clusters,
+                                                   final=request.final))
 
 
 # --- output ---------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ national book (100,000 clusters x 24 rounds) costs seconds, not a minute of per-
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -104,9 +104,9 @@ def write_flags_book(flags: pd.DataFrame, path: Path | str, *,
     return path
 
 
-def current_view(flags: pd.DataFrame) -> pd.DataFrame:
-    """Each cluster's row in the last round, listed clusters by priority first."""
-    return latest_status(flags).sort_values(
+def current_view(flags: pd.DataFrame, at_round: Hashable | None = None) -> pd.DataFrame:
+    """Each cluster's row in a round (default the last), listed clusters by priority first."""
+    return latest_status(flags, at_round).sort_values(
         ["priority", "status", "cluster_code"], ascending=[True, False, True],
         na_position="last", kind="stable")
 

@@ -63,15 +63,12 @@ class CcpmController:
         responses, bank, description = self._inputs()
 
         def work(progress: Progress) -> Scored:
-            from clusterbook.ccpm.inputs import read_survey
-            from clusterbook.domain.ccpm import assess
+            from clusterbook.jobs.ccpm import ScoresRequest, run_scores
 
-            progress(0, 2, "Reading the survey")
-            survey = read_survey(responses, bank=bank, description=description)
-            progress(1, 2, "Scoring")
-            assessment = assess(survey.answers, survey.bank)
-            progress(2, 2, "Done")
-            return Scored(assessment, [*survey.findings, *assessment.findings])
+            result = run_scores(ScoresRequest(responses, bank=bank, description=description),
+                                progress)
+            assert result.assessment is not None
+            return Scored(result.assessment, result.findings)
 
         return Job("Scoring the CCPM survey", work)
 
@@ -82,10 +79,10 @@ class CcpmController:
         output_file(out, inputs=[*responses, *(p for p in (bank, description) if p)])
 
         def work(progress: Progress) -> JobResult:
-            from clusterbook.jobs.ccpm import run_report
+            from clusterbook.jobs.ccpm import ReportRequest, run_report
 
-            progress(0, 1, f"Writing {out.name}")
-            return run_report(responses, out, bank=bank, description=description)
+            return run_report(ReportRequest(responses, out, bank=bank, description=description),
+                              progress)
 
         self.settings.remember(PAGE + "-out", out)
         return Job(f"Writing {out.name}", work)
@@ -97,10 +94,9 @@ class CcpmController:
         output_file(out, inputs=[*responses, *([bank] if bank else [])], endings=(".csv",))
 
         def work(progress: Progress) -> JobResult:
-            from clusterbook.jobs.ccpm import run_scores
+            from clusterbook.jobs.ccpm import ScoresRequest, run_scores
 
-            progress(0, 1, f"Writing {out.name}")
-            return run_scores(responses, out, bank=bank)
+            return run_scores(ScoresRequest(responses, out, bank=bank), progress)
 
         return Job(f"Writing {out.name}", work)
 
@@ -112,10 +108,9 @@ class CcpmController:
         output_file(out, inputs=reports)
 
         def work(progress: Progress) -> JobResult:
-            from clusterbook.jobs.ccpm import run_overview
+            from clusterbook.jobs.ccpm import OverviewRequest, run_overview
 
-            progress(0, 1, f"Reading {len(reports)} report books")
-            return run_overview(reports, out)
+            return run_overview(OverviewRequest(reports, out), progress)
 
         return Job("Making the inter-cluster overview", work)
 
@@ -123,10 +118,9 @@ class CcpmController:
         """Check a filled Annex I and summarise the follow-up."""
 
         def work(progress: Progress) -> JobResult:
-            from clusterbook.jobs.ccpm import run_check
+            from clusterbook.jobs.ccpm import CheckRequest, run_check
 
-            progress(0, 1, f"Checking {report.name}")
-            return run_check(report)
+            return run_check(CheckRequest(report), progress)
 
         return Job(f"Checking {report.name}", work)
 

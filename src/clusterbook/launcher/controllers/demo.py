@@ -34,15 +34,8 @@ class DemoController:
         self.settings.remember(PAGE, folder)
 
         def work(progress: Progress) -> list[Artifact]:
-            from clusterbook.jobs.demo import STEPS, run_demo
+            from clusterbook.jobs.demo import DemoRequest, run_demo
 
-            titles = [title for title, _ in STEPS]
-
-            def step(title: str) -> None:
-                progress(titles.index(title), len(titles), title)
-
-            artifacts = run_demo(folder, progress=step)
-            progress(len(titles), len(titles), "Done")
-            return artifacts
+            return run_demo(DemoRequest(folder), progress).artifacts
 
         return Job(f"Writing the demo into {folder}", work)

@@ -72,13 +72,9 @@ class FlagsController:
         path, options = self.input_path, self.rule_options()
 
         def work(progress: Progress) -> FlagsResult:
-            progress(0, 2, f"Reading {path.name}")
-            from clusterbook.jobs.flags import run_flags
+            from clusterbook.jobs.flags import FlagsRequest, run_flags
 
-            progress(1, 2, "Classifying clusters")
-            result = run_flags(path, None, **options)
-            progress(2, 2, "Done")
-            return result
+            return run_flags(FlagsRequest(path, rules=options), progress)
 
         return Job(f"Flagging clusters in {path.name}", work)
 
@@ -94,8 +90,7 @@ class FlagsController:
             from clusterbook.jobs.flags import write_flags
 
             progress(0, 1, f"Writing {out.name}")
-            write_flags(result.flags, out, parameters=result.parameters,
-                        source=source)
+            write_flags(result.flags, out, parameters=result.parameters, source=source)
             progress(1, 1, "Done")
             return out
 
@@ -113,12 +108,9 @@ class FlagsController:
         output_file(out, inputs=[path], writes="campaign-databook")
 
         def work(progress: Progress) -> Path:
-            from clusterbook.jobs.databook import run_databook
+            from clusterbook.jobs.databook import DataBookRequest, run_databook
 
-            progress(0, 1, f"Writing {out.name}")
-            run_databook(path, out, **options)
-            progress(1, 1, "Done")
-            return out
+            return run_databook(DataBookRequest(path, out, rules=options), progress).out
 
         self.settings.remember(PAGE + "-out", out)
         return Job(f"Filling the data book {out.name}", work)
@@ -134,15 +126,13 @@ class FlagsController:
         return self.result
 
     def round_labels(self) -> list[Hashable]:
-        return list(self.result.flags.attrs["rounds"]) if self.result is not None else []
+        return self.result.rounds if self.result is not None else []
 
     def headline(self) -> str:
         """One sentence about the shown round, in the words the CLI uses."""
         if self.result is None:
             return "Choose round data (CSV or XLSX, one row per cluster per round) and run."
-        from clusterbook.domain.summary import summarize
-
-        table = summarize(self.result.flags, at_round=self.shown_round)
+        table = self.result.summary_at(self.shown_round)
         region = table[table["level"] == "region"].iloc[0]
         return (f"In {self.shown_round}: {int(region['low_performing']):,} of "
                 f"{int(region['clusters']):,} clusters low performing "
@@ -152,11 +142,9 @@ class FlagsController:
 
     def table(self, status: str = "", text: str = "") -> pd.DataFrame:
         """The status table of the shown round, filtered, highest priority first."""
-        from clusterbook.domain.summary import latest_status
         from clusterbook.reports.flags_book import FLAG_COLUMNS
 
-        flags = self._require_result().flags
-        rows = latest_status(flags, self.shown_round)
+        rows = self._require_result().statuses_at(self.shown_round)
         if status:
             rows = rows[(rows["status"] == status).to_numpy()]
         if text:
@@ -164,25 +152,21 @@ class FlagsController:
             haystack = (rows["cluster_code"].astype(str) + " " + rows["cluster_name"].astype(str)
                         + " " + rows["district"].astype(str) + " " + rows["province"].astype(str))
             rows = rows[haystack.str.casefold().str.contains(needle, regex=False).to_numpy()]
-        rows = rows.sort_values(["priority", "status", "cluster_code"],
-                                ascending=[True, False, True], na_position="last", kind="stable")
         headers = {key: header for key, header, *_ in FLAG_COLUMNS}
         shown = rows[[column for column in TABLE_COLUMNS if column in rows.columns]]
         return shown.rename(columns=headers).reset_index(drop=True)
 
     def summary(self) -> pd.DataFrame:
         """Counts per district in the shown round, with headers an officer reads."""
-        from clusterbook.domain.summary import summarize, summary_headers
+        from clusterbook.domain.summary import summary_headers
 
         result = self._require_result()
-        table = summarize(result.flags, at_round=self.shown_round, parameters=result.parameters)
+        table = result.summary_at(self.shown_round)
         return table.drop(columns=["level"]).rename(columns=summary_headers(result.parameters))
 
     def listed_per_district(self) -> list[tuple[str, int]]:
         """(district, low-performing clusters) in the shown round, for the chart."""
-        from clusterbook.domain.summary import summarize
-
-        table = summarize(self._require_result().flags, at_round=self.shown_round)
+        table = self._require_result().summary_at(self.shown_round)
         districts = table[table["level"] == "district"]
         return [(str(row.district), int(row.low_performing))
                 for row in districts.itertuples(index=False)]

@@ -21,21 +21,6 @@ PAGE = "merge"
 LEVELS = ("region", "province")
 
 
-def review_of_book(book: Path, clusters: Path | None) -> object:
-    """The review a review book holds, rebuilt from the files it carries."""
-    from clusterbook.consolidate.review_book import read_review_book
-    from clusterbook.domain.consolidation import consolidate
-
-    content = read_review_book(book)
-    cluster_list = None
-    if clusters is not None:
-        from clusterbook.excel.cluster_list import load_cluster_list
-
-        cluster_list = load_cluster_list(clusters)
-    return consolidate(content.sources, clusters=cluster_list, notes=content.notes,
-                       level=content.info.level)
-
-
 @dataclass
 class MergeController:
     """State and jobs of the Merge page."""
@@ -79,14 +64,9 @@ class MergeController:
         folder, out, clusters, level = self.folder, self.out, self.clusters, self.level
 
         def work(progress: Progress) -> MergeResult:
-            from clusterbook.jobs.merge import merge_folder
+            from clusterbook.jobs.merge import MergeRequest, merge_folder
 
-            result = merge_folder(folder, out, clusters, level, progress)
-            if result.up_to_date:
-                # Nothing changed, so nothing was written; show what the book holds.
-                progress(result.files, result.files, f"Reading {out.name}")
-                result.review = review_of_book(out, clusters)
-            return result
+            return merge_folder(MergeRequest(folder, out, clusters, level), progress)
 
         return Job(f"Merging {folder.name} into {out.name}", work)
 
@@ -113,10 +93,9 @@ class MergeController:
         review_book, out_dir = self.out, output_folder(Path(out_dir), inputs=[self.out])
 
         def work(progress: Progress) -> list[Path]:
-            from clusterbook.jobs.feedback import write_feedback_books
+            from clusterbook.jobs.feedback import FeedbackRequest, write_feedback_books
 
-            progress(0, 1, "Writing the feedback books")
-            return write_feedback_books(review_book, out_dir)
+            return write_feedback_books(FeedbackRequest(review_book, out_dir), progress).books
 
         return Job("Writing feedback books for the provinces", work)
 

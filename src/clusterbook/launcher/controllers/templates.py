@@ -44,19 +44,8 @@ class TemplatesController:
         self.settings.remember(PAGE, folder)
 
         def work(progress: Progress) -> list[Path]:
-            from clusterbook.outputs import drop_old_if_same, output_file
-            from clusterbook.templates.catalog import save_template, template
+            from clusterbook.jobs.templates import TemplatesRequest, write_templates
 
-            folder.mkdir(parents=True, exist_ok=True)
-            written = []
-            for done, name in enumerate(names):
-                item = template(name)
-                progress(done, len(names), f"Saving {item.file_name}")
-                target = folder / item.file_name
-                old = output_file(target, writes=item.name)  # kept as '(old)'
-                written.append(save_template(name, target))
-                drop_old_if_same(old, target)
-            progress(len(names), len(names), "Done")
-            return written
+            return write_templates(TemplatesRequest(folder, names), progress).paths
 
         return Job(f"Saving templates to {folder}", work)

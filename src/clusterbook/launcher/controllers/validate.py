@@ -70,17 +70,9 @@ class ValidateController:
         inputs, clusters_path, final = list(self.inputs), self.clusters_path, self.final
 
         def work(progress: Progress) -> ValidationResult:
-            from clusterbook.domain.checks import CheckContext
-            from clusterbook.jobs.validate import validate_paths
+            from clusterbook.jobs.validate import ValidateRequest, validate_paths
 
-            clusters = None
-            if clusters_path is not None:
-                from clusterbook.excel.cluster_list import load_cluster_list
-
-                progress(0, 0, f"Reading the cluster list {clusters_path.name}")
-                clusters = load_cluster_list(clusters_path)
-            return validate_paths(inputs, CheckContext(clusters=clusters, final=final),
-                                  progress)
+            return validate_paths(ValidateRequest(inputs, clusters_path, final), progress)
 
         return Job("Checking submissions", work)
 

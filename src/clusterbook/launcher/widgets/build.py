@@ -70,9 +70,9 @@ def load_demo(window: MainWindow) -> None:
 
 def demo_folder(folder: Path) -> Path:
     """The sample region's files, written once into ``folder``."""
-    from clusterbook.jobs.demo import DemoContext, _round_data
+    from clusterbook.jobs.demo import write_sample_round_data
 
     if not (folder / "round_data.csv").exists():
         folder.mkdir(parents=True, exist_ok=True)
-        _round_data(DemoContext(folder))
+        write_sample_round_data(folder)
     return folder
