@@ -14,7 +14,7 @@ from clusterbook.consolidate.layout import HEADER_ROW
 from clusterbook.consolidate.review_book import read_review_book
 from clusterbook.domain.consolidation import Source
 from clusterbook.domain.outcomes import MergeOutcome, Replacement
-from clusterbook.jobs.merge import merge_folder
+from clusterbook.jobs.merge import MergeRequest, merge_folder
 from merging import cluster_csv, put, put_plan, table
 
 DATA_SHEETS = ["1 Identification", "2 Team", "Sign-off"]
@@ -32,7 +32,7 @@ def province(tmp_path_factory) -> tuple[Path, Path]:
     put(north, "Copy of Kotal_KTL-001.xlsx", (north / "Kotal_KTL-001.xlsx").read_bytes(), 4)
     put(north, "Kotal_cut_off.xlsx", (north / "Kotal_KTL-001.xlsx").read_bytes()[:3000], 6)
     book = tmp_path / "books" / "Northern Hills review.xlsx"
-    merge_folder(north, book, clusters=clusters, level="province")
+    merge_folder(MergeRequest(north, book, clusters=clusters, level="province"))
     return book, clusters
 
 
@@ -59,7 +59,7 @@ def _carried(book: Path) -> dict[str, Source]:
 
 def _regional(book: Path, clusters: Path, out: Path) -> dict[str, object]:
     """What a regional merge of the book gives: data rows, Superseded, Files and Issues."""
-    merge_folder(book.parent, out, clusters=clusters)
+    merge_folder(MergeRequest(book.parent, out, clusters=clusters))
     return {
         "data": {sheet: [tuple(row.values()) for row in table(out, sheet)]
                  for sheet in DATA_SHEETS},

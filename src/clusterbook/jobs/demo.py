@@ -46,6 +46,22 @@ def write_sample_round_data(folder: Path) -> tuple[Path, Path]:
     return rounds_path, clusters_path
 
 
+def write_sample_survey(path: Path, cluster: str = "Nutrition") -> Path:
+    """A sample cluster's CCPM survey (synthetic) as a long CSV, one row per answer."""
+    from clusterbook.sample.ccpm import sample_survey
+
+    write_csv(sample_survey(cluster).answers, path)
+    return path
+
+
+def write_sample_microplans(folder: Path, district: str = "Kotal") -> Path:
+    """One district's submissions (synthetic), a tenth of them with a mistake, in ``folder``."""
+    from clusterbook.sample.submissions import write_sample_submissions
+
+    write_sample_submissions(folder, district=district, mistake_share=0.1)
+    return folder
+
+
 def _round_data(context: DemoContext) -> list[Artifact]:
     rounds_path, clusters_path = write_sample_round_data(context.out)
     context.results["round_data"] = rounds_path
@@ -140,13 +156,12 @@ def _feedback(context: DemoContext) -> list[Artifact]:
 def _ccpm(context: DemoContext) -> list[Artifact]:
     from clusterbook.forms import CCPM
     from clusterbook.jobs.ccpm import OverviewRequest, ReportRequest, run_overview, run_report
-    from clusterbook.sample.ccpm import NOTICE, sample_ccpm_data, sample_survey, sample_workshop
+    from clusterbook.sample.ccpm import NOTICE, sample_ccpm_data, sample_workshop
     from clusterbook.templates import write_form
 
     folder = context.out / "ccpm"
     workbook = write_form(folder / "nutrition-ccpm.xlsx", CCPM, sample_ccpm_data("Nutrition"))
-    responses = folder / "nutrition-responses.csv"
-    write_csv(sample_survey("Nutrition").answers, responses)
+    responses = write_sample_survey(folder / "nutrition-responses.csv")
     report = folder / "nutrition-report.xlsx"
     run_report(ReportRequest([workbook], report, notice=NOTICE))
     artifacts = [

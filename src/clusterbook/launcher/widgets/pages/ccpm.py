@@ -171,12 +171,11 @@ class CcpmPage(Page):
 
     def load_demo(self, folder: Path) -> None:
         """Score a sample survey straight away (for --demo)."""
-        from clusterbook.excel.csv_table import write_csv
-        from clusterbook.sample.ccpm import sample_survey
+        from clusterbook.jobs.demo import write_sample_survey
 
         responses = folder / "ccpm-responses.csv"
         if not responses.exists():
-            write_csv(sample_survey("Nutrition").answers, responses)
+            write_sample_survey(responses)
         self.add([responses])
         self.job_done(self.runner.run_now(self.controller.score_job()))
 

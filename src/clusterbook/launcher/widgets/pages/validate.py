@@ -200,9 +200,9 @@ class ValidatePage(Page):
         """Check the demo's submissions straight away (for --demo)."""
         submissions = folder / "submissions"
         if not submissions.is_dir():
-            from clusterbook.sample.submissions import write_sample_submissions
+            from clusterbook.jobs.demo import write_sample_microplans
 
-            write_sample_submissions(submissions, district="Kotal", mistake_share=0.1)
+            write_sample_microplans(submissions)
         self.add([submissions])
         self.job_done(self.runner.run_now(self.controller.job()))
 
