@@ -217,6 +217,56 @@ def graph_of(root: Path, package: str) -> tuple[dict[str, Path], list[Arrow]]:
 
 MODULES, ARROWS = graph_of(PACKAGE, "clusterbook")
 
+#: The drawing of the layers in the docs (Graphviz source and the picture made from it).
+DRAWING = PACKAGE.parent.parent / "docs" / "architecture.dot"
+LAYER_TITLES = {EDGES: "What people start", JOBS: "Jobs", ADAPTERS: "Files: read, write, build",
+                DOMAIN: "Rules and forms"}
+
+
+def drawn_as(module: str) -> str | None:
+    """The box a module is drawn in: a package, or each job on its own."""
+    parts = module.split(".")
+    if len(parts) == 1 or parts[1] == "__main__":
+        return None
+    if parts[1] == "jobs":
+        return ".".join(parts[1:3]) if len(parts) > 2 else None
+    return "command line" if parts[1] in ("cli", "commands") else parts[1]
+
+
+def drawing(found: Iterable[Arrow], layers: Mapping[str, int]) -> str:
+    """The import graph as Graphviz source, a box per package (a job per box), grouped by
+    layer from the top down. Arrows into the domain and the forms are left out: every layer
+    uses them, and the contract checks them like any other."""
+    bottom = {name for name, layer in layers.items() if layer == DOMAIN}
+    boxes: dict[str, int] = {}
+    lines = set()
+    for arrow in found:
+        for module in (arrow.source, arrow.target):
+            box = drawn_as(module)
+            if box is not None:
+                boxes[box] = layer_of(module, layers) or 0
+        source, target = drawn_as(arrow.source), drawn_as(arrow.target)
+        if source and target and source != target and \
+                f"clusterbook.{target}" not in bottom:
+            lines.add(f'  "{source}" -> "{target}";')
+    text = ["digraph clusterbook {",
+            "  rankdir=TB; newrank=true; nodesep=0.25; ranksep=0.9;",
+            '  node [shape=box, style="rounded,filled", fillcolor=white, '
+            'fontname="DejaVu Sans", fontsize=11];',
+            '  edge [color="#00000055", arrowsize=0.6];']
+    for layer, title in LAYER_TITLES.items():
+        members = " ".join(f'"{box}";' for box in sorted(boxes) if boxes[box] == layer)
+        text += [f'  subgraph cluster_{LAYER_NAMES[layer]} {{',
+                 f'    label="{title}"; fontname="DejaVu Sans"; style=filled; '
+                 f'fillcolor="#f2f2f2"; color="#cccccc";',
+                 f"    {members}", "  }"]
+        if layer != ADAPTERS:
+            text.append(f"  {{ rank=same; {members} }}")
+    # The rules at the bottom, under everything that uses them.
+    text += [f'  "{above}" -> "{rules}" [style=invis];'
+             for above in ("styles", "udfs") for rules in ("domain", "forms")]
+    return "\n".join([*text, *sorted(lines), "}", ""])
+
 
 def test_every_module_belongs_to_a_layer():
     assert [name for name in MODULES if layer_of(name, LAYERS) is None] == []
@@ -230,6 +280,11 @@ def test_no_arrow_points_up_and_no_job_imports_another():
 def test_no_module_imports_itself_round_a_cycle():
     found = cycles(ARROWS)
     assert found == [], "\n".join(" → ".join(cycle) for cycle in found)
+
+
+def test_the_drawing_in_the_docs_is_the_real_graph():
+    assert DRAWING.read_text(encoding="utf-8") == drawing(ARROWS, LAYERS), (
+        "the layers drawn in docs/ are out of date: run 'python3 tests/test_architecture.py'")
 
 
 def test_the_graph_sees_lazy_imports_and_the_parents_they_run():
@@ -302,3 +357,13 @@ def test_importing_the_domain_loads_no_excel_or_qt_library():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, env={"PYTHONPATH": str(PACKAGE.parent)})
     assert result.stdout.strip() == ""
+
+
+if __name__ == "__main__":
+    # Redraw docs/architecture.dot, and its picture where Graphviz is at hand.
+    import shutil
+
+    DRAWING.write_text(drawing(ARROWS, LAYERS), encoding="utf-8")
+    if shutil.which("dot"):
+        subprocess.run(["dot", "-Tpng", "-Gdpi=80", str(DRAWING), "-o",
+                        str(DRAWING.with_suffix(".png"))], check=True)
