@@ -2,6 +2,12 @@
 
 Tests that need LibreOffice or a display skip on a laptop without them, but fail when CI is
 set: in CI every test runs.
+
+Hypothesis runs a property's examples under one of two profiles: ``dev`` on a developer's
+machine (200 random examples, new ones each run) and ``ci`` when CI is set (50 examples,
+derandomized, so every CI run tries the same ones and a failure there repeats). A property
+that sets its own count keeps it in both: each of its examples is expensive.
+``HYPOTHESIS_PROFILE`` picks one by hand.
 """
 
 from __future__ import annotations
@@ -11,8 +17,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 IN_CI = bool(os.environ.get("CI"))
+
+settings.register_profile("dev", max_examples=200, deadline=None)
+settings.register_profile("ci", max_examples=50, deadline=None, derandomize=True,
+                          print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if IN_CI else "dev"))
 
 #: The Windows installer build, shared by its tests once per session.
 pytest_plugins = ["installer_support"]
