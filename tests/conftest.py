@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -53,3 +56,48 @@ def sample_round_csv(tmp_path_factory, sample_region) -> Path:
     path = tmp_path_factory.mktemp("sample") / "round_data.csv"
     sample_region.rounds.to_csv(path, index=False)
     return path
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """What `clusterbook demo` wrote, and what it said."""
+
+    folder: Path
+    stdout: str
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> DemoRun:
+    """`clusterbook demo`, run once per test session in a process of its own as a user runs
+    it. Tests share its folder: they read it, and copy it before changing anything."""
+    import clusterbook
+
+    folder = tmp_path_factory.mktemp("demo") / "clusterbook-demo"
+    env = {**os.environ, "PYTHONPATH": str(Path(clusterbook.__file__).parents[1])}
+    result = subprocess.run([sys.executable, "-m", "clusterbook", "demo", "--out", str(folder)],
+                            capture_output=True, text=True, env=env, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr
+    return DemoRun(folder, result.stdout)
+
+
+@pytest.fixture(scope="session")
+def recalculated_templates(tmp_path_factory) -> dict[Path, Path]:
+    """Every shipped template (workbooks/) and its copy recalculated by LibreOffice, all in
+    one start."""
+    from cached_values import recalculate_all
+    from clusterbook.templates import TEMPLATES, template_path
+
+    program = require_program("soffice")
+    return recalculate_all(program, [template_path(item.name) for item in TEMPLATES],
+                           tmp_path_factory.mktemp("templates-recalculated"))
+
+
+@pytest.fixture(scope="session")
+def recalculated_demo(demo_run, tmp_path_factory) -> dict[Path, Path]:
+    """Every book of the shared demo that holds a formula (see ``books_to_check``) and its copy
+    recalculated by LibreOffice, all in one start."""
+    from cached_values import books_to_check, recalculate_all
+
+    program = require_program("soffice")
+    return recalculate_all(program, books_to_check(demo_run.folder),
+                           tmp_path_factory.mktemp("demo-recalculated"))
