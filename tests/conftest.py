@@ -24,6 +24,10 @@ from hypothesis import settings
 
 IN_CI = bool(os.environ.get("CI"))
 
+# No test reaches the package index: pip, whether a test or the code under test runs it, finds
+# packages only where it is told to (the installer tests' download cache).
+os.environ["PIP_NO_INDEX"] = "1"
+
 settings.register_profile("dev", max_examples=200, deadline=None)
 settings.register_profile("ci", max_examples=50, deadline=None, derandomize=True,
                           print_blob=True)
