@@ -105,3 +105,41 @@ def recalculated_demo(demo_run, tmp_path_factory) -> dict[Path, Path]:
     program = require_program("soffice")
     return recalculate_all(program, books_to_check(demo_run.folder),
                            tmp_path_factory.mktemp("demo-recalculated"))
+
+
+#: Session fixtures that take long to make, by the group of the tests that use them: under
+#: pytest-xdist those tests run in one worker, so each is made once per run.
+SHARED_FIXTURES = {"full_build": "installer", "payload_build": "installer",
+                   "demo_run": "demo", "recalculated_demo": "demo"}
+#: The groups that take longest, in the order they start.
+FIRST_GROUPS = ("installer", "demo")
+#: Marks of tests that take seconds each: their files start before the rest.
+SLOW_MARKS = ("slow", "libreoffice", "wine")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``--dist loadgroup`` (pyproject's addopts), each test file is one unit of work for
+    a worker, and so are the tests sharing a fixture of ``SHARED_FIXTURES``. The longest units
+    start first (the shared fixtures', then files with slow tests), so that no worker is left
+    with a long one at the end while the other has finished."""
+    if not getattr(config.option, "loadgroup", False):  # what a worker under loadgroup sees
+        return
+    groups: dict[str, str] = {}
+    slow: set[str] = set()
+    for item in items:
+        shared = sorted({SHARED_FIXTURES[name] for name in item.fixturenames
+                         if name in SHARED_FIXTURES})
+        group = "+".join(shared) or item.nodeid.split("::")[0]
+        groups[item.nodeid] = group
+        item.add_marker(pytest.mark.xdist_group(group))
+        if any(item.get_closest_marker(mark) for mark in SLOW_MARKS):
+            slow.add(group)
+
+    def order(item: pytest.Item) -> int:
+        group = groups[item.nodeid]
+        if group in FIRST_GROUPS:
+            return FIRST_GROUPS.index(group)
+        return len(FIRST_GROUPS) + (group not in slow)
+
+    items.sort(key=order)
