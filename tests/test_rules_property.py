@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clusterbook import classify_clusters
@@ -40,7 +40,6 @@ def as_long(pca, refusal, drop_missing_rows: bool) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@settings(max_examples=300, deadline=None)
 @given(round_tables(), st.integers(1, 4), st.sampled_from([None, 90.0, 95.0]),
        st.booleans())
 def test_engine_matches_reference_loop(table, n, fixed, drop_missing_rows):
@@ -64,7 +63,6 @@ def test_engine_matches_reference_loop(table, n, fixed, drop_missing_rows):
             None if e["exited"] is None else labels[e["exited"]] for e in expected]
 
 
-@settings(max_examples=200, deadline=None)
 @given(round_tables(), st.integers(1, 4))
 def test_matrix_entry_point_matches_reference(table, n):
     pca, refusal = table

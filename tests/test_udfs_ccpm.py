@@ -11,7 +11,7 @@ import datetime as dt
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clusterbook.domain.ccpm import question_score, status_for
@@ -140,7 +140,6 @@ answer = st.sampled_from([*SPEC_CODES, *NO_SCORE, 0.0, 1.0, 2.0, 3.0, 4.0])
 shape = st.sampled_from(["row", "column", "table"])
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.lists(answer, min_size=1, max_size=24), shape, st.integers(1, 4))
 def test_random_answers_in_any_shape_give_the_spec_and_the_domain_score(answers, how, width):
     if how == "row":
@@ -157,7 +156,6 @@ def test_random_answers_in_any_shape_give_the_spec_and_the_domain_score(answers,
         == spec_status(expected)
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.one_of(st.none(), st.floats(0, 100, allow_nan=False), st.integers(0, 100)))
 def test_random_scores_give_the_domain_status(score):
     cell = None if score is None else float(score)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clusterbook import classify_clusters
@@ -58,7 +58,6 @@ def is_empty(values: list) -> bool:
     return all(v is None for v in values)
 
 
-@settings(max_examples=200, deadline=None)
 @given(excel_tables(), parameters(),
        st.one_of(st.none(), st.sampled_from([85.0, 90.0, 95.0]), st.lists(benchmark_cell,
                                                                           min_size=8,
@@ -98,7 +97,6 @@ def test_cluster_flags_gives_what_classify_clusters_gives(tables, rules, benchma
         assert flags_row == expected.get(position, ["", "", "", ""]), position
 
 
-@settings(max_examples=200, deadline=None)
 @given(excel_tables(), parameters(),
        st.one_of(st.none(), st.sampled_from([85.0, 90.0]), st.lists(benchmark_cell,
                                                                     min_size=8, max_size=8)))

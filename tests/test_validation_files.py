@@ -4,7 +4,6 @@ reason, never a traceback, and the other files still checked."""
 from __future__ import annotations
 
 import io
-import time
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -193,16 +192,15 @@ def test_a_broken_file_is_one_finding_and_the_others_are_still_checked(
     assert broken.read_bytes() == before
 
 
-def test_a_padded_xml_bomb_is_refused_quickly_with_little_memory(tmp_path, good):
+def test_a_padded_xml_bomb_is_refused_with_little_memory(tmp_path, good):
+    """Refused before its entities expand; how quickly is benchmarks/file_bomb.py's to
+    measure."""
     bomb = make_padded_xml_bomb(tmp_path, good)
     tracemalloc.start()
-    started = time.perf_counter()
     result = validate_paths(ValidateRequest([bomb]))
-    elapsed = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert result.findings[0].rule == "file-bomb"
-    assert elapsed < 2.0
     assert peak < 20_000_000
 
 

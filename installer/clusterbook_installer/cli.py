@@ -132,8 +132,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="refuse to build when a command the installer calls is missing")
     sub = parser.add_subparsers(dest="job")
     sub.add_parser("lock", help="resolve the Windows wheels again and rewrite manifest.json")
+    sub.add_parser("fetch", help="download only: fill the cache with the pinned CPython and "
+                                 "wheels (every sha256 checked), for builds with no network")
     args = parser.parse_args(argv)
     try:
+        if args.job == "fetch":
+            cache = args.cache or args.out / "cache"
+            pinned = manifest.load()
+            python_files(pinned.python, cache)
+            wheels = cached_wheels(pinned, cache)
+            print(f"{cache} holds CPython {pinned.python.version} for Windows and "
+                  f"{len(wheels)} pinned wheels.")
+            return 0
         if args.job == "lock":
             from clusterbook_installer.lock import lock
 

@@ -34,11 +34,14 @@ def project_requirements(project: Path) -> list[Requirement]:
     return [Requirement(line) for line in data["project"]["dependencies"]]
 
 
-def resolve(roots: list[Requirement], target: Target, folder: Path) -> list[Path]:
-    """Download a complete set of target wheels for the roots into ``folder``."""
+def resolve(roots: list[Requirement], target: Target, folder: Path,
+            find_links: Path | None = None) -> list[Path]:
+    """Download a complete set of target wheels for the roots into ``folder``: from PyPI, or
+    only from the wheels in ``find_links`` when given (no network)."""
     asked = [str(root) for root in roots]
+    source = ["--no-index", "--find-links", str(find_links)] if find_links else []
     for _round in range(MAX_ROUNDS):
-        run_pip(["download", "--progress-bar", "off", *target.pip_platform_options(),
+        run_pip(["download", "--progress-bar", "off", *source, *target.pip_platform_options(),
               "-d", str(folder), *asked], "the Windows wheels")
         wheels = {path: read_wheel(path) for path in sorted(folder.glob("*.whl"))}
         unmet = unmet_requirements(wheels.values(), roots, target)
@@ -54,11 +57,12 @@ def resolve(roots: list[Requirement], target: Target, folder: Path) -> list[Path
                      + ", ".join(str(req) for _asker, req in unmet))
 
 
-def lock(manifest: Manifest, project: Path) -> Manifest:
-    """A manifest whose wheels are a fresh complete resolve of the project's dependencies."""
+def lock(manifest: Manifest, project: Path, find_links: Path | None = None) -> Manifest:
+    """A manifest whose wheels are a fresh complete resolve of the project's dependencies
+    (from PyPI, or from the wheels in ``find_links``)."""
     target = manifest.target
     with tempfile.TemporaryDirectory() as scratch:
-        paths = resolve(project_requirements(project), target, Path(scratch))
+        paths = resolve(project_requirements(project), target, Path(scratch), find_links)
         pinned = []
         for path in paths:
             check_tags(path, target)
