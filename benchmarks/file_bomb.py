@@ -37,8 +37,9 @@ def main() -> None:
         folder = Path(scratch)
         good = write(folder, "good.xlsx", microplan())
         bomb = make_padded_xml_bomb(folder, good)
-        refused, ours, ours_median = timings(lambda: validate_paths(ValidateRequest([bomb])), args.repeat)
-        checked, peer, peer_median = timings(lambda: validate_paths(ValidateRequest([good])), args.repeat)
+        refuse, check = ValidateRequest([bomb]), ValidateRequest([good])
+        refused, ours, ours_median = timings(lambda: validate_paths(refuse), args.repeat)
+        checked, peer, peer_median = timings(lambda: validate_paths(check), args.repeat)
     assert refused.findings[0].rule == "file-bomb", refused.findings
     assert checked.files[0].submission is not None
     print(f"padded XML bomb refused : {ours:7.1f} ms (median {ours_median:.1f} ms; "
