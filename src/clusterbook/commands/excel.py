@@ -60,48 +60,34 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_setup(args: argparse.Namespace) -> int:
-    from clusterbook.excel import addin
+    from clusterbook.jobs.excel import ExcelSetupRequest, set_up_excel
 
-    system = addin.system_name()
-    if system != "windows":
-        print(f"Nothing to set up on {addin.SYSTEM_NAMES[system]}: the Excel add-in is for "
-              f"Windows.")
-        print("\n".join(addin.AVAILABILITY[system]))
-        return 0
-    report = addin.setup(addin.UserFolders.of_current_user(), args.addin)
-    if not args.quiet:
-        print(report.text())
+    result = set_up_excel(ExcelSetupRequest(args.addin))
+    if not result.done or not args.quiet:
+        print(result.text())
     return 0
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    from clusterbook.excel import addin
+    from clusterbook.jobs.excel import ExcelSetupRequest, remove_excel_setup
 
-    system = addin.system_name()
-    if system != "windows":
-        if not args.quiet:
-            print(f"Nothing to remove on {addin.SYSTEM_NAMES[system]}: the Excel add-in is "
-                  f"set up on Windows only.")
-        return 0
-    report = addin.remove(addin.UserFolders.of_current_user())
+    result = remove_excel_setup(ExcelSetupRequest())
     if not args.quiet:
-        print(report.text())
+        print(result.text())
     return 0
 
 
 def run_addin(args: argparse.Namespace) -> int:
-    from clusterbook.excel import addin_file
+    from clusterbook.jobs.excel import AddinRequest, write_addin
 
-    settings = addin_file.AddinSettings(args.interpreter or addin_file.default_interpreter(),
-                                        args.pythonpath)
-    path = addin_file.build_addin(args.out, settings)
-    print(f"Wrote the ClusterBook add-in {path} (Python: {settings.interpreter})")
+    result = write_addin(AddinRequest(args.out, args.interpreter, args.pythonpath))
+    print(f"Wrote the ClusterBook add-in {result.path} (Python: {result.interpreter})")
     return 0
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from clusterbook.excel import addin
+    from clusterbook.jobs.excel import excel_status
 
-    result = addin.status()
+    result = excel_status()
     print(json.dumps(result.as_dict(), indent=2) if args.json else result.text())
     return 0

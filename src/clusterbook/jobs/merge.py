@@ -188,6 +188,16 @@ def merge_folder(request: MergeRequest, progress: Progress | None = None) -> Mer
                                           f"to, then merge again") from None
 
 
+def forget_review_book(book: Path) -> None:
+    """Remove a review book with its ledger and backups, so that the next merge into it starts
+    afresh (the demo's own book, never one a reviewer worked in)."""
+    import shutil
+
+    for path in (book, ledger_path(book)):
+        path.unlink(missing_ok=True)
+    shutil.rmtree(book.parent / BACKUPS_FOLDER, ignore_errors=True)
+
+
 def _merge(folder: Path, out: Path, request: MergeRequest, progress: Progress) -> MergeResult:
     level, workers, notice = request.level, request.workers, request.notice
     started = time.perf_counter()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from clusterbook.jobs.progress import Job, Progress
+from clusterbook.jobs.progress import Job
 
 if TYPE_CHECKING:
-    from clusterbook.excel.addin import ExcelStatus, RemoveReport, SetupReport
+    from clusterbook.excel.addin import ExcelStatus
 
 PAGE = "excel"
 
@@ -20,9 +20,9 @@ class AddinController:
     platform: str | None = None  # None: this computer
 
     def status(self) -> ExcelStatus:
-        from clusterbook.excel.addin import status
+        from clusterbook.jobs.excel import excel_status
 
-        return status(platform=self.platform)
+        return excel_status(platform=self.platform)
 
     @property
     def can_set_up(self) -> bool:
@@ -31,23 +31,15 @@ class AddinController:
 
     def setup_job(self) -> Job:
         """Register the ClusterBook add-in for this user."""
-        return self._job("setup", "Setting up the Excel add-in", "Setting up Excel")
+        from clusterbook.jobs.excel import ExcelSetupRequest, set_up_excel
+
+        request = ExcelSetupRequest(platform=self.platform)
+        return Job("Setting up the Excel add-in", lambda progress: set_up_excel(request, progress))
 
     def remove_job(self) -> Job:
         """Undo the set-up: the add-in leaves the user's list of Excel add-ins."""
-        return self._job("remove", "Removing the Excel add-in set-up",
-                         "Removing the Excel set-up")
+        from clusterbook.jobs.excel import ExcelSetupRequest, remove_excel_setup
 
-    def _job(self, action: str, title: str, step: str) -> Job:
-        """A job running ``clusterbook.excel.addin.<action>`` for the current user."""
-
-        def work(progress: Progress) -> SetupReport | RemoveReport:
-            from clusterbook.excel import addin
-
-            progress(0, 1, step)
-            report: SetupReport | RemoveReport = getattr(addin, action)(
-                addin.UserFolders.of_current_user(), platform=self.platform)
-            progress(1, 1, "Done")
-            return report
-
-        return Job(title, work)
+        request = ExcelSetupRequest(platform=self.platform)
+        return Job("Removing the Excel add-in set-up",
+                   lambda progress: remove_excel_setup(request, progress))

@@ -75,15 +75,10 @@ class MergeController:
         """The demo's review book in the demo's own folder, with what an earlier demo left
         (book, ledger, backups) removed: the page then shows this merge, never an old one's
         'up to date'."""
-        import shutil
-
-        from clusterbook.consolidate.ledger import ledger_path
-        from clusterbook.jobs.merge import BACKUPS_FOLDER
+        from clusterbook.jobs.merge import forget_review_book
 
         book = folder / "review-book.xlsx"
-        for path in (book, ledger_path(book)):
-            path.unlink(missing_ok=True)
-        shutil.rmtree(folder / BACKUPS_FOLDER, ignore_errors=True)
+        forget_review_book(book)
         return book
 
     def feedback_job(self, out_dir: Path | str) -> Job:
