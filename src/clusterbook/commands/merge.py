@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from clusterbook.commands.terminal import progress_bar
+from clusterbook.domain.levels import LEVELS, Level
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -29,7 +30,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="the cluster list: the campaign data book, the flags book, round "
                              "data, or a list (CSV/XLSX) with cluster code and district; says "
                              "which clusters are expected and which are low performing")
-    parser.add_argument("--level", choices=("province", "region"), default="region",
+    parser.add_argument("--level", choices=[str(level) for level in LEVELS],
+                        default=str(Level.REGION),
                         help="region (default): every cluster of the list is expected; "
                              "province: only those of the provinces the submissions are from")
     parser.add_argument("--quiet", action="store_true", help="print only the summary")

@@ -68,6 +68,7 @@ from clusterbook.domain.consolidation import (
 )
 from clusterbook.domain.errors import ErrorKind, WorkbookError
 from clusterbook.domain.findings import Finding, Severity
+from clusterbook.domain.levels import Level
 from clusterbook.domain.outcomes import MergeOutcome, Outcome, Replacement, code_of
 from clusterbook.domain.typed_values import typed_value
 from clusterbook.domain.values import clean_text, to_date
@@ -111,7 +112,7 @@ REBUILT_NOTE: Final = ("Rebuilt at every merge from the submitted files; type yo
 class BookInfo:
     """What the hidden form sheet records besides the form id and version."""
 
-    level: str = "region"
+    level: str = Level.REGION
     merge: str = ""
     written: str = ""
     clusters: str = ""
@@ -206,7 +207,7 @@ def write_review_book(review: Review, path: Path, *, info: BookInfo, notice: str
 
 
 def _title(review: Review) -> str:
-    if review.level == "province":
+    if review.level == Level.PROVINCE:
         provinces = [name for name in review.provinces["province"].tolist() if name != "All"]
         return "Provincial review book" + (f": {', '.join(provinces)}" if provinces else "")
     return "Regional review book"

@@ -33,6 +33,7 @@ import pandas as pd
 from clusterbook.domain.clusterlist import ClusterInfo, ClusterList, code_key, place_key
 from clusterbook.domain.errors import ErrorKind
 from clusterbook.domain.findings import Finding, Severity
+from clusterbook.domain.levels import LEVELS, Level
 from clusterbook.domain.outcomes import MergeOutcome, Outcome, Replacement, outcome_of
 from clusterbook.domain.rule_registry import FILE_RULES, RuleId
 from clusterbook.domain.submission import REVIEW_BOOK_ID, Document, sheet_name
@@ -52,7 +53,7 @@ from clusterbook.forms.cells import parse_ref
 
 #: The mark a review book carries on its hidden form sheet, so that it is recognised as one.
 REVIEW_BOOK_VERSION: Final = "2025.1"
-LEVELS: Final = ("province", "region")
+
 
 
 class ReviewStatus(StrEnum):
@@ -433,7 +434,7 @@ NOT_A_SUBMISSION = "Not a district submission"
 
 
 def consolidate(sources: Sequence[Source], *, clusters: ClusterList | None = None,
-                notes: Sequence[ReviewerNote] = (), level: str = "region") -> Review:
+                notes: Sequence[ReviewerNote] = (), level: str = Level.REGION) -> Review:
     """Merge the sources: identical files once, the newest entry per cluster and form current,
     every other one listed with the reason; the summary and the feedback rows.
 
@@ -731,7 +732,7 @@ def _scope(clusters: ClusterList | None, current: Sequence[Entry], level: str,
     if clusters is None:
         return []
     every = list(clusters.clusters.values())
-    if level == "region":
+    if level == Level.REGION:
         return every
     provinces = {places.of(entry)[0] for entry in current}
     chosen = [info for info in every if place_key(info.province) in provinces]
@@ -957,9 +958,33 @@ def _plan_state(entry: Entry | None, listed: bool | None) -> str:
     return "Missing" if listed else ""
 
 
-__all__ = ["LEVELS", "PRIORITIES", "REVIEW_BOOK_ID", "REVIEW_BOOK_VERSION",
-           "REVIEW_STATUSES", "SUMMARY_COLUMNS", "Entry", "FeedbackRow", "FileOutcome",
-           "Replaced", "Review", "ReviewStatus", "ReviewerNote", "Source", "SourceRow",
-           "combine_notes", "consolidate", "consolidated_forms", "count_findings",
-           "district_summary", "entries_from_documents", "entries_of", "feedback_rows",
-           "form_name", "group_of", "normal_status", "province_summary"]
+__all__ = [
+    "LEVELS",
+    "PRIORITIES",
+    "REVIEW_BOOK_ID",
+    "REVIEW_BOOK_VERSION",
+    "REVIEW_STATUSES",
+    "SUMMARY_COLUMNS",
+    "Entry",
+    "FeedbackRow",
+    "FileOutcome",
+    "Level",
+    "Replaced",
+    "Review",
+    "ReviewStatus",
+    "ReviewerNote",
+    "Source",
+    "SourceRow",
+    "combine_notes",
+    "consolidate",
+    "consolidated_forms",
+    "count_findings",
+    "district_summary",
+    "entries_from_documents",
+    "entries_of",
+    "feedback_rows",
+    "form_name",
+    "group_of",
+    "normal_status",
+    "province_summary",
+]

@@ -37,8 +37,9 @@ from clusterbook.consolidate.review_book import (
 )
 from clusterbook.domain.checks import CheckContext
 from clusterbook.domain.clusterlist import ClusterList
-from clusterbook.domain.consolidation import LEVELS, REVIEW_BOOK_ID, Review, Source, consolidate
+from clusterbook.domain.consolidation import REVIEW_BOOK_ID, Review, Source, consolidate
 from clusterbook.domain.errors import InputError, WorkbookError
+from clusterbook.domain.levels import LEVELS, Level
 from clusterbook.domain.outcomes import MergeOutcome, Outcome, printable
 from clusterbook.excel.file_search import CHECKED_MARK, collect_paths, display_names
 from clusterbook.excel.intake import Intake, found
@@ -156,8 +157,8 @@ class MergeRequest:
     #: The cluster list: a file (the campaign data book, the flags book, round data or a
     #: plain list), or one read already.
     clusters: Path | ClusterList | None = None
-    #: 'province' or 'region'.
-    level: str = "region"
+    #: Whose review book it is (``Level`` or its value, 'region' or 'province').
+    level: str = Level.REGION
     #: Caps the processes that read files (None: one per core for large folders).
     workers: int | None = None
     notice: str = ""
@@ -214,7 +215,8 @@ def _merge(folder: Path, out: Path, request: MergeRequest, progress: Progress) -
         progress(done, total, message)
 
     if level not in LEVELS:
-        raise InputError(f"the level must be 'province' or 'region', not '{level}'")
+        raise InputError(f"the level must be {' or '.join(repr(str(item)) for item in LEVELS)}, "
+                         f"not '{level}'")
     if out.suffix.lower() != ".xlsx":
         raise InputError(f"{out.name}: the review book must be an .xlsx file")
     if not folder.is_dir():

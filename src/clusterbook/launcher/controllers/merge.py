@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clusterbook.domain.errors import InputError
+from clusterbook.domain.levels import LEVELS, Level
 from clusterbook.jobs.progress import Job, Progress
 from clusterbook.launcher.settings import Settings
 from clusterbook.outputs import output_folder
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from clusterbook.jobs.merge import MergeResult
 
 PAGE = "merge"
-LEVELS = ("region", "province")
 
 
 @dataclass
@@ -29,7 +29,7 @@ class MergeController:
     folder: Path | None = None
     out: Path | None = None
     clusters: Path | None = None
-    level: str = "region"
+    level: str = Level.REGION
     result: MergeResult | None = None
 
     def choose_folder(self, folder: Path) -> None:
@@ -60,7 +60,8 @@ class MergeController:
         if self.out is None:
             raise InputError("choose where the review book goes")
         if self.level not in LEVELS:
-            raise InputError(f"the level is 'region' or 'province', not '{self.level}'")
+            raise InputError(f"the level is {' or '.join(repr(str(item)) for item in LEVELS)}, "
+                             f"not '{self.level}'")
         folder, out, clusters, level = self.folder, self.out, self.clusters, self.level
 
         def work(progress: Progress) -> MergeResult:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from clusterbook.domain.errors import ClusterBookError
+from clusterbook.domain.levels import LEVELS
 from clusterbook.domain.rule_parameters import Status
 from clusterbook.launcher.controllers.merge import PAGE, MergeController
 from clusterbook.launcher.widgets.chart import BarChart
@@ -132,7 +133,7 @@ class MergePage(Page):
         self.folder.ask()
 
     def run_shortcut(self) -> None:
-        self.controller.level = "province" if self.level.currentIndex() == 1 else "region"
+        self.controller.level = LEVELS[self.level.currentIndex()]
         typed = self.out.edit.text().strip()
         changed = typed and (self.controller.out is None or Path(typed) != self.controller.out)
         if changed and not self._try(self.controller.choose_out, Path(typed)):
