@@ -419,3 +419,20 @@ def test_a_merge_with_nothing_new_still_shows_the_books_summary(settings, distri
     controller.accept(controller.job().run())
     assert controller.result.up_to_date and controller.out.stat().st_mtime_ns == written
     pd.testing.assert_frame_equal(controller.districts(), first)
+
+
+def test_an_unknown_level_is_refused_before_the_merge_starts(settings, tmp_path):
+    from clusterbook.domain.errors import InputError
+    from clusterbook.jobs.merge import MergeRequest, merge_folder
+    from clusterbook.launcher.controllers.merge import MergeController
+
+    controller = MergeController(settings)
+    controller.choose_folder(tmp_path)
+    controller.level = "district"
+    expected = "The level must be 'region' or 'province', not 'district'"
+    with pytest.raises(InputError, match=expected):
+        controller.job()
+    # The command line and the button meet the same sentence from the job itself.
+    with pytest.raises(InputError, match=expected):
+        merge_folder(MergeRequest(tmp_path, tmp_path / "book.xlsx", level="district"))
+    assert not (tmp_path / "book.xlsx").exists()

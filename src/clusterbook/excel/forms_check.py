@@ -37,8 +37,3 @@ def check_submissions(submissions: Sequence[Submission],
         submission.findings = by_file.get(submission.file, [])
     return findings
 
-
-def check_submission(submission: Submission, context: CheckContext | None = None
-                     ) -> list[Finding]:
-    """The findings of one submission."""
-    return check_submissions([submission], context)

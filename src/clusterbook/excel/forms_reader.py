@@ -43,7 +43,7 @@ class Submission:
     sha256: str = ""
     size: int = 0
     modified: float = 0.0
-    findings: list[Finding] = field(default_factory=list)  # filled by check_submission
+    findings: list[Finding] = field(default_factory=list)  # filled by check_submissions
 
     def frames(self, *, typed: bool = True) -> dict[str, pd.DataFrame]:
         """Every section as a DataFrame with provenance (file, sheet, row)."""

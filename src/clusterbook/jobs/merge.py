@@ -39,7 +39,7 @@ from clusterbook.domain.checks import CheckContext
 from clusterbook.domain.clusterlist import ClusterList
 from clusterbook.domain.consolidation import REVIEW_BOOK_ID, Review, Source, consolidate
 from clusterbook.domain.errors import InputError, WorkbookError
-from clusterbook.domain.levels import LEVELS, Level
+from clusterbook.domain.levels import Level, level_of
 from clusterbook.domain.outcomes import MergeOutcome, Outcome, printable
 from clusterbook.excel.file_search import CHECKED_MARK, collect_paths, display_names
 from clusterbook.excel.intake import Intake, found
@@ -214,9 +214,7 @@ def _merge(folder: Path, out: Path, request: MergeRequest, progress: Progress) -
         _settle()
         progress(done, total, message)
 
-    if level not in LEVELS:
-        raise InputError(f"the level must be {' or '.join(repr(str(item)) for item in LEVELS)}, "
-                         f"not '{level}'")
+    level_of(level)
     if out.suffix.lower() != ".xlsx":
         raise InputError(f"{out.name}: the review book must be an .xlsx file")
     if not folder.is_dir():

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clusterbook.domain.errors import InputError
-from clusterbook.domain.levels import LEVELS, Level
+from clusterbook.domain.levels import Level, level_of
 from clusterbook.jobs.progress import Job, Progress
 from clusterbook.launcher.settings import Settings
 from clusterbook.outputs import output_folder
@@ -59,9 +59,7 @@ class MergeController:
             raise InputError("choose the folder of submissions first")
         if self.out is None:
             raise InputError("choose where the review book goes")
-        if self.level not in LEVELS:
-            raise InputError(f"the level is {' or '.join(repr(str(item)) for item in LEVELS)}, "
-                             f"not '{self.level}'")
+        level_of(self.level)
         folder, out, clusters, level = self.folder, self.out, self.clusters, self.level
 
         def work(progress: Progress) -> MergeResult:
